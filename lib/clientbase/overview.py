@@ -1,0 +1,62 @@
+"""What was loaded: tables, rows, columns, date ranges, activity per month, problems.
+
+The computations of the `data_overview` report. Inputs are the prepared data's metadata
+(row counts and date ranges measured at loading) and the cube; nothing reads files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from clientbase.schema import TABLES
+
+
+def table_overview(tables: Mapping[str, Mapping[str, Any]], inputs: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """One row per table loaded: table, file, rows, columns (filled ones), date_min, date_max, sha256."""
+    files = {i["table"]: i for i in inputs}
+    rows = []
+    for name in TABLES:
+        if name not in tables:
+            continue
+        stats = tables[name]
+        item = files.get(name, {})
+        rows.append({
+            "table": name,
+            "file": item.get("file"),
+            "rows": int(stats["rows"]),
+            "columns": len(stats["columns"]),
+            "column_names": ", ".join(stats["columns"]),
+            "date_min": pd.Timestamp(stats["date_min"]) if stats["date_min"] else pd.NaT,
+            "date_max": pd.Timestamp(stats["date_max"]) if stats["date_max"] else pd.NaT,
+            "sha256": item.get("sha256"),
+        })
+    return pd.DataFrame(rows, columns=["table", "file", "rows", "columns", "column_names",
+                                       "date_min", "date_max", "sha256"])
+
+
+def monthly_activity(cube: pd.DataFrame, *, start: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Per month: buying customers (≥ 1 activity order), revenue, gross profit, orders."""
+    data = cube if start is None else cube[cube["month"] >= start]
+    buying = data["orders"] > 0
+    sums = data.assign(customers=buying).groupby("month")[["customers", "revenue", "gross_profit", "orders"]]
+    out = sums.sum(min_count=1).reset_index()
+    return out.astype({"customers": "int64", "orders": "int64"})
+
+
+def problems_overview(problems: pd.DataFrame) -> pd.DataFrame:
+    """Problems found at loading, grouped: file, column, severity, message, rows affected."""
+    if problems.empty:
+        return pd.DataFrame(columns=["file", "column", "severity", "message", "row"])
+    return problems[["file", "column", "severity", "message", "row"]].reset_index(drop=True)
+
+
+def activity_totals(cube: pd.DataFrame, *, start: pd.Timestamp, as_of: pd.Timestamp) -> dict[str, float]:
+    """Distinct buying customers (≥ 1 activity order) and net revenue between start and as_of."""
+    part = cube[(cube["month"] >= start) & (cube["month"] <= as_of)]
+    return {
+        "buyers": int(part.loc[part["orders"] > 0, "customer_id"].nunique()),
+        "revenue": float(part["revenue"].sum()),
+    }

@@ -1,0 +1,211 @@
+"""Run profiles (`params/*.yaml`): loading and strict validation.
+
+Every key but `data` has a default, so a profile of three lines runs. An unknown key, a
+wrong type or an impossible value is an error naming the key and the file. Per-report
+sections (`abc_xyz: {...}`) are checked against the parameters the report's notebook
+declares, so a notebook is the one place a report parameter is defined.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from clientbase import catalog
+from clientbase.errors import ClientbaseError, ProfileError
+from clientbase.schema import TABLES
+
+_STRICT = ConfigDict(extra="forbid", frozen=True)
+
+
+class DemoData(BaseModel):
+    """Generate the synthetic demo dataset into `data.path` when it is missing."""
+
+    model_config = _STRICT
+    customers: int = Field(5000, ge=20, le=5_000_000)
+    years: int = Field(3, ge=2, le=15)
+    seed: int = 42
+
+
+class DataSource(BaseModel):
+    model_config = _STRICT
+    path: str | None = None
+    url: str | None = None
+    format: str = "canonical"
+    files: dict[str, str] = {}
+    tables: dict[str, str] = {}
+    demo: DemoData | None = None
+
+    @field_validator("files", "tables")
+    @classmethod
+    def _known_tables(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value) - set(TABLES))
+        if unknown:
+            raise ValueError(f"unknown table {unknown[0]!r}; expected one of {', '.join(TABLES)}")
+        return value
+
+    @model_validator(mode="after")
+    def _one_location(self) -> DataSource:
+        if (self.path is None) == (self.url is None):
+            raise ValueError("give exactly one of 'path' (a folder of exports) or 'url' (a database)")
+        if self.url is not None and "@" in self.url.split("//", 1)[-1].split("/", 1)[0]:
+            userinfo = self.url.split("//", 1)[-1].split("@", 1)[0]
+            if ":" in userinfo:
+                raise ValueError("the url must not contain a password: set PGPASSWORD or use a .env file")
+        return self
+
+
+class Profile(BaseModel):
+    """A validated run profile. `name` is the file's stem; paths are resolved."""
+
+    model_config = _STRICT
+    name: str
+    file: Path
+    data: DataSource
+    period: str = "latest"
+    language: Literal["en", "ru"] = "en"
+    currency: str = "RUB"
+    reports: tuple[str, ...] = catalog.REPORTS
+    mask_pii: bool = True
+    timeout_minutes: float = Field(20.0, gt=0, le=24 * 60)
+    settings: dict[str, dict[str, Any]] = {}
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Z]{3}", value):
+            raise ValueError(f"expected an ISO 4217 code such as RUB, got {value!r}")
+        return value
+
+    @field_validator("period")
+    @classmethod
+    def _period(cls, value: str) -> str:
+        from clientbase.periods import parse_period
+
+        if str(value).strip().lower() != "latest":
+            parse_period(value)
+        return str(value)
+
+    @field_validator("reports")
+    @classmethod
+    def _reports(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [r for r in value if r not in catalog.REPORTS]
+        if unknown:
+            raise ValueError(f"unknown report {unknown[0]!r}; expected some of {', '.join(catalog.REPORTS)}")
+        if not value:
+            raise ValueError("name at least one report")
+        return tuple(dict.fromkeys(value))
+
+    @property
+    def data_path(self) -> Path | None:
+        if self.data.path is None:
+            return None
+        return (self.file.parent / self.data.path).resolve()
+
+    @property
+    def data_format(self) -> str:
+        """`1c`, `canonical`, or the absolute path of a mapping file."""
+        fmt = self.data.format
+        if fmt in ("1c", "canonical"):
+            return fmt
+        return str((self.file.parent / fmt).resolve())
+
+    def report_settings(self, report: str) -> dict[str, Any]:
+        return dict(self.settings.get(report, {}))
+
+
+_TOP_KEYS = {"data", "period", "language", "currency", "reports", "mask_pii", "timeout_minutes"}
+
+
+def load_profile(path: str | Path, *, check_reports: bool = True) -> Profile:
+    """Read and validate a profile; every problem is a ProfileError naming key and file."""
+    file = Path(path).expanduser().resolve()
+    if not file.is_file():
+        raise ProfileError(f"{path}: no such profile file")
+    try:
+        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ProfileError(f"{file}: not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ProfileError(f"{file}: expected a mapping of keys (data:, period:, ...), got {type(raw).__name__}")
+    if "data" not in raw:
+        raise ProfileError(f"{file}: key 'data' is required (where the exports are)")
+    top = {k: v for k, v in raw.items() if k in _TOP_KEYS}
+    sections = {k: v for k, v in raw.items() if k not in _TOP_KEYS}
+    unknown = [k for k in sections if k not in catalog.REPORTS]
+    if unknown:
+        expected = ", ".join(sorted(_TOP_KEYS | set(catalog.REPORTS)))
+        raise ProfileError(f"{file}: unknown key {unknown[0]!r}; expected one of {expected}")
+    for name, section in sections.items():
+        if section is not None and not isinstance(section, dict):
+            raise ProfileError(f"{file}: key {name!r} must be a mapping of report settings")
+    try:
+        profile = Profile(
+            name=file.stem, file=file, settings={k: dict(v or {}) for k, v in sections.items()}, **top
+        )
+    except ValidationError as exc:
+        raise ProfileError(_describe(exc, file)) from None
+    except ClientbaseError as exc:  # a period that does not parse
+        raise ProfileError(f"{file}: key 'period': {exc}") from None
+    if check_reports:
+        for report, settings in profile.settings.items():
+            check_report_settings(report, settings, file=file)
+    return profile
+
+
+def check_report_settings(report: str, settings: dict[str, Any], *, file: Path | str) -> None:
+    """Check a report's section against the parameters its notebook declares."""
+    declared = catalog.notebook_parameters(report)
+    for key, value in settings.items():
+        if key in catalog.COMMON_PARAMETERS:
+            raise ProfileError(f"{file}: key '{report}.{key}' is set for every report at the top level")
+        if key not in declared:
+            options = ", ".join(k for k in declared if k not in catalog.COMMON_PARAMETERS) or "none"
+            raise ProfileError(f"{file}: unknown key '{report}.{key}'; the report takes: {options}")
+        expected = declared[key].default
+        if not _same_kind(value, expected):
+            raise ProfileError(
+                f"{file}: key '{report}.{key}' must be {_kind_name(expected)} "
+                f"(like {expected!r}), got {value!r}"
+            )
+    from clientbase.checks import check_values
+
+    problem = check_values(report, {**{k: p.default for k, p in declared.items()}, **settings})
+    if problem:
+        raise ProfileError(f"{file}: {report}.{problem}")
+
+
+def _same_kind(value: object, default: object) -> bool:
+    if default is None:
+        return True
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(value, bool) and isinstance(default, bool)
+    if isinstance(default, float):
+        return isinstance(value, int | float)
+    if isinstance(default, list | tuple):
+        return isinstance(value, list | tuple) and (
+            not default or all(_same_kind(v, default[0]) for v in value)
+        )
+    return isinstance(value, type(default))
+
+
+def _kind_name(default: object) -> str:
+    return {bool: "true or false", int: "a whole number", float: "a number", str: "a text",
+            list: "a list", dict: "a mapping"}.get(type(default), type(default).__name__)
+
+
+def _describe(exc: ValidationError, file: Path) -> str:
+    lines = []
+    for err in exc.errors():
+        key = ".".join(str(p) for p in err["loc"]) or "(profile)"
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key"
+        elif err["type"] == "missing":
+            msg = "required key is missing"
+        lines.append(f"key {key!r}: {msg}")
+    return f"{file}: " + "; ".join(lines)
