@@ -1,0 +1,525 @@
+"""Reactivation: customers who stopped buying, why, what it costs, and who calls them first.
+
+Source of the rules: REFERENCE.md "Reactivation". Candidates are customers with positive
+revenue in the `lookback_months` whole calendar months ending at as_of; each gets the
+reasons that apply (`no_orders_N_days`, `overdue_vs_own_rhythm`, `activity_drop`) and only
+customers with at least one reason are listed, ranked by lost revenue.
+
+Money comes from the customer × month cube; days (last order, gaps between orders) from the
+customer × day facts, where an *activity date* is a day with `orders > 0` (an order
+document with a positive total: returns and zero documents are not buying).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from clientbase.periods import window_start
+
+__all__ = [
+    "ACTIVITY_DROP",
+    "COLUMNS",
+    "OVERDUE",
+    "UNASSIGNED",
+    "CandidateSummary",
+    "RevenueAtStake",
+    "candidate_summary",
+    "no_orders_code",
+    "order_rhythm",
+    "reactivation_candidates",
+    "reason_text",
+    "revenue_at_stake",
+]
+
+LOOKBACK_MONTHS = 24
+NO_ORDER_DAYS = 90
+RHYTHM_MULTIPLIER = 2.0
+DROP_THRESHOLD = 0.30
+URGENT_DAYS = 30
+MIN_DATES = 3
+BASELINE_QUARTERS = 4
+
+OVERDUE = "overdue_vs_own_rhythm"
+ACTIVITY_DROP = "activity_drop"
+# the call list of customers whose card names no manager
+UNASSIGNED = "(unassigned)"
+REASON_SEPARATOR = "|"
+
+COLUMNS = (
+    "customer_id", "manager", "abc", "last_order_date", "days_since_last_order",
+    "expected_interval_days", "baseline_revenue", "recent_revenue", "lost_revenue", "reason",
+    "urgent", "priority",
+)
+
+_NO_ORDERS = re.compile(r"^no_orders_(\d+)_days$")
+# ties of lost revenue: A first, then B, C, and customers without a class
+_ABC_RANK = {"A": 0, "B": 1, "C": 2}
+_NO_CLASS_RANK = 3
+# a drop of exactly the threshold is not a drop, even when floating point says 69.999...
+_RELATIVE_TOLERANCE = 1e-12
+
+
+def no_orders_code(no_order_days: int) -> str:
+    """The reason code for "no orders for more than N days", e.g. `no_orders_90_days`."""
+    return f"no_orders_{int(no_order_days)}_days"
+
+
+def order_rhythm(daily: pd.DataFrame, *, as_of: pd.Timestamp, min_dates: int = MIN_DATES) -> pd.DataFrame:
+    """Each customer's last activity date and usual interval between orders.
+
+    REFERENCE.md "Reactivation": expected_interval_days is the median gap in days between
+    consecutive *distinct* activity dates (several documents on one day are one date),
+    known only with at least `min_dates` distinct dates. Times of day are ignored; rows
+    dated after `as_of` are not read.
+
+    Parameters
+    ----------
+    daily
+        The customer × day facts (`customer_id`, `date`, `orders`, ...).
+    as_of
+        The last day that counts.
+    min_dates
+        Fewest distinct activity dates for an expected interval.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per customer with at least one activity date ≤ as_of, sorted by
+        customer_id: `customer_id`, `last_order_date`, `distinct_order_dates`,
+        `expected_interval_days` (float, NaN when too few dates).
+    """
+    as_of_day = _day_number(as_of)
+    days_all = daily["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    active = (daily["orders"].to_numpy(dtype=float, na_value=0.0) > 0) & (days_all <= as_of_day)
+    active &= ~pd.isna(daily["date"]).to_numpy()
+    ids = daily["customer_id"][active]
+    days = days_all[active]
+
+    codes, uniques = pd.factorize(ids, sort=True)
+    # one int64 key per (customer, day), sorted by customer then day; each day kept once
+    # (several documents on one day are one distinct date). A plain sort beats np.unique.
+    first_day = int(days.min()) if len(days) else 0
+    keys = np.sort((codes.astype(np.int64) << 32) | (days - first_day))
+    keys = keys[np.append(True, keys[1:] != keys[:-1])] if len(keys) else keys
+    codes = keys >> 32
+    days = (keys & 0xFFFFFFFF) + first_day
+
+    n_customers = len(uniques)
+    distinct_dates = np.bincount(codes, minlength=n_customers)
+    # sorted by customer then day: a customer's last date ends its run
+    ends = np.flatnonzero(np.append(codes[1:] != codes[:-1], True)) if len(codes) else np.array([], int)
+    last_day = np.zeros(n_customers, dtype=np.int64)
+    last_day[codes[ends]] = days[ends]
+
+    same = codes[1:] == codes[:-1]
+    gaps = pd.Series(np.diff(days)[same], dtype=float)
+    median_gap = gaps.groupby(codes[1:][same]).median()
+    expected = np.full(n_customers, np.nan)
+    expected[median_gap.index.to_numpy()] = median_gap.to_numpy()
+    expected[distinct_dates < min_dates] = np.nan
+
+    return pd.DataFrame(
+        {
+            "customer_id": pd.array(np.asarray(uniques, dtype=object), dtype="str"),
+            "last_order_date": last_day.astype("datetime64[D]").astype("datetime64[ns]"),
+            "distinct_order_dates": distinct_dates.astype(np.int64),
+            "expected_interval_days": expected,
+        }
+    )
+
+
+def reactivation_candidates(
+    cube: pd.DataFrame,
+    daily: pd.DataFrame,
+    customers: pd.DataFrame,
+    *,
+    as_of: pd.Timestamp,
+    quarter_start: pd.Timestamp,
+    lookback_months: int = LOOKBACK_MONTHS,
+    no_order_days: int = NO_ORDER_DAYS,
+    rhythm_multiplier: float = RHYTHM_MULTIPLIER,
+    drop_threshold: float = DROP_THRESHOLD,
+    urgent_days: int = URGENT_DAYS,
+    abc: pd.Series | None = None,
+) -> pd.DataFrame:
+    """The reactivation list: customers to call back, why, and in which order.
+
+    REFERENCE.md "Reactivation". Candidates are the customers of the customers table
+    (deleted ones excluded) with positive revenue in the `lookback_months` whole calendar
+    months ending at as_of. recent_revenue is the revenue from `quarter_start` to as_of;
+    baseline_revenue the revenue of the four quarters before `quarter_start` divided by 4;
+    lost_revenue = max(0, baseline − recent). Reasons, each a strict "more than":
+
+    - `no_orders_N_days`: days_since_last_order > `no_order_days`;
+    - `overdue_vs_own_rhythm`: expected interval known and
+      days_since_last_order > `rhythm_multiplier` × expected_interval_days;
+    - `activity_drop`: baseline > 0 and recent < (1 − `drop_threshold`) × baseline.
+
+    Parameters
+    ----------
+    cube
+        The customer × month cube (`customer_id`, `month`, `revenue`).
+    daily
+        The customer × day facts (`customer_id`, `date`, `orders`), for the rhythm.
+    customers
+        The customers table (`customer_id`, `manager`, `is_deleted`). Customers of the
+        cube that are not in it (or are marked deleted) are not listed.
+    as_of, quarter_start
+        The run's quarter: its last day, and its first day (which must be the first day
+        of a month, since money comes from the monthly cube).
+    abc
+        Optional ABC class per customer (a Series customer_id → "A"/"B"/"C", e.g. the
+        `abc` column of the ABC-XYZ classes indexed by customer_id). Without it `abc` is
+        empty, ties are broken by customer_id alone and nobody is urgent.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of `reactivation/candidates.csv`, one row per listed customer sorted by
+        `priority` (1 = first call; lost revenue descending, ties by ABC class A, B, C,
+        none, then customer_id). `manager` is NA for customers without one (their call
+        list is `UNASSIGNED`); `reason` joins the reason codes with "|"; `urgent` marks
+        class-A customers silent for more than `urgent_days`.
+    """
+    as_of = pd.Timestamp(as_of).normalize()
+    quarter_start = pd.Timestamp(quarter_start).normalize()
+    if quarter_start > as_of:
+        raise ValueError(f"quarter_start {quarter_start.date()} is after as_of {as_of.date()}")
+    if quarter_start.day != 1:
+        raise ValueError(
+            f"quarter_start {quarter_start.date()} must be the first day of a month: "
+            "revenue comes from the monthly cube"
+        )
+
+    money = _revenue_windows(cube, as_of=as_of, quarter_start=quarter_start, lookback_months=lookback_months)
+    money = money[money["lookback_revenue"] > 0]
+
+    cards = customers[["customer_id", "manager"]][~_is_deleted(customers)]
+    table = money.merge(cards, on="customer_id", how="inner")
+    table = table.merge(order_rhythm(daily, as_of=as_of), on="customer_id", how="left")
+
+    days_since = (as_of - table["last_order_date"]).dt.days.astype("Int64")
+    table["days_since_last_order"] = days_since
+    days = days_since.to_numpy(dtype=float, na_value=np.nan)
+    expected = table["expected_interval_days"].to_numpy(dtype=float)
+    baseline = table["baseline_revenue"].to_numpy(dtype=float)
+    recent = table["recent_revenue"].to_numpy(dtype=float)
+
+    with np.errstate(invalid="ignore"):
+        no_orders = days > no_order_days
+        overdue = days > rhythm_multiplier * expected
+        limit = (1.0 - drop_threshold) * baseline
+        dropped = (
+            (baseline > 0)
+            & (recent < limit)
+            & ~np.isclose(recent, limit, rtol=_RELATIVE_TOLERANCE, atol=0.0)
+        )
+    # the eight combinations of three flags, spelled once
+    key = no_orders.astype(np.int8) * 4 + overdue.astype(np.int8) * 2 + dropped.astype(np.int8)
+    spelled = np.array(
+        [
+            REASON_SEPARATOR.join(
+                code
+                for bit, code in ((4, no_orders_code(no_order_days)), (2, OVERDUE), (1, ACTIVITY_DROP))
+                if k & bit
+            )
+            for k in range(8)
+        ],
+        dtype=object,
+    )
+    table["reason"] = pd.array(spelled[key], dtype="str")
+    table["lost_revenue"] = np.maximum(0.0, baseline - recent)
+    table = table[key > 0]
+
+    table["abc"] = _abc_column(table["customer_id"], abc)
+    table["manager"] = _clean_manager(table["manager"])
+    silent = table["days_since_last_order"].to_numpy(dtype=float, na_value=np.nan) > urgent_days
+    table["urgent"] = table["abc"].eq("A").fillna(False).to_numpy(dtype=bool) & silent
+    rank = table["abc"].map(_ABC_RANK).fillna(_NO_CLASS_RANK).astype(np.int64)
+    table = (
+        table.assign(_rank=rank, _lost=-table["lost_revenue"])
+        .sort_values(["_lost", "_rank", "customer_id"], kind="mergesort")
+        .reset_index(drop=True)
+    )
+    table["priority"] = np.arange(1, len(table) + 1, dtype=np.int64)
+    table["last_order_date"] = table["last_order_date"].astype("datetime64[ns]")
+    return table[list(COLUMNS)]
+
+
+@dataclass(frozen=True)
+class RevenueAtStake:
+    """Lost revenue of the reactivation list, by reason and by manager."""
+
+    by_reason: pd.DataFrame
+    by_manager: pd.DataFrame
+
+
+def revenue_at_stake(candidates: pd.DataFrame) -> RevenueAtStake:
+    """How many customers and how much lost revenue each reason and each manager carries.
+
+    REFERENCE.md "Reactivation". A customer with several reasons is counted once per
+    reason in `by_reason`, so its customers and lost revenue do not add up to the list's
+    totals; `by_manager` counts every customer once.
+
+    Returns
+    -------
+    RevenueAtStake
+        `by_reason`: reason (code), customers, lost_revenue — in the order no orders,
+        overdue vs own rhythm, activity drop. `by_manager`: manager (`UNASSIGNED` for
+        customers without one), customers, urgent, lost_revenue — most lost revenue first.
+    """
+    # a handful of distinct reason combinations: aggregate per combination, then split
+    combos = (
+        candidates.groupby("reason", sort=False)
+        .agg(customers=("lost_revenue", "size"), lost_revenue=("lost_revenue", "sum"))
+        .reset_index()
+    )
+    exploded = combos.assign(reason=combos["reason"].str.split(REASON_SEPARATOR)).explode("reason")
+    exploded = exploded[exploded["reason"].notna() & exploded["reason"].ne("")]
+    by_reason = (
+        exploded.groupby("reason", sort=False)
+        .agg(customers=("customers", "sum"), lost_revenue=("lost_revenue", "sum"))
+        .reset_index()
+    )
+    order = by_reason["reason"].map(_reason_order).astype(np.int64)
+    by_reason = (
+        by_reason.assign(_order=order)
+        .sort_values(["_order", "reason"], kind="mergesort")
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
+    by_reason["reason"] = by_reason["reason"].astype("str")
+    by_reason["customers"] = by_reason["customers"].astype(np.int64)
+    by_reason["lost_revenue"] = by_reason["lost_revenue"].astype(float)
+
+    by_manager = (
+        candidates.assign(manager=candidates["manager"].fillna(UNASSIGNED))
+        .groupby("manager", sort=False)
+        .agg(
+            customers=("customer_id", "size"),
+            urgent=("urgent", "sum"),
+            lost_revenue=("lost_revenue", "sum"),
+        )
+        .reset_index()
+        .sort_values(["lost_revenue", "manager"], ascending=[False, True], kind="mergesort")
+        .reset_index(drop=True)
+    )
+    by_manager["manager"] = by_manager["manager"].astype("str")
+    by_manager[["customers", "urgent"]] = by_manager[["customers", "urgent"]].astype(np.int64)
+    by_manager["lost_revenue"] = by_manager["lost_revenue"].astype(float)
+    return RevenueAtStake(by_reason=by_reason, by_manager=by_manager)
+
+
+@dataclass(frozen=True)
+class CandidateSummary:
+    """The headline numbers of the reactivation list (for the executive summary)."""
+
+    customers: int
+    lost_revenue: float
+    urgent: int
+    # None when ABC classes were not available (no share can be stated)
+    class_a: int | None
+    class_a_share: float | None
+    class_a_lost_revenue_share: float | None
+    # manager (UNASSIGNED for none) → customers, most customers first
+    by_manager: dict[str, int]
+    # reason code → customers (a customer with several reasons counts once per reason)
+    by_reason: dict[str, int]
+
+
+def candidate_summary(candidates: pd.DataFrame, *, abc_known: bool) -> CandidateSummary:
+    """Count, lost revenue, class-A share and per-manager counts of the reactivation list.
+
+    REFERENCE.md "Reactivation". `abc_known` says whether ABC classes were given to
+    `reactivation_candidates`; without them the class-A figures are None rather than a
+    misleading zero. Shares are of the listed customers (and of their lost revenue);
+    they are None for an empty list.
+    """
+    n = len(candidates)
+    lost = float(candidates["lost_revenue"].sum())
+    class_a = class_a_share = class_a_lost_share = None
+    if abc_known:
+        is_a = candidates["abc"].eq("A").fillna(False).astype(bool)
+        class_a = int(is_a.sum())
+        class_a_share = class_a / n if n else None
+        lost_a = float(candidates.loc[is_a, "lost_revenue"].sum())
+        class_a_lost_share = lost_a / lost if lost > 0 else None
+    stake = revenue_at_stake(candidates)
+    per_manager = stake.by_manager.sort_values(
+        ["customers", "manager"], ascending=[False, True], kind="mergesort"
+    )
+    return CandidateSummary(
+        customers=n,
+        lost_revenue=lost,
+        urgent=int(candidates["urgent"].sum()),
+        class_a=class_a,
+        class_a_share=class_a_share,
+        class_a_lost_revenue_share=class_a_lost_share,
+        by_manager=dict(zip(per_manager["manager"], per_manager["customers"].tolist(), strict=True)),
+        by_reason=dict(zip(stake.by_reason["reason"], stake.by_reason["customers"].tolist(), strict=True)),
+    )
+
+
+_WORDS = {
+    "en": {
+        "no_orders": "no orders for more than {days} days",
+        "overdue": "overdue vs own rhythm",
+        "overdue_interval": "overdue vs own rhythm (usually every {interval})",
+        "overdue_multiplier": "overdue vs own rhythm (silent more than {multiplier}× the usual interval)",
+        "drop": "activity drop of more than {percent}%",
+    },
+    "ru": {
+        "no_orders": "нет заказов более {days}",
+        "overdue": "просрочка относительно собственного ритма",
+        "overdue_interval": "просрочка относительно собственного ритма (обычно {interval})",
+        "overdue_multiplier": (
+            "просрочка относительно собственного ритма (пауза более чем в {multiplier} раза дольше обычной)"
+        ),
+        "drop": "падение активности более {percent} %",
+    },
+}
+
+
+def reason_text(
+    codes: str,
+    *,
+    language: str = "en",
+    no_order_days: int | None = NO_ORDER_DAYS,
+    rhythm_multiplier: float = RHYTHM_MULTIPLIER,
+    drop_threshold: float = DROP_THRESHOLD,
+    expected_interval_days: float | None = None,
+) -> str:
+    """The reasons of one candidate in words, joined by "; ".
+
+    Words per GLOSSARY.md (ru: "нет заказов более 90 дней", "падение активности более
+    30 %"). The number of days is read from the `no_orders_N_days` code itself;
+    `no_order_days`, when given, must agree with it (a text saying 90 about a list
+    computed with 60 would be wrong). With `expected_interval_days` the rhythm reason
+    says the usual interval ("обычно раз в 14 дней"), otherwise the multiplier.
+
+    Raises
+    ------
+    ValueError
+        An unknown language or reason code, or a code that disagrees with `no_order_days`.
+    """
+    if language not in _WORDS:
+        raise ValueError(f"language {language!r} is not supported: expected one of {sorted(_WORDS)}")
+    words = _WORDS[language]
+    parts = []
+    for code in (c for c in str(codes).split(REASON_SEPARATOR) if c):
+        match = _NO_ORDERS.match(code)
+        if match:
+            days = int(match.group(1))
+            if no_order_days is not None and days != int(no_order_days):
+                raise ValueError(f"reason code {code!r} disagrees with no_order_days={no_order_days}")
+            shown = _ru_days_genitive(days) if language == "ru" else days
+            parts.append(words["no_orders"].format(days=shown))
+        elif code == OVERDUE:
+            if expected_interval_days is not None and not pd.isna(expected_interval_days):
+                interval = _interval_words(float(expected_interval_days), language)
+                parts.append(words["overdue_interval"].format(interval=interval))
+            else:
+                multiplier = _number(rhythm_multiplier, language)
+                parts.append(words["overdue_multiplier"].format(multiplier=multiplier))
+        elif code == ACTIVITY_DROP:
+            parts.append(words["drop"].format(percent=_number(drop_threshold * 100, language)))
+        else:
+            raise ValueError(
+                f"unknown reactivation reason code {code!r}: "
+                f"expected no_orders_N_days, {OVERDUE} or {ACTIVITY_DROP}"
+            )
+    return "; ".join(parts)
+
+
+def _revenue_windows(
+    cube: pd.DataFrame, *, as_of: pd.Timestamp, quarter_start: pd.Timestamp, lookback_months: int
+) -> pd.DataFrame:
+    """Lookback, recent and baseline revenue per customer, in one pass over the cube."""
+    lookback_start = window_start(as_of, lookback_months)
+    baseline_start = quarter_start - pd.DateOffset(months=3 * BASELINE_QUARTERS)
+    month = cube["month"]
+    revenue = cube["revenue"].astype(float).fillna(0.0)
+    within = (month >= min(lookback_start, baseline_start)) & (month <= as_of)
+    parts = pd.DataFrame(
+        {
+            "customer_id": cube["customer_id"],
+            "lookback_revenue": revenue.where(month >= lookback_start, 0.0),
+            "recent_revenue": revenue.where(month >= quarter_start, 0.0),
+            "baseline_revenue": revenue.where((month >= baseline_start) & (month < quarter_start), 0.0),
+        }
+    )[within]
+    sums = parts.groupby("customer_id", sort=True).sum().reset_index()
+    sums["baseline_revenue"] = sums["baseline_revenue"] / BASELINE_QUARTERS
+    sums["customer_id"] = sums["customer_id"].astype("str")
+    return sums
+
+
+def _is_deleted(customers: pd.DataFrame) -> pd.Series:
+    if "is_deleted" not in customers.columns:
+        return pd.Series(False, index=customers.index)
+    return customers["is_deleted"].fillna(False).astype(bool)
+
+
+def _clean_manager(manager: pd.Series) -> pd.Series:
+    """Blank manager names are no manager (NA)."""
+    text = manager.astype("str").str.strip()
+    return text.where(text.ne(""), pd.NA).astype("str")
+
+
+def _abc_column(customer_id: pd.Series, abc: pd.Series | None) -> pd.Series:
+    if abc is None:
+        return pd.Series(pd.NA, index=customer_id.index, dtype="str")
+    classes = abc.astype("str").str.strip().str.upper()
+    classes = classes.where(classes.isin(list(_ABC_RANK)), pd.NA)
+    classes.index = classes.index.astype("str")
+    classes = classes[~classes.index.duplicated(keep="first")]
+    return customer_id.map(classes).astype("str")
+
+
+def _reason_order(code: str) -> int:
+    if _NO_ORDERS.match(code):
+        return 0
+    return {OVERDUE: 1, ACTIVITY_DROP: 2}.get(code, 3)
+
+
+def _day_number(day: pd.Timestamp) -> int:
+    return int(np.datetime64(pd.Timestamp(day).normalize().date(), "D").astype(np.int64))
+
+
+def _number(value: float, language: str) -> str:
+    """A short number: no trailing zeros, decimal comma in Russian."""
+    text = f"{round(float(value), 2):g}"
+    return text.replace(".", ",") if language == "ru" else text
+
+
+def _interval_words(days: float, language: str) -> str:
+    """"every 14 days" / "раз в 14 дней" (Russian accusative after "раз в")."""
+    if language == "ru":
+        if days == 1:
+            return "каждый день"
+        return f"раз в {_number(days, language)} {_ru_day_word(days)}"
+    if days == 1:
+        return "day"
+    return f"{_number(days, language)} days"
+
+
+def _ru_day_word(days: float) -> str:
+    """день / дня / дней after a number (nominative–accusative agreement)."""
+    if days != int(days):
+        return "дня"
+    n = int(days)
+    if n % 10 == 1 and n % 100 != 11:
+        return "день"
+    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
+        return "дня"
+    return "дней"
+
+
+def _ru_days_genitive(days: int) -> str:
+    """"более 90 дней", "более 21 дня": genitive after "более"."""
+    word = "дня" if days % 10 == 1 and days % 100 != 11 else "дней"
+    return f"{days} {word}"

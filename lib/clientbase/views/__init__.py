@@ -1,0 +1,1 @@
+"""Report-specific presentation: figures and Excel lists of each report."""
