@@ -278,6 +278,7 @@ def _publish(tmp: Path, run_dir: Path) -> None:
     """Swap the new run folder in; the old one is removed only after the swap."""
     for p in tmp.glob(".*"):
         p.unlink() if p.is_file() else shutil.rmtree(p, ignore_errors=True)
+    os.chmod(tmp, 0o755)  # mkdtemp made it private; a published report is for everyone
     old = None
     if run_dir.exists():
         old = run_dir.with_name(f".old-{run_dir.name}-{os.getpid()}")
