@@ -107,7 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run a profile's reports and publish them into reports/")
     run.add_argument("profile", help="the run profile, e.g. params/demo.yaml")
     run.add_argument("--period", help="a quarter like 2026Q3, or 'latest' (default: the profile's)")
-    run.add_argument("--only", nargs="+", metavar="REPORT", help="run only these reports")
+    run.add_argument("--only", nargs="+", action="extend", metavar="REPORT", help="run only these reports")
     run.add_argument("--lang", choices=("en", "ru"), help="report language (default: the profile's)")
     run.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="notebooks in parallel (default: cores)")
     run.add_argument("--no-pdf", action="store_true", help="render HTML only")

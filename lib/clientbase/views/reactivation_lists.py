@@ -7,16 +7,13 @@ lists carry the full contact details: nothing is masked here).
 
 from __future__ import annotations
 
-import contextlib
 import os
-import re
-import uuid
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import xlsxwriter
 
+from clientbase.excel import sheet_names, write_manager_workbook
 from clientbase.reactivation import (
     DROP_THRESHOLD,
     NO_ORDER_DAYS,
@@ -45,18 +42,14 @@ _LABELS = {
     },
 }
 _UNASSIGNED_SHEET = {"en": UNASSIGNED, "ru": "Без менеджера"}
-_UNASSIGNED_KEY = "\x00unassigned"
 _EMPTY_SHEET = {"en": "No candidates", "ru": "Нет кандидатов"}
 _YES = {"en": "Yes", "ru": "Да"}
-_DATE_FORMAT = {"en": "yyyy-mm-dd", "ru": "dd.mm.yyyy"}
-_MONEY_FORMAT = "#,##0"
-_NUMERIC = ("priority", "days_since_last_order", "expected_interval_days", "lost_revenue")
+_UNKNOWN_CLASS = {"en": "unknown", "ru": "нет данных"}
+_KINDS = {
+    "last_order_date": "date", "lost_revenue": "money", "days_since_last_order": "integer",
+    "priority": "integer", "expected_interval_days": "number",
+}
 
-# Excel's limits on sheet names
-_SHEET_NAME_MAX = 31
-_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-_MIN_WIDTH, _MAX_WIDTH = 8, 60
-_RESULT_WIDTH = 30
 
 
 def write_call_lists(
@@ -70,6 +63,7 @@ def write_call_lists(
     no_order_days: int = NO_ORDER_DAYS,
     rhythm_multiplier: float = RHYTHM_MULTIPLIER,
     drop_threshold: float = DROP_THRESHOLD,
+    abc_known: bool = True,
 ) -> Path:
     """Write the reactivation call lists to an Excel workbook, one sheet per manager.
 
@@ -94,6 +88,9 @@ def write_call_lists(
         "en" or "ru": labels, sheet name of the unassigned list, dates and reasons.
     no_order_days, rhythm_multiplier, drop_threshold
         The parameters the list was computed with, for the reasons in words.
+    abc_known
+        False when the list was computed without ABC classes: the ABC column then says
+        "unknown" ("нет данных") instead of staying blank, which would read as "no class".
 
     Returns
     -------
@@ -107,44 +104,16 @@ def write_call_lists(
         candidates, customers, contacts=contacts, top_products=top_products, language=language,
         no_order_days=no_order_days, rhythm_multiplier=rhythm_multiplier, drop_threshold=drop_threshold,
     )
+    if not abc_known:
+        rows["abc"] = _UNKNOWN_CLASS[language]
     columns = [c for c in _LABELS[language] if c != "products" or top_products is not None]
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # a unique hidden name in the same folder, so the final rename is atomic; created by
-    # xlsxwriter itself, so the file gets the usual permissions (mkstemp's are 0600)
-    temporary = path.with_name(f".{path.stem}.{uuid.uuid4().hex}.xlsx")
-    try:
-        _write_workbook(rows, columns, temporary, language=language)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    return path
-
-
-def sheet_names(lists: list[str]) -> list[str]:
-    """Excel-safe, unique sheet names for the given list names, in their order.
-
-    At most 31 characters, none of []:*?/\\ (replaced by "_"), no leading or trailing
-    apostrophe. Excel compares sheet names without regard to case, so "Ivanov" and
-    "IVANOV" become "Ivanov" and "IVANOV (2)".
-    """
-    names: list[str] = []
-    taken: set[str] = set()
-    for manager in lists:
-        base = _SHEET_NAME_FORBIDDEN.sub("_", str(manager)).strip().strip("'").strip() or "Sheet"
-        if base.casefold() == "history":  # reserved by Excel
-            base = f"{base}_"
-        name = base[:_SHEET_NAME_MAX]
-        n = 1
-        while name.casefold() in taken:
-            n += 1
-            suffix = f" ({n})"
-            name = base[: _SHEET_NAME_MAX - len(suffix)] + suffix
-        taken.add(name.casefold())
-        names.append(name)
-    return names
+    kinds = {key: _KINDS.get(key, "text") for key in columns}
+    return write_manager_workbook(
+        rows, path, columns={key: _LABELS[language][key] for key in columns}, kinds=kinds,
+        manager="manager", language=language, unassigned=_UNASSIGNED_SHEET[language],
+        empty=_EMPTY_SHEET[language], note_columns=("result",),
+    )
 
 
 def _call_list_rows(
@@ -175,10 +144,6 @@ def _call_list_rows(
     )
     rows["urgent"] = np.where(rows["urgent"].fillna(False).astype(bool), _YES[language], "")
     rows["result"] = ""
-    manager = rows["manager"].astype("str").str.strip()
-    # a sentinel, not the sheet's label, so that a manager really called "(unassigned)"
-    # keeps a list of their own
-    rows["list"] = manager.where(manager.notna() & manager.ne(""), _UNASSIGNED_KEY)
     return rows.sort_values(["priority", "customer_id"], kind="mergesort").reset_index(drop=True)
 
 
@@ -214,83 +179,6 @@ def _reasons_in_words(
         words, on=["reason", "expected_interval_days"], how="left"
     )
     return pd.Series(merged["_words"].to_numpy(), index=rows.index, dtype="str")
-
-
-def _write_workbook(rows: pd.DataFrame, columns: list[str], path: Path, *, language: str) -> None:
-    labels = _LABELS[language]
-    assigned = rows["list"].ne(_UNASSIGNED_KEY)
-    lists = sorted(rows.loc[assigned, "list"].unique(), key=lambda m: (m.casefold(), m))
-    shown = lists + ([_UNASSIGNED_SHEET[language]] if (~assigned).any() else [])
-    keys = lists + ([_UNASSIGNED_KEY] if (~assigned).any() else [])
-    names = dict(zip(keys, sheet_names(shown), strict=True)) or {_UNASSIGNED_KEY: _EMPTY_SHEET[language]}
-
-    # constant_memory: rows are flushed as they are written, so a list of 100k customers
-    # does not hold every cell in memory (it requires writing row by row)
-    workbook = xlsxwriter.Workbook(
-        str(path), {"constant_memory": True, "strings_to_numbers": False, "strings_to_urls": False}
-    )
-    try:
-        header = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top", "bottom": 1})
-        formats = {
-            "last_order_date": workbook.add_format({"num_format": _DATE_FORMAT[language]}),
-            "lost_revenue": workbook.add_format({"num_format": _MONEY_FORMAT}),
-            "days_since_last_order": workbook.add_format({"num_format": "0"}),
-            "priority": workbook.add_format({"num_format": "0"}),
-            "expected_interval_days": workbook.add_format({"num_format": "General"}),
-        }
-        for manager, sheet in names.items():
-            part = rows[rows["list"] == manager]
-            worksheet = workbook.add_worksheet(sheet)
-            values = [_cell_values(part[key], key) for key in columns]
-            writers = [(col, _writer(worksheet, key), formats.get(key)) for col, key in enumerate(columns)]
-            for col, key in enumerate(columns):
-                worksheet.set_column(col, col, _width(labels[key], values[col], key))
-                worksheet.write_string(0, col, labels[key], header)
-            worksheet.freeze_panes(1, 0)
-            worksheet.autofilter(0, 0, max(len(part), 1), len(columns) - 1)
-            for row, cells in enumerate(zip(*values, strict=True), start=1):
-                for (col, write, cell_format), value in zip(writers, cells, strict=True):
-                    if value is not None:
-                        write(row, col, value, cell_format)
-    finally:
-        workbook.close()
-
-
-def _writer(worksheet, key: str):
-    """The typed write method: text is always text (a name starting with "=" is no formula)."""
-    if key == "last_order_date":
-        return worksheet.write_datetime
-    if key in _NUMERIC:
-        return worksheet.write_number
-    return worksheet.write_string
-
-
-def _cell_values(column: pd.Series, key: str) -> list:
-    """Python values for xlsxwriter: None for missing, datetimes for dates, floats for numbers."""
-    if key == "last_order_date":
-        return [None if pd.isna(v) else pd.Timestamp(v).to_pydatetime() for v in column]
-    if key in _NUMERIC:
-        numbers = column.astype("Float64")
-        return [None if pd.isna(v) else float(v) for v in numbers]
-    return [None if pd.isna(v) or v == "" else str(v) for v in column]
-
-
-def _width(label: str, values: list, key: str) -> float:
-    if key == "result":
-        return _RESULT_WIDTH
-    if key == "last_order_date":
-        return max(len(label) + 2, 12)
-    if key == "lost_revenue":
-        longest = max((len(f"{v:,.0f}") for v in values if v is not None), default=0)
-    else:
-        longest = max((len(_shown(v)) for v in values if v is not None), default=0)
-    return float(min(max(longest, len(label), _MIN_WIDTH) + 2, _MAX_WIDTH))
-
-
-def _shown(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _as_text(value: object) -> str | None:
