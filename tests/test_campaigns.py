@@ -11,20 +11,19 @@ from scipy import stats
 
 from clientbase.campaigns import (
     ATTRIBUTED_NOTE,
+    CAMPAIGN_COLUMNS,
     CampaignSummary,
     campaign_results,
     campaign_summary,
-    channel_economics,
-    cohort_retention,
     member_outcomes,
 )
 
 AS_OF = pd.Timestamp("2025-12-31")
-CAMPAIGN_COLUMNS = ["campaign_id", "name", "channel", "kind", "start_date", "end_date", "cost"]
+CAMPAIGN_TABLE = ["campaign_id", "name", "channel", "kind", "start_date", "end_date", "cost"]
 
 
 def _campaigns(rows: list[tuple]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=CAMPAIGN_COLUMNS)
+    frame = pd.DataFrame(rows, columns=CAMPAIGN_TABLE)
     for column in ("campaign_id", "name", "channel", "kind"):
         frame[column] = frame[column].astype("str")
     for column in ("start_date", "end_date"):
@@ -52,23 +51,6 @@ def _daily(rows: list[tuple]) -> pd.DataFrame:
     return frame[["customer_id", "date", "revenue", "gross_profit", "quantity", "orders"]]
 
 
-def _cube(rows: list[tuple]) -> pd.DataFrame:
-    """rows: (customer_id, month, revenue, gross_profit, orders, first_order_date)."""
-    frame = pd.DataFrame(
-        rows, columns=["customer_id", "month", "revenue", "gross_profit", "orders", "first_order_date"]
-    )
-    frame["customer_id"] = frame["customer_id"].astype("str")
-    frame["month"] = pd.to_datetime(frame["month"])
-    frame["first_order_date"] = pd.to_datetime(frame["first_order_date"])
-    frame["last_order_date"] = frame["first_order_date"]
-    frame["revenue"] = frame["revenue"].astype("float64")
-    frame["gross_profit"] = frame["gross_profit"].astype("float64")
-    frame["quantity"] = np.nan
-    frame["orders"] = frame["orders"].astype("int64")
-    return frame
-
-
-# C1 runs in September 2025; its attribution window is 2025-09-01 .. 2025-10-30.
 # Target revenue: T1 100, T2 30 + 20, T3 0 (its order is the day before the start),
 # T4 a return of −10 → mean 35; control: K1 20 (on end + 30), K2 0 (its order is on end + 31)
 # → mean 10. Incremental revenue (35 − 10) × 4 = 100; gross profit is 40 % of revenue:
@@ -173,11 +155,26 @@ def test_members_of_unknown_or_future_campaigns_get_na_and_duplicates_are_droppe
     assert out["responded"].iloc[1:].isna().all()
 
 
-def test_missing_group_means_target():
+@pytest.mark.parametrize("group", [pd.NA, "", " Target "], ids=["na", "empty", "spaces_and_case"])
+def test_missing_group_means_target(group):
     members = _members([("C1", "T1", "target")])
-    members["group"] = pd.Series([pd.NA], dtype="str")
+    members["group"] = pd.Series([group], dtype="str")
     out = member_outcomes(BASIC_CAMPAIGNS, members, BASIC_DAILY, as_of=AS_OF)
     assert out["group"].tolist() == ["target"]
+
+
+@pytest.mark.parametrize("missing", ["campaigns", "members"])
+def test_missing_campaign_tables_give_empty_or_memberless_results(missing):
+    campaigns = None if missing == "campaigns" else BASIC_CAMPAIGNS
+    members = None if missing == "members" else BASIC_MEMBERS
+    results = campaign_results(campaigns, members, BASIC_DAILY, as_of=AS_OF)
+    assert set(CAMPAIGN_COLUMNS) <= set(results.columns)
+    if missing == "campaigns":
+        assert results.empty
+    else:
+        assert results["campaign_id"].tolist() == ["C1"]
+        assert (results.loc[0, "target_size"], results.loc[0, "control_size"]) == (0, 0)
+        assert results.loc[0, "cost"] == 20.0 and results.loc[0, "roi_note"] == "n/a"
 
 
 @pytest.mark.parametrize(
@@ -383,7 +380,8 @@ def test_contract_columns_are_present():
         "roi_low",
         "roi_high",
     ]
-    assert set(contract) <= set(results.columns)
+    assert list(CAMPAIGN_COLUMNS) == contract
+    assert list(results.columns[: len(contract)]) == contract
     assert {"name", "kind", "channel", "has_control", "measure", "roi_note", "in_progress"} <= set(results.columns)
 
 
@@ -424,191 +422,43 @@ def test_simulated_additive_effect_is_covered_by_the_interval(method):
     assert width.mean() == pytest.approx(expected_width, rel=0.1)
 
 
-# --- channels ------------------------------------------------------------------------
-
-CUSTOMERS = pd.DataFrame(
-    {
-        "customer_id": pd.Series(["c1", "c2", "c3", "c4", "c5", "c6", "c7"], dtype="str"),
-        "name": pd.Series(["n"] * 7, dtype="str"),
-        "source": pd.Series(["Site", "site", "Site", "Expo", None, "Expo", "Site"], dtype="str"),
-        "created_at": pd.to_datetime(["2024-03-01"] * 7),
-    }
-)
-# period 2025; LTV horizon 12 months → only customers acquired by January 2025 count
-CUBE = _cube(
-    [
-        ("c1", "2024-03-01", 250, 100, 1, "2024-03-10"),
-        ("c1", "2024-10-01", 125, 50, 1, "2024-10-02"),
-        ("c1", "2025-03-01", 2500, 999, 1, "2025-03-02"),  # month 13: outside c1's horizon
-        ("c2", "2025-01-01", 75, 30, 1, "2025-01-05"),
-        ("c2", "2025-12-01", 50, 20, 1, "2025-12-01"),  # month 12: inside
-        ("c3", "2025-06-01", 25, 10, 1, "2025-06-01"),
-        ("c4", "2025-02-01", 25, 10, 1, "2025-02-10"),
-        ("c5", "2023-05-01", 100, 40, 1, "2023-05-01"),
-        ("c6", "2025-03-01", -30, -12, 0, None),  # only a return: never acquired
-        ("c7", "2026-01-01", 10, 4, 1, "2026-01-10"),  # after as_of
-    ]
-)
-ACQUISITION = _campaigns(
-    [
-        ("A1", "Context ads", "SITE ", "acquisition", "2025-02-01", "2025-02-28", 300),
-        ("A2", "Old ads", "site", "acquisition", "2024-12-01", "2024-12-31", 100),  # before the period
-        ("A3", "Promo", "site", "promo", "2025-05-01", "2025-05-31", 1000),  # not acquisition
-        ("A4", "Fair", "Expo", "Acquisition", "2025-04-01", "2025-04-03", 50),
-        ("A5", "TV", "TV", "acquisition", "2025-03-01", "2025-03-31", 500),
-    ]
-)
-
-
-def _channels(**options) -> pd.DataFrame:
-    return channel_economics(CUSTOMERS, CUBE, ACQUISITION, as_of=AS_OF, **options).set_index("source")
-
-
-def test_cac_ltv_and_ltv_to_cac_by_hand():
-    table = _channels()
-    assert table.index.tolist() == ["Site", "Expo", "(unknown)", "TV"]
-    site = table.loc["Site"]
-    assert site["new_customers"] == 2  # c2, c3 (c1 earlier, c7 after as_of)
-    assert site["cost"] == 300.0
-    assert site["cac"] == 150.0
-    assert site["ltv"] == pytest.approx((150 + 50) / 2)  # c1: 100 + 50; c2: 30 + 20
-    assert site["ltv_customers"] == 2
-    assert site["ltv_acquired_from"] == pd.Timestamp("2024-03-01")
-    assert site["ltv_acquired_to"] == pd.Timestamp("2025-01-01")
-    assert site["ltv_to_cac"] == pytest.approx(100 / 150)
-    expo = table.loc["Expo"]
-    assert (expo["new_customers"], expo["cost"], expo["cac"]) == (1, 50.0, 50.0)
-    assert math.isnan(expo["ltv"]) and expo["ltv_customers"] == 0 and math.isnan(expo["ltv_to_cac"])
-    unknown = table.loc["(unknown)"]
-    assert (unknown["new_customers"], unknown["ltv"], unknown["ltv_customers"]) == (0, 40.0, 1)
-    assert math.isnan(unknown["cost"]) and math.isnan(unknown["cac"])
-    tv = table.loc["TV"]
-    assert (tv["new_customers"], tv["cost"]) == (0, 500.0)
-    assert math.isnan(tv["cac"])
-
-
-def test_costs_from_the_profile_override_campaign_costs():
-    table = _channels(costs={"EXPO": 80.0, "Organic": 0.0})
-    assert table.loc["Expo", "cost"] == 80.0
-    assert table.loc["Expo", "cac"] == 80.0
-    assert table.loc["Site", "cost"] == 300.0
-    assert table.loc["Organic", "cost"] == 0.0
-    assert math.isnan(table.loc["Organic", "cac"])
-
-
-def test_ltv_without_cost_uses_the_margin_or_is_nan():
-    cube = CUBE.assign(gross_profit=np.nan)
-    table = channel_economics(CUSTOMERS, cube, ACQUISITION, as_of=AS_OF).set_index("source")
-    assert math.isnan(table.loc["Site", "ltv"])
-    table = channel_economics(CUSTOMERS, cube, ACQUISITION, as_of=AS_OF, margin=0.1).set_index("source")
-    assert table.loc["Site", "ltv"] == pytest.approx((375 + 125) * 0.1 / 2)
-
-
-def test_channels_without_campaigns_have_no_cost():
-    table = channel_economics(CUSTOMERS, CUBE, None, as_of=AS_OF).set_index("source")
-    assert table["cost"].isna().all() and table["cac"].isna().all()
-    assert table.loc["Site", "new_customers"] == 2
-
-
-LEADS = pd.DataFrame(
-    {
-        "lead_id": pd.Series([f"L{i}" for i in range(1, 7)], dtype="str"),
-        "created_at": pd.to_datetime(
-            ["2025-02-01", "2025-03-01", "2025-04-01", "2025-05-01", "2024-11-01", "2025-11-01"]
-        ),
-        "source": pd.Series(["Site", "site", "Site", None, "Site", "Site"], dtype="str"),
-        "campaign_id": pd.Series([None, None, None, "A4", None, None], dtype="str"),
-        "customer_id": pd.Series(["c2", "c3", None, "c4", "c1", "c9"], dtype="str"),
-        "converted_at": pd.to_datetime(["2025-02-11", "2025-03-21", None, "2025-05-04", "2024-11-02", "2026-01-05"]),
-    }
-)
-
-
-def test_leads_conversion_by_source():
-    table = _channels(leads=LEADS)
-    # Site: L1 (10 days), L2 (20 days), L3 open, L6 converted after as_of; L5 before the period
-    assert table.loc["Site", ["leads", "converted"]].tolist() == [4, 2]
-    assert table.loc["Site", "conversion_rate"] == 0.5
-    assert table.loc["Site", "median_days_to_convert"] == 15.0
-    # L4 has no source: it takes the channel of its campaign A4
-    assert table.loc["Expo", ["leads", "converted"]].tolist() == [1, 1]
-    assert table.loc["Expo", "median_days_to_convert"] == 3.0
-    assert table.loc["TV", "leads"] == 0
-    assert math.isnan(table.loc["TV", "conversion_rate"])
-
-
-# --- cohorts -------------------------------------------------------------------------
-
-COHORT_CUBE = _cube(
-    [
-        ("a", "2025-01-01", 10, 4, 1, "2025-01-10"),
-        ("a", "2025-05-01", 10, 4, 1, "2025-05-02"),
-        ("b", "2025-02-01", 10, 4, 2, "2025-02-20"),
-        ("c", "2024-11-01", 10, 4, 1, "2024-11-05"),
-        ("c", "2025-03-01", -5, -2, 0, None),  # a return is not buying
-        ("c", "2025-04-01", 10, 4, 1, "2025-04-07"),
-        ("d", "2025-04-01", 10, 4, 1, "2025-04-03"),
-    ]
-)
-
-
-def test_cohort_retention_by_hand():
-    table = cohort_retention(COHORT_CUBE, as_of=pd.Timestamp("2025-06-30"))
-    got = list(table[["cohort", "quarters_since", "customers", "active"]].itertuples(index=False, name=None))
-    assert got == [
-        ("2024Q4", 0, 1, 1),
-        ("2024Q4", 1, 1, 0),
-        ("2024Q4", 2, 1, 1),
-        ("2025Q1", 0, 2, 2),
-        ("2025Q1", 1, 2, 1),
-        ("2025Q2", 0, 1, 1),
-    ]
-    assert table["retention"].tolist() == [1.0, 0.0, 1.0, 1.0, 0.5, 1.0]
-    assert not table["incomplete"].any()
-
-
-def test_cohort_retention_marks_the_quarter_of_a_mid_quarter_as_of_and_caps_quarters():
-    table = cohort_retention(COHORT_CUBE, as_of=pd.Timestamp("2025-05-31"), max_quarters=1)
-    got = list(table[["cohort", "quarters_since", "incomplete"]].itertuples(index=False, name=None))
-    assert got == [
-        ("2024Q4", 0, False),
-        ("2024Q4", 1, False),
-        ("2025Q1", 0, False),
-        ("2025Q1", 1, True),
-        ("2025Q2", 0, True),
-    ]
-
-
 # --- summary -------------------------------------------------------------------------
 
 
 def test_campaign_summary_totals_and_best_worst():
     results = pd.DataFrame(
         {
-            "campaign_id": ["a", "b", "c", "d", "e"],
-            "name": ["A", "B", "C", "D", "E"],
-            "in_progress": [False, False, False, False, True],
-            "has_control": [True, True, True, False, True],
-            "cost": [100.0, 50.0, 0.0, 30.0, 70.0],
-            "incremental_revenue": [500.0, 100.0, 40.0, np.nan, 900.0],
-            "incremental_gross_profit": [200.0, 25.0, 10.0, np.nan, 300.0],
-            "roi": [1.0, -0.5, np.nan, 4.0, 3.3],
-            "roi_low": [0.2, -1.5, np.nan, np.nan, 1.0],
-            "roi_high": [1.8, 0.5, np.nan, np.nan, 5.0],
+            "campaign_id": ["a", "b", "c", "d", "e", "acq"],
+            "name": ["A", "B", "C", "D", "E", "Ads"],
+            "in_progress": [False, False, False, False, True, False],
+            "target_size": [10, 10, 10, 10, 10, 0],  # "acq" has no members: it is measured by CAC
+            "has_control": [True, True, True, False, True, False],
+            "cost": [100.0, 50.0, 0.0, 30.0, 70.0, 9000.0],
+            "incremental_revenue": [500.0, 100.0, 40.0, np.nan, 900.0, np.nan],
+            "incremental_gross_profit": [200.0, 25.0, 10.0, np.nan, 300.0, np.nan],
+            "roi": [1.0, -0.5, np.nan, 4.0, 3.3, np.nan],
+            "roi_low": [0.2, -1.5, np.nan, np.nan, 1.0, np.nan],
+            "roi_high": [1.8, 0.5, np.nan, np.nan, 5.0, np.nan],
         }
     )
     channels = pd.DataFrame(
         {
-            "source": ["Site", "Expo", "TV"],
-            "ltv": [100.0, 90.0, np.nan],
-            "cac": [50.0, 30.0, 10.0],
-            "ltv_to_cac": [2.0, 3.0, np.nan],
+            "source": ["Site", "Expo", "TV", "Fair"],
+            "new_customers": [10, 5, 0, 3],
+            "cost": [500.0, 150.0, 90.0, np.nan],
+            "ltv": [100.0, 90.0, np.nan, 40.0],
+            "cac": [50.0, 30.0, np.nan, np.nan],
+            "ltv_to_cac": [2.0, 3.0, np.nan, np.nan],
         }
     )
     summary = campaign_summary(results, channels)
     assert isinstance(summary, CampaignSummary)
     assert (summary.campaigns, summary.completed, summary.in_progress, summary.with_control) == (5, 4, 1, 3)
+    assert summary.without_members == 1
+    assert (summary.acquisition_spend, summary.new_customers) == (740.0, 18)
+    assert summary.worst_channel.source == "Site" and summary.worst_channel.cac == 50.0
     assert summary.total_spend == 180.0
+    assert summary.with_control_spend == 150.0
     assert summary.in_progress_spend == 70.0
     assert summary.total_incremental_revenue == 640.0
     assert summary.total_incremental_gross_profit == 235.0
@@ -622,8 +472,12 @@ def test_campaign_summary_totals_and_best_worst():
 def test_campaign_summary_of_real_results_without_comparable_campaigns():
     members = BASIC_MEMBERS[BASIC_MEMBERS["group"] == "target"]
     results = campaign_results(BASIC_CAMPAIGNS, members, BASIC_DAILY, as_of=AS_OF)
-    summary = campaign_summary(results, channel_economics(CUSTOMERS, CUBE, None, as_of=AS_OF))
+    no_costs = pd.DataFrame(
+        {"source": ["Site"], "new_customers": [3], "cost": [np.nan], "ltv": [100.0], "cac": [np.nan], "ltv_to_cac": [np.nan]}
+    )
+    summary = campaign_summary(results, no_costs)
     assert summary.best is None and summary.worst is None and summary.best_channel is None
+    assert summary.worst_channel is None and math.isnan(summary.acquisition_spend)
     assert math.isnan(summary.total_incremental_gross_profit)
     assert summary.total_spend == 20.0
 
@@ -644,15 +498,14 @@ def test_member_outcomes_and_campaign_results_do_not_mutate():
         pd.testing.assert_frame_equal(frame, copy)
 
 
-def test_channel_economics_cohort_retention_and_summary_do_not_mutate():
-    inputs = (CUSTOMERS, CUBE, ACQUISITION, LEADS, COHORT_CUBE)
-    before = _frozen(*inputs)
-    channels = channel_economics(CUSTOMERS, CUBE, ACQUISITION, as_of=AS_OF, leads=LEADS, costs={"TV": 1.0})
-    cohort_retention(COHORT_CUBE, as_of=AS_OF)
+
+
+def test_campaign_summary_does_not_mutate():
     results = campaign_results(BASIC_CAMPAIGNS, BASIC_MEMBERS, BASIC_DAILY, as_of=AS_OF)
-    results_before, channels_before = results.copy(deep=True), channels.copy(deep=True)
+    channels = pd.DataFrame(
+        {"source": ["Site"], "new_customers": [2], "cost": [100.0], "ltv": [100.0], "cac": [50.0], "ltv_to_cac": [2.0]}
+    )
+    before = _frozen(results, channels)
     campaign_summary(results, channels)
-    for frame, copy in zip(inputs, before, strict=True):
+    for frame, copy in zip((results, channels), before, strict=True):
         pd.testing.assert_frame_equal(frame, copy)
-    pd.testing.assert_frame_equal(results, results_before)
-    pd.testing.assert_frame_equal(channels, channels_before)

@@ -1,7 +1,8 @@
-"""Campaign economics: response, incremental revenue and ROI, CAC and LTV per channel, retention.
+"""Campaign effects: response, incremental revenue and gross profit, ROI with intervals.
 
-Source of the rules: REFERENCE.md "Campaign economics"; output tables: DESIGN.md
-"Output contract" (`campaign_roi/campaigns.csv`, `campaign_roi/channels.csv`).
+Source of the rules: REFERENCE.md "Campaign economics"; output table: DESIGN.md "Output
+contract" (`campaign_roi/campaigns.csv`). Acquisition channels (CAC, LTV) and cohort
+retention are in `clientbase.channels`.
 
 - The attribution window of a campaign runs from its start date to its end date +
   `response_days`, both days included, and is clipped at as_of: nothing dated after as_of
@@ -17,7 +18,6 @@ Source of the rules: REFERENCE.md "Campaign economics"; output tables: DESIGN.md
 from __future__ import annotations
 
 import zlib
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,13 +25,18 @@ import pandas as pd
 from scipy import stats
 
 from clientbase.periods import window_start
+from clientbase.schema import TABLES
 
-UNKNOWN_SOURCE = "(unknown)"
 INCREMENTAL = "incremental"
 ATTRIBUTED = "attributed"
 ROI_NOT_APPLICABLE = "n/a"
 ATTRIBUTED_NOTE = "attributed, not incremental"
 METHODS = ("welch", "bootstrap")
+# the contract columns of `campaign_roi/campaigns.csv` (DESIGN.md "Output contract")
+CAMPAIGN_COLUMNS = (
+    "campaign_id", "cost", "target_size", "control_size", "response_rate_target", "response_rate_control",
+    "incremental_revenue", "incremental_gross_profit", "roi", "roi_low", "roi_high",
+)
 
 # resampled values held in memory at once by the bootstrap (per chunk of replicates),
 # so a campaign of 100 000 members does not allocate n_boot × n at once
@@ -106,8 +111,8 @@ def member_outcomes(
 
 
 def campaign_results(
-    campaigns: pd.DataFrame,
-    members: pd.DataFrame,
+    campaigns: pd.DataFrame | None,
+    members: pd.DataFrame | None,
     daily: pd.DataFrame,
     *,
     as_of: pd.Timestamp,
@@ -140,8 +145,14 @@ def campaign_results(
     `roi_note` says "attributed, not incremental". A cost of 0 (or missing) gives roi NaN
     and `roi_note` "n/a". Intervals need at least 2 members in each group.
 
+    A source without a campaigns table (`campaigns` None) has no campaigns: the result is
+    empty, with every column. Without a campaign_members table (`members` None) the
+    campaigns are listed with no members (sizes 0, ROI "n/a"), so their cost still shows.
+
     Source: REFERENCE.md "Campaign economics".
     """
+    campaigns = _empty_table("campaigns") if campaigns is None else campaigns
+    members = _empty_table("campaign_members") if members is None else members
     as_of = _day(as_of)
     _check_response_days(response_days)
     if method not in METHODS:
@@ -197,7 +208,7 @@ def campaign_results(
     note = pd.Series(pd.NA, index=rows.index, dtype="str")
     note = note.mask(~has_control, ATTRIBUTED_NOTE).mask(roi.isna(), ROI_NOT_APPLICABLE)
 
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "campaign_id": rows["campaign_id"],
             "name": info["name"],
@@ -235,155 +246,8 @@ def campaign_results(
             "roi_note": note,
         }
     )
-
-
-def channel_economics(
-    customers: pd.DataFrame,
-    cube: pd.DataFrame,
-    campaigns: pd.DataFrame | None,
-    *,
-    as_of: pd.Timestamp,
-    period_months: int = 12,
-    ltv_months: int = 12,
-    costs: Mapping[str, float] | None = None,
-    leads: pd.DataFrame | None = None,
-    margin: float | None = None,
-) -> pd.DataFrame:
-    """CAC, historical LTV and LTV/CAC per acquisition source.
-
-    Sources are `customers.source` (missing → "(unknown)"), matched case-insensitively and
-    ignoring surrounding spaces; the row shows the most frequent spelling.
-    - `new_customers`: customers whose first activity order falls in the `period_months`
-      months ending at as_of;
-    - `cost`: the costs of acquisition campaigns (kind "acquisition") whose channel is the
-      source and whose start date is in the period; a source named in `costs` takes that
-      cost instead. NaN when no cost is known;
-    - `cac` = cost / new_customers; NaN without new customers or without a positive cost;
-    - `ltv`: the average gross profit per customer over the `ltv_months` calendar months
-      from the acquisition month (that month included), over the customers whose horizon
-      is complete at as_of (`ltv_customers`, acquired `ltv_acquired_from` ..
-      `ltv_acquired_to`, first days of months). Gross profit falls back to revenue ×
-      `margin` where the cube has no cost; NaN with neither;
-    - `ltv_to_cac` = ltv / cac.
-    With `leads`: `leads` created in the period per source (a lead without a source takes
-    its campaign's channel), `converted` (converted by as_of, or with a customer but no
-    conversion date), `conversion_rate`, `median_days_to_convert`.
-
-    Source: REFERENCE.md "Campaign economics" (CAC, LTV).
-    """
-    as_of = _day(as_of)
-    if ltv_months < 1:
-        raise ValueError(f"ltv_months must be >= 1, got {ltv_months}")
-    period_start = window_start(as_of, period_months)
-    first = _first_activity(cube, as_of)
-    source = customers[["customer_id", "source"]].drop_duplicates("customer_id")
-    acquired = first.merge(source, on="customer_id", how="left")
-    acquired["key"], acquired["label"] = _source_keys(acquired["source"])
-
-    labels = [acquired[["key", "label"]]]
-    new = acquired["first_date"].between(period_start, as_of)
-    table = pd.DataFrame({"new_customers": acquired[new].groupby("key").size()})
-
-    spent = pd.Series(dtype="float64")
-    if campaigns is not None and len(campaigns):
-        kind = campaigns["kind"].astype("str").str.strip().str.casefold()
-        start = pd.to_datetime(campaigns["start_date"]).dt.normalize()
-        paid = campaigns[(kind == "acquisition") & start.between(period_start, as_of)]
-        keys, shown = _source_keys(paid["channel"])
-        labels.append(pd.DataFrame({"key": keys, "label": shown}))
-        spent = paid["cost"].astype("float64").groupby(keys.to_numpy()).sum(min_count=1)
-    if costs:
-        keys, shown = _source_keys(pd.Series(list(costs), dtype="str"))
-        labels.append(pd.DataFrame({"key": keys, "label": shown}))
-        override = pd.Series(list(costs.values()), index=keys.to_numpy(), dtype="float64")
-        override = override[~override.index.duplicated(keep="last")]
-        spent = override.combine_first(spent)
-    table = table.join(spent.rename("cost"), how="outer")
-
-    ltv = _ltv(acquired, cube, as_of=as_of, ltv_months=ltv_months, margin=margin)
-    table = table.join(ltv, how="outer")
-    if leads is not None:
-        lead_table, lead_labels = _lead_conversion(leads, campaigns, start=period_start, as_of=as_of)
-        labels.append(lead_labels)
-        table = table.join(lead_table, how="outer")
-        table["leads"] = table["leads"].fillna(0).astype("int64")
-        table["converted"] = table["converted"].fillna(0).astype("int64")
-
-    table["new_customers"] = table["new_customers"].fillna(0).astype("int64")
-    table["ltv_customers"] = table["ltv_customers"].fillna(0).astype("int64")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        table["cac"] = (table["cost"] / table["new_customers"]).where(
-            (table["new_customers"] > 0) & (table["cost"] > 0)
-        )
-        table["ltv_to_cac"] = table["ltv"] / table["cac"]
-    table = table.join(_display_labels(pd.concat(labels, ignore_index=True)))
-    table = table.rename(columns={"label": "source"}).sort_values(
-        ["new_customers", "source"], ascending=[False, True], kind="stable"
-    )
-    columns = [
-        "source",
-        "new_customers",
-        "cost",
-        "cac",
-        "ltv",
-        "ltv_to_cac",
-        "ltv_customers",
-        "ltv_acquired_from",
-        "ltv_acquired_to",
-    ]
-    if leads is not None:
-        columns += ["leads", "converted", "conversion_rate", "median_days_to_convert"]
-    return table[columns].reset_index(drop=True)
-
-
-def cohort_retention(cube: pd.DataFrame, *, as_of: pd.Timestamp, max_quarters: int = 12) -> pd.DataFrame:
-    """Share of each acquisition cohort buying in each quarter after acquisition.
-
-    A customer's cohort is the calendar quarter of its first activity order (a document
-    with a positive total). `quarters_since` runs from 0 (the acquisition quarter) to
-    `max_quarters`, and never past the quarter of as_of. `active` counts the cohort's
-    customers with at least one activity order in that quarter; `retention` = active /
-    customers. Quarter 0 is 100 % by definition: every customer bought in the quarter it
-    was acquired. `incomplete` is True for the quarter containing as_of when as_of is not
-    that quarter's last day (a run's as_of is a quarter end, so normally all False).
-
-    Source: REFERENCE.md "Campaign economics" (cohort retention).
-    """
-    as_of = _day(as_of)
-    if max_quarters < 0:
-        raise ValueError(f"max_quarters must be >= 0, got {max_quarters}")
-    first = _first_activity(cube, as_of)
-    first["cohort_q"] = _quarter_index(first["first_date"])
-    last_q = int(_quarter_index(pd.Series([as_of])).iloc[0])
-
-    active = cube.loc[(cube["month"] <= as_of) & (cube["orders"] > 0), ["customer_id", "month"]]
-    active = active.assign(q=_quarter_index(active["month"]))[["customer_id", "q"]].drop_duplicates()
-    active = active.merge(first[["customer_id", "cohort_q"]], on="customer_id")
-    active["quarters_since"] = active["q"] - active["cohort_q"]
-    counts = active[active["quarters_since"].between(0, max_quarters)].groupby(["cohort_q", "quarters_since"]).size()
-
-    sizes = first.groupby("cohort_q").size()
-    cohort_q = sizes.index.to_numpy()
-    lengths = np.minimum(max_quarters, last_q - cohort_q) + 1
-    offsets = np.repeat(np.cumsum(lengths) - lengths, lengths)
-    grid = pd.DataFrame(
-        {
-            "cohort_q": np.repeat(cohort_q, lengths),
-            "quarters_since": np.arange(lengths.sum()) - offsets,
-            "customers": np.repeat(sizes.to_numpy(), lengths),
-        }
-    )
-    grid["active"] = (
-        counts.reindex(pd.MultiIndex.from_frame(grid[["cohort_q", "quarters_since"]]), fill_value=0)
-        .to_numpy()
-        .astype("int64")
-    )
-    grid["retention"] = grid["active"] / grid["customers"]
-    as_of_is_quarter_end = as_of == as_of + pd.offsets.QuarterEnd(0)
-    grid["incomplete"] = (grid["cohort_q"] + grid["quarters_since"] == last_q) & (not as_of_is_quarter_end)
-    year, quarter = grid["cohort_q"] // 4, grid["cohort_q"] % 4 + 1
-    grid.insert(0, "cohort", pd.Series(year.astype(str) + "Q" + quarter.astype(str), dtype="str"))
-    return grid.drop(columns="cohort_q")
+    # the contract columns of campaigns.csv first, in the contract's order
+    return out[[*CAMPAIGN_COLUMNS, *(c for c in out.columns if c not in CAMPAIGN_COLUMNS)]]
 
 
 @dataclass(frozen=True)
@@ -411,49 +275,64 @@ class ChannelRatio:
 class CampaignSummary:
     """The headline numbers of the campaign ROI report.
 
-    Totals cover the completed campaigns (not in progress); incremental totals only those
-    with a control group (NaN when there is none); best/worst are among completed
-    campaigns with an incremental ROI, attributed ROIs are not comparable with them.
+    Campaign counts and totals cover the campaigns with members (the others, usually
+    acquisition campaigns, are measured by CAC per source: `without_members`,
+    `acquisition_spend`). Totals cover the completed campaigns (not in progress);
+    incremental totals only those with a control group (NaN when there is none);
+    best/worst are among completed campaigns with an incremental ROI, attributed ROIs are
+    not comparable with them. Best/worst channel are by LTV/CAC.
     """
 
     campaigns: int
     completed: int
     in_progress: int
     with_control: int
+    without_members: int
     total_spend: float
+    with_control_spend: float
     in_progress_spend: float
     total_incremental_revenue: float
     total_incremental_gross_profit: float
     best: CampaignRoi | None
     worst: CampaignRoi | None
+    acquisition_spend: float
+    new_customers: int
     best_channel: ChannelRatio | None
+    worst_channel: ChannelRatio | None
 
 
 def campaign_summary(results: pd.DataFrame, channels: pd.DataFrame) -> CampaignSummary:
     """Summarise `campaign_results` and `channel_economics` for the executive summary."""
-    done = results[~results["in_progress"]]
+    measured = results[results["target_size"] > 0]
+    done = measured[~measured["in_progress"]]
     controlled = done[done["has_control"]]
     ranked = controlled[controlled["roi"].notna()].sort_values(["roi", "campaign_id"], kind="stable")
-    best_channels = channels[channels["ltv_to_cac"].notna()].sort_values(
+    rated = channels[channels["ltv_to_cac"].notna()].sort_values(
         ["ltv_to_cac", "source"], ascending=[False, True], kind="stable"
     )
-    best_channel = None
-    if len(best_channels):
-        top = best_channels.iloc[0]
-        best_channel = ChannelRatio(str(top["source"]), float(top["ltv_to_cac"]), float(top["ltv"]), float(top["cac"]))
+    new_customers = channels["new_customers"].sum() if "new_customers" in channels else 0
     return CampaignSummary(
-        campaigns=len(results),
+        campaigns=len(measured),
         completed=len(done),
-        in_progress=int(results["in_progress"].sum()),
+        in_progress=int(measured["in_progress"].sum()),
         with_control=len(controlled),
+        without_members=int((results["target_size"] <= 0).sum()),
         total_spend=float(done["cost"].sum()),
-        in_progress_spend=float(results.loc[results["in_progress"], "cost"].sum()),
+        with_control_spend=float(controlled["cost"].sum()),
+        in_progress_spend=float(measured.loc[measured["in_progress"], "cost"].sum()),
         total_incremental_revenue=float(controlled["incremental_revenue"].sum(min_count=1)),
         total_incremental_gross_profit=float(controlled["incremental_gross_profit"].sum(min_count=1)),
         best=_campaign_roi(ranked.iloc[-1]) if len(ranked) else None,
         worst=_campaign_roi(ranked.iloc[0]) if len(ranked) else None,
-        best_channel=best_channel,
+        acquisition_spend=float(channels["cost"].sum(min_count=1)),
+        new_customers=int(new_customers),
+        best_channel=_channel_ratio(rated.iloc[0]) if len(rated) else None,
+        worst_channel=_channel_ratio(rated.iloc[-1]) if len(rated) > 1 else None,
     )
+
+
+def _channel_ratio(row: pd.Series) -> ChannelRatio:
+    return ChannelRatio(str(row["source"]), float(row["ltv_to_cac"]), float(row["ltv"]), float(row["cac"]))
 
 
 def _campaign_roi(row: pd.Series) -> CampaignRoi:
@@ -464,6 +343,12 @@ def _campaign_roi(row: pd.Series) -> CampaignRoi:
         float(row["roi_low"]),
         float(row["roi_high"]),
     )
+
+
+def _empty_table(name: str) -> pd.DataFrame:
+    """A canonical table without rows, every column typed (schema.TABLES)."""
+    dtypes = {"str": "str", "float": "float64", "date": "datetime64[ns]", "bool": "boolean"}
+    return pd.DataFrame({c: pd.Series(dtype=dtypes[kind]) for c, kind in TABLES[name].columns.items()})
 
 
 def _day(value: pd.Timestamp | str) -> pd.Timestamp:
@@ -496,7 +381,8 @@ def _attribution_windows(campaigns: pd.DataFrame, *, as_of: pd.Timestamp, respon
 
 def _members(members: pd.DataFrame) -> pd.DataFrame:
     if "group" in members:
-        group = members["group"].astype("str").str.strip().str.lower().fillna("target")
+        group = members["group"].astype("str").str.strip().str.lower()
+        group = group.mask(group.isna() | (group == ""), "target")
     else:
         group = pd.Series("target", index=members.index, dtype="str")
     given = members["responded"] if "responded" in members else pd.Series(pd.NA, index=members.index)
@@ -596,84 +482,3 @@ def _resampled_differences(
     return out
 
 
-def _first_activity(cube: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    """customer_id, first_date: the first activity order dated ≤ as_of, per customer."""
-    dates = cube.loc[cube["first_order_date"] <= as_of, ["customer_id", "first_order_date"]]
-    first = dates.groupby("customer_id", sort=True)["first_order_date"].min()
-    return pd.DataFrame({"customer_id": first.index.astype("str"), "first_date": first.to_numpy()})
-
-
-def _source_keys(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Matching key (case-folded) and shown label of source/channel names; NA → (unknown)."""
-    label = values.astype("str").str.strip()
-    label = label.mask(label.isna() | (label == ""), UNKNOWN_SOURCE)
-    return label.str.casefold(), label
-
-
-def _display_labels(pairs: pd.DataFrame) -> pd.Series:
-    """Per key, its most frequent spelling (ties alphabetically); earlier tables first."""
-    counts = pairs.value_counts(["key", "label"], sort=False).rename("n").reset_index()
-    counts = counts.sort_values(["key", "n", "label"], ascending=[True, False, True], kind="stable")
-    return counts.drop_duplicates("key").set_index("key")["label"]
-
-
-def _month_index(dates: pd.Series) -> pd.Series:
-    return dates.dt.year * 12 + dates.dt.month - 1
-
-
-def _quarter_index(dates: pd.Series) -> pd.Series:
-    return dates.dt.year * 4 + (dates.dt.month - 1) // 3
-
-
-def _ltv(
-    acquired: pd.DataFrame, cube: pd.DataFrame, *, as_of: pd.Timestamp, ltv_months: int, margin: float | None
-) -> pd.DataFrame:
-    """Per source key: mean gross profit over the first `ltv_months` months, complete cohorts only."""
-    first_month = _month_index(acquired["first_date"])
-    # the horizon's last month must have ended by as_of
-    complete = first_month + ltv_months <= _month_index(pd.Series([as_of + pd.Timedelta(days=1)])).iloc[0]
-    cohort = acquired.loc[complete, ["customer_id", "key", "first_date"]].assign(m0=first_month[complete])
-    rows = cube.loc[cube["month"] <= as_of, ["customer_id", "month", "revenue", "gross_profit"]]
-    rows = rows.merge(cohort[["customer_id", "m0"]], on="customer_id")
-    rows = rows[(_month_index(rows["month"]) - rows["m0"]).between(0, ltv_months - 1)]
-    gp = rows["gross_profit"]
-    if margin is not None:
-        gp = gp.fillna(rows["revenue"] * margin)
-    per_customer = gp.groupby(rows["customer_id"].to_numpy()).sum(skipna=False)
-    cohort = cohort.assign(value=per_customer.reindex(cohort["customer_id"].to_numpy()).to_numpy())
-    by = cohort.groupby("key")
-    return pd.DataFrame(
-        {
-            "ltv": by["value"].mean(skipna=False),
-            "ltv_customers": by.size(),
-            "ltv_acquired_from": by["first_date"].min().dt.to_period("M").dt.to_timestamp(),
-            "ltv_acquired_to": by["first_date"].max().dt.to_period("M").dt.to_timestamp(),
-        }
-    )
-
-
-def _lead_conversion(
-    leads: pd.DataFrame, campaigns: pd.DataFrame | None, *, start: pd.Timestamp, as_of: pd.Timestamp
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per source key: leads created in the period, converted, rate, median days to convert."""
-    created = pd.to_datetime(leads["created_at"]).dt.normalize()
-    frame = leads.loc[created.between(start, as_of).to_numpy()]
-    source = frame["source"].astype("str")
-    if campaigns is not None and "campaign_id" in frame:
-        channel = campaigns.drop_duplicates("campaign_id").set_index("campaign_id")["channel"]
-        source = source.fillna(frame["campaign_id"].map(channel).astype("str"))
-    key, label = _source_keys(source)
-    converted_at = pd.to_datetime(frame["converted_at"]).dt.normalize()
-    dated = converted_at.notna() & (converted_at <= as_of)
-    undated = converted_at.isna() & frame["customer_id"].notna()
-    days = (converted_at - created.loc[frame.index]).dt.days.where(dated)
-    by = pd.DataFrame({"key": key, "converted": dated | undated, "days": days}).groupby("key")
-    table = pd.DataFrame(
-        {
-            "leads": by.size(),
-            "converted": by["converted"].sum().astype("int64"),
-            "median_days_to_convert": by["days"].median(),
-        }
-    )
-    table["conversion_rate"] = table["converted"] / table["leads"]
-    return table, pd.DataFrame({"key": key, "label": label})

@@ -27,10 +27,14 @@ __all__ = [
     "UNASSIGNED",
     "CandidateSummary",
     "RevenueAtStake",
+    "SCOPE_COLUMNS",
+    "abc_classes_for",
     "candidate_summary",
     "no_orders_code",
     "order_rhythm",
+    "rank_candidates",
     "reactivation_candidates",
+    "reactivation_scope",
     "reason_text",
     "revenue_at_stake",
 ]
@@ -53,6 +57,10 @@ COLUMNS = (
     "customer_id", "manager", "abc", "last_order_date", "days_since_last_order",
     "expected_interval_days", "baseline_revenue", "recent_revenue", "lost_revenue", "reason",
     "urgent", "priority",
+)
+SCOPE_COLUMNS = (
+    "customer_id", "manager", "last_order_date", "days_since_last_order", "expected_interval_days",
+    "distinct_order_dates", "baseline_revenue", "recent_revenue", "lost_revenue", "reason",
 )
 
 _NO_ORDERS = re.compile(r"^no_orders_(\d+)_days$")
@@ -148,16 +156,10 @@ def reactivation_candidates(
 ) -> pd.DataFrame:
     """The reactivation list: customers to call back, why, and in which order.
 
-    REFERENCE.md "Reactivation". Candidates are the customers of the customers table
-    (deleted ones excluded) with positive revenue in the `lookback_months` whole calendar
-    months ending at as_of. recent_revenue is the revenue from `quarter_start` to as_of;
-    baseline_revenue the revenue of the four quarters before `quarter_start` divided by 4;
-    lost_revenue = max(0, baseline − recent). Reasons, each a strict "more than":
-
-    - `no_orders_N_days`: days_since_last_order > `no_order_days`;
-    - `overdue_vs_own_rhythm`: expected interval known and
-      days_since_last_order > `rhythm_multiplier` × expected_interval_days;
-    - `activity_drop`: baseline > 0 and recent < (1 − `drop_threshold`) × baseline.
+    REFERENCE.md "Reactivation". The customers of `reactivation_scope` (see there for
+    the money, the days and the reasons) that have at least one reason, ranked by
+    `rank_candidates`. The same as
+    ``rank_candidates(reactivation_scope(...), abc=abc, urgent_days=urgent_days)``.
 
     Parameters
     ----------
@@ -185,6 +187,50 @@ def reactivation_candidates(
         list is `UNASSIGNED`); `reason` joins the reason codes with "|"; `urgent` marks
         class-A customers silent for more than `urgent_days`.
     """
+    scope = reactivation_scope(
+        cube, daily, customers, as_of=as_of, quarter_start=quarter_start, lookback_months=lookback_months,
+        no_order_days=no_order_days, rhythm_multiplier=rhythm_multiplier, drop_threshold=drop_threshold,
+    )
+    return rank_candidates(scope, abc=abc, urgent_days=urgent_days)
+
+
+def reactivation_scope(
+    cube: pd.DataFrame,
+    daily: pd.DataFrame,
+    customers: pd.DataFrame,
+    *,
+    as_of: pd.Timestamp,
+    quarter_start: pd.Timestamp,
+    lookback_months: int = LOOKBACK_MONTHS,
+    no_order_days: int = NO_ORDER_DAYS,
+    rhythm_multiplier: float = RHYTHM_MULTIPLIER,
+    drop_threshold: float = DROP_THRESHOLD,
+) -> pd.DataFrame:
+    """Every customer the reactivation list looks at, with its money, days and reasons.
+
+    REFERENCE.md "Reactivation". The scope is the customers of the customers table
+    (deleted ones excluded) with positive revenue in the `lookback_months` whole calendar
+    months ending at as_of — listed or not, so that a report can show the list against
+    the whole buying base. recent_revenue is the revenue from `quarter_start` to as_of;
+    baseline_revenue the revenue of the four quarters before `quarter_start` divided by 4;
+    lost_revenue = max(0, baseline − recent). Reasons, each a strict "more than":
+
+    - `no_orders_N_days`: days_since_last_order > `no_order_days`;
+    - `overdue_vs_own_rhythm`: expected interval known and
+      days_since_last_order > `rhythm_multiplier` × expected_interval_days;
+    - `activity_drop`: baseline > 0 and recent < (1 − `drop_threshold`) × baseline.
+
+    Parameters are those of `reactivation_candidates`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per customer in scope, sorted by customer_id: `customer_id`, `manager`
+        (NA when blank), `last_order_date`, `days_since_last_order` (Int64),
+        `expected_interval_days`, `distinct_order_dates`, `baseline_revenue`,
+        `recent_revenue`, `lost_revenue`, `reason` (codes joined by "|"; NA when none
+        applies: the customer is not listed).
+    """
     as_of = pd.Timestamp(as_of).normalize()
     quarter_start = pd.Timestamp(quarter_start).normalize()
     if quarter_start > as_of:
@@ -199,8 +245,10 @@ def reactivation_candidates(
     money = money[money["lookback_revenue"] > 0]
 
     cards = customers[["customer_id", "manager"]][~_is_deleted(customers)]
+    cards = cards.assign(customer_id=cards["customer_id"].astype("str"))
     table = money.merge(cards, on="customer_id", how="inner")
     table = table.merge(order_rhythm(daily, as_of=as_of), on="customer_id", how="left")
+    table["distinct_order_dates"] = table["distinct_order_dates"].astype("Int64").fillna(0)
 
     days_since = (as_of - table["last_order_date"]).dt.days.astype("Int64")
     table["days_since_last_order"] = days_since
@@ -218,25 +266,52 @@ def reactivation_candidates(
             & (recent < limit)
             & ~np.isclose(recent, limit, rtol=_RELATIVE_TOLERANCE, atol=0.0)
         )
-    # the eight combinations of three flags, spelled once
+    # the eight combinations of three flags, spelled once (none at all: NA, not listed)
     key = no_orders.astype(np.int8) * 4 + overdue.astype(np.int8) * 2 + dropped.astype(np.int8)
     spelled = np.array(
-        [
+        [None]
+        + [
             REASON_SEPARATOR.join(
                 code
                 for bit, code in ((4, no_orders_code(no_order_days)), (2, OVERDUE), (1, ACTIVITY_DROP))
                 if k & bit
             )
-            for k in range(8)
+            for k in range(1, 8)
         ],
         dtype=object,
     )
     table["reason"] = pd.array(spelled[key], dtype="str")
     table["lost_revenue"] = np.maximum(0.0, baseline - recent)
-    table = table[key > 0]
-
-    table["abc"] = _abc_column(table["customer_id"], abc)
     table["manager"] = _clean_manager(table["manager"])
+    table["last_order_date"] = table["last_order_date"].astype("datetime64[ns]")
+    return table[list(SCOPE_COLUMNS)].reset_index(drop=True)
+
+
+def rank_candidates(
+    scope: pd.DataFrame, *, abc: pd.Series | None = None, urgent_days: int = URGENT_DAYS
+) -> pd.DataFrame:
+    """The customers of the scope with a reason, ABC class, urgent flag and priority.
+
+    REFERENCE.md "Reactivation": only customers with at least one reason are listed;
+    priority is the rank (1 = first call) by lost_revenue descending, ties broken by ABC
+    class (A, B, C, none) then customer_id; class-A customers silent for more than
+    `urgent_days` are urgent.
+
+    Parameters
+    ----------
+    scope
+        The output of `reactivation_scope`.
+    abc
+        Optional ABC class per customer (customer_id → "A"/"B"/"C"); see
+        `abc_classes_for`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of `reactivation/candidates.csv` (`COLUMNS`), sorted by priority.
+    """
+    table = scope[scope["reason"].notna() & scope["reason"].ne("")]
+    table = table.assign(abc=_abc_column(table["customer_id"], abc))
     silent = table["days_since_last_order"].to_numpy(dtype=float, na_value=np.nan) > urgent_days
     table["urgent"] = table["abc"].eq("A").fillna(False).to_numpy(dtype=bool) & silent
     rank = table["abc"].map(_ABC_RANK).fillna(_NO_CLASS_RANK).astype(np.int64)
@@ -246,8 +321,42 @@ def reactivation_candidates(
         .reset_index(drop=True)
     )
     table["priority"] = np.arange(1, len(table) + 1, dtype=np.int64)
-    table["last_order_date"] = table["last_order_date"].astype("datetime64[ns]")
     return table[list(COLUMNS)]
+
+
+def abc_classes_for(
+    cube: pd.DataFrame,
+    customers: pd.DataFrame,
+    *,
+    as_of: pd.Timestamp,
+    metric: str = "revenue",
+    window_months: int = 12,
+) -> pd.Series | None:
+    """Each customer's ABC class from the ABC-XYZ analysis, or None when it is unavailable.
+
+    REFERENCE.md "ABC": the classes of `clientbase.abc_xyz.abc_xyz_classes` at as_of
+    (default bounds; `metric` over the `window_months` months ending at as_of). The
+    reactivation list works without them (the class is then unknown and nobody is
+    urgent), so an installation without the ABC-XYZ module, or a metric the data cannot
+    give (gross profit without cost), yields None instead of an error.
+
+    Returns
+    -------
+    pandas.Series or None
+        customer_id → "A"/"B"/"C" (NA for customers without a class).
+    """
+    try:
+        from clientbase.abc_xyz import abc_xyz_classes
+    except ImportError:
+        return None
+    try:
+        classes = abc_xyz_classes(cube, customers, as_of=as_of, metric=metric, window_months=window_months)
+    except ValueError:
+        # e.g. metric="gross_profit" on orders without cost: no classes, the list still works
+        return None
+    return pd.Series(
+        classes["abc"].astype("str").to_numpy(), index=classes["customer_id"].astype("str"), name="abc"
+    )
 
 
 @dataclass(frozen=True)

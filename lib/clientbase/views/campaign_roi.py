@@ -1,0 +1,1040 @@
+"""Presentation of the campaign ROI report: summary text, forest plot, CAC vs LTV, cohorts.
+
+Every sentence is generated from the numbers, in the report language (GLOSSARY.md words:
+маркетинговая кампания, целевая/контрольная группа, доля откликнувшихся, дополнительная
+(приростная) выручка, окупаемость, CAC, LTV, удержание, когорта). The computations are
+`clientbase.campaigns` and `clientbase.channels`; nothing here computes an effect.
+
+Section functions (`roi_forest`, `campaigns_section`, `channels_section`,
+`retention_section`, `reactivation_section`) return a `Section`: in a notebook it shows a
+sentence on how to read what follows, then the figure and/or table — or, when an input
+table is missing, the one-line "this section needs ..." message. The plot functions
+(`plot_*`) take ``ax=None`` and return the Axes, for analysts who compose their own
+figures. The report shows campaign and source names only, no personal data: there is
+nothing to mask.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from babel import Locale
+from IPython.display import HTML, Markdown, display
+from matplotlib.ticker import MaxNLocator
+
+from clientbase import plots
+from clientbase.campaigns import ATTRIBUTED, CampaignRoi, CampaignSummary
+from clientbase.channels import UNKNOWN_SOURCE
+from clientbase.formatting import MISSING, Formatter
+from clientbase.tables import Table, table
+from clientbase.text import t
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "Section", "appendix", "campaigns_section", "channels_section", "headline", "missing_tables",
+    "plot_cac_ltv", "plot_retention", "plot_roi_forest", "reactivation_section", "retention_section",
+    "roi_forest", "summary", "text",
+]
+
+MAX_CAMPAIGNS = 15  # rows of the forest plot; the table lists them all
+MAX_SOURCES = 12
+MAX_COHORTS = 12
+_NAME_CHARS = 38
+
+_TEXT: dict[str, dict[str, Any]] = {
+    "en": {
+        # summary
+        "spend": "In the {months} months to {as_of}, **{n}** finished with a total cost of **{spend}**.",
+        "spend_running": " {running} still running ({running_spend}; partial figures).",
+        "no_campaigns": "No campaign to existing clients finished in the {months} months to {as_of}.",
+        "incremental": "The {n} with a control group brought **{revenue}** of incremental revenue and "
+                       "**{profit}** of incremental gross profit: **{net}** after their cost of {cost}.",
+        "incremental_no_profit": "The {n} with a control group brought **{revenue}** of incremental revenue; "
+                                 "gross profit and ROI are unknown: the orders have no cost "
+                                 "(set `margin_share` to estimate them).",
+        "no_control": "No finished campaign had a control group, so no effect can be measured: "
+                      "figures are attributed, not incremental.",
+        "best": "Best: **{name}**, ROI {roi} ({conf} interval {low} to {high}): {verdict}.",
+        "worst": "Worst: **{name}**, ROI {roi} ({conf} interval {low} to {high}): {verdict}.",
+        "only": "The only campaign with a measurable ROI: **{name}**, ROI {roi} "
+                "({conf} interval {low} to {high}): {verdict}.",
+        "paid_off": "it paid for itself (the whole interval is above 0 %)",
+        "lost": "it lost money (the whole interval is below 0 %)",
+        "unproven": "the interval includes 0 %, so a gain is not proven",
+        "proven": "Paid for itself beyond doubt (the whole {conf} interval above 0 %): {items}.",
+        "proven_loss": "Lost money beyond doubt (the whole {conf} interval below 0 %): {items}.",
+        "attributed": "Without a control group ({names}): revenue attributed, not incremental — "
+                      "not an effect, and not ranked.",
+        "free": "No cost recorded ({names}): ROI n/a.",
+        "channel_best": "Best LTV/CAC: **{source}** — a new customer brings {ltv} of gross profit in its first "
+                        "{ltv_months} months and costs {cac} to acquire (**{ratio}**).",
+        "channel_worst": "Worst: **{source}** — LTV {ltv} against CAC {cac} ({ratio}){below}.",
+        "below_one": ": acquiring a customer costs more than it earns in {ltv_months} months",
+        "acquisition": "Acquisition spend in the period: {spend} for {new} new customers.",
+        "no_channels": "CAC is unknown: no acquisition campaign with a cost matches a customer source.",
+        "retention": "Of a quarter's new customers, on average {q1} buy again in the next quarter "
+                     "and {q4} a year later.",
+        "campaigns": {"one": "{n} campaign", "other": "{n} campaigns"},
+        # sections
+        "section_forest": "Return on investment by campaign",
+        "read_forest": "Each row is a campaign with a control group: the dot is its ROI = (incremental gross "
+                       "profit − cost) / cost, the line its {conf} interval. Right of the dashed line (0 %) "
+                       "the campaign paid for itself; a line crossing it means the data cannot tell a gain "
+                       "from a loss. Campaigns without a control group are listed as attributed, not "
+                       "incremental; campaigns without a cost have ROI n/a.",
+        "more_campaigns": "The chart shows {shown} of {total} campaigns (the costliest); the table below lists all.",
+        "section_campaigns": "Campaign results",
+        "read_campaigns": "Response is the share of members who bought in the attribution window (start to "
+                          "end + {days} days). Incremental revenue = (revenue per target member − revenue "
+                          "per control member) × target size, with its {conf} interval. Campaigns in "
+                          "progress show partial figures up to {as_of}.",
+        "section_channels": "Acquisition cost and customer value by source",
+        "read_channels": "CAC is the acquisition spend of the last {months} months divided by the customers "
+                         "acquired from the source in that time; LTV is the average gross profit of a customer "
+                         "in its first {ltv_months} months (customers acquired {ltv_from} – {ltv_to}). "
+                         "LTV/CAC above 1 means a customer earns back its acquisition cost within "
+                         "{ltv_months} months; 3 is a common target.",
+        "section_retention": "Cohort retention",
+        "read_retention": "Each row is a cohort: the customers whose first purchase fell in that quarter (its size "
+                          "in brackets). Each cell is the share of the cohort that bought in the N-th quarter "
+                          "after it; quarter 0 is 100 % by definition and not shown.",
+        "first_cohort": " The first cohort of the data ({cohort}) is left out: it also holds customers "
+                        "acquired before the data starts.",
+        "incomplete_cohort": " Cells marked * are quarters not yet complete.",
+        "section_reactivation": "Reactivation campaigns: effect on the clients they targeted",
+        "read_reactivation": "The targeted clients (target group) are compared with the clients of the same "
+                             "campaign who were not contacted (control group): the difference is the effect.",
+        "no_reactivation": "No reactivation campaign ran in the {months} months to {as_of}.",
+        "no_rows": "No campaign with members ended in the {months} months to {as_of}.",
+        "no_channel_rows": "No customer was acquired in the data.",
+        "no_cohorts": "No customer has an order in the data.",
+        # charts
+        "chart_forest": "ROI by campaign, {conf} interval",
+        "attributed_label": "attributed, not incremental: {roi}",
+        "attributed_short": "attributed, not incremental",
+        "na_label": "n/a",
+        "no_interval": "no interval",
+        "in_progress": "in progress",
+        "chart_channels": "LTV ({ltv_months} months) and CAC by source",
+        "ltv": "LTV: gross profit of a customer in {ltv_months} months",
+        "cac": "CAC: acquisition cost per new customer",
+        "chart_retention": "Share of the cohort buying, by quarter since the first purchase",
+        "quarters_since": "Quarters since the first purchase",
+        "cohort": "Cohort (customers)",
+        # tables
+        "col": {
+            "campaign": "Campaign", "start_date": "Start", "members": "Target / control",
+            "response": "Response: target / control", "incremental_revenue": "Incremental revenue",
+            "revenue_interval": "{conf} interval", "cost": "Cost", "roi": "ROI", "roi_interval": "ROI interval",
+            "source": "Source", "new_customers": "New customers", "cac": "CAC", "ltv": "LTV",
+            "ltv_to_cac": "LTV/CAC", "conversion_rate": "Lead conversion",
+            "targeted": "Clients targeted", "responded": "Bought again: target",
+            "responded_control": "Bought again: control", "lift": "Difference ({conf} interval)",
+            "per_target": "Revenue per target client", "per_control": "Revenue per control client",
+        },
+        "ratio": "{value}×",
+        "points": "pp",
+        "unknown_source": "(not specified)",
+        # appendix
+        "definitions": [
+            "**Attribution window**: from a campaign's start to its end + {days} days, both included. Listed are "
+            "the campaigns whose window ends in the {months} months to {as_of} ({window_start} – {as_of}) and "
+            "those still in progress, with partial figures; nothing after {as_of} is read.",
+            "**Response**: a member with at least one order document with a positive total in the window "
+            "(or the response recorded in the data). **Response rate** = responders / "
+            "members of the group; the difference target − control, in percentage points, has the interval Δ ± z·SE, "
+            "SE = √(p_T(1−p_T)/n_T + p_C(1−p_C)/n_C).",
+            "**Incremental revenue** = (revenue per target member − revenue per control member) × target size, "
+            "over the attribution window, returns included; **incremental gross profit** likewise on "
+            "{profit}. Its interval: {method} at {conf}, times the target size.",
+            "**ROI** = (incremental gross profit − cost) / cost; its interval comes from the interval of the "
+            "incremental gross profit. Without a control group ROI is computed on the target members' own "
+            "gross profit and marked \u201cattributed, not incremental\u201d: it is not an effect. Cost 0: ROI n/a.",
+            "**CAC** (cost of acquiring a customer) per source = the cost of the acquisition campaigns of that "
+            "channel in the {months} months (a campaign's cost spread evenly over its days) / customers whose "
+            "first order fell in those months. **LTV** (historical) = average gross profit per customer in its "
+            "first {ltv_months} calendar months, over the customers acquired in the {months} months ending "
+            "with the last month whose horizon is complete.",
+            "**Cohort retention**: customers are grouped by the quarter of their first order (a document with a "
+            "positive total); a cell is the share of the cohort with at least one order in that quarter.",
+        ],
+        "profit_cost": "amount − cost of each order line",
+        "profit_margin": "revenue × {margin} (the orders have no cost)",
+        "profit_unknown": "amount − cost (unknown here: the orders have no cost and no margin was set)",
+        "welch": "the Welch interval of the difference of the group means",
+        "bootstrap": "the percentile bootstrap interval of the difference of the group means",
+        "parameters_used": "Parameters used",
+        "data": "Data: period {period} (as of {as_of}); rows loaded: {rows}.",
+        "version": "clientbase {version}.",
+        "param_names": {
+            "response_days": "days added to a campaign's end for responses",
+            "window_months": "months of campaigns covered",
+            "ltv_months": "months of the LTV horizon",
+            "margin_share": "margin used when orders have no cost (0 = unknown)",
+            "ci_method": "interval method",
+            "confidence": "confidence level",
+        },
+        "headline_spend": "Campaign spend, {months} months",
+        "headline_profit": "Incremental gross profit",
+        "headline_channel": "Best LTV/CAC",
+    },
+    "ru": {
+        "spend": "За {months} мес. по {as_of} завершённых кампаний: **{n}**, их стоимость **{spend}**.",
+        "spend_running": " Незавершённых: {running} ({running_spend}; данные неполные).",
+        "no_campaigns": "За {months} мес. по {as_of} не завершилась ни одна кампания по клиентской базе.",
+        "incremental": "Кампании с контрольной группой ({n}) принесли **{revenue}** дополнительной (приростной) "
+                       "выручки и **{profit}** дополнительной валовой прибыли: **{net}** за вычетом их "
+                       "стоимости {cost}.",
+        "incremental_no_profit": "Кампании с контрольной группой ({n}) принесли **{revenue}** дополнительной "
+                                 "(приростной) "
+                                 "выручки; валовая прибыль и окупаемость неизвестны: в продажах нет "
+                                 "себестоимости (задайте `margin_share`, чтобы их оценить).",
+        "no_control": "Ни у одной завершённой кампании не было контрольной группы, поэтому эффект измерить "
+                      "нельзя: цифры атрибутированные, не приростные.",
+        "best": "Лучшая: **{name}**, ROI {roi} (доверительный интервал {conf}: от {low} до {high}): {verdict}.",
+        "worst": "Худшая: **{name}**, ROI {roi} (доверительный интервал {conf}: от {low} до {high}): {verdict}.",
+        "only": "Единственная кампания с измеримой окупаемостью: **{name}**, ROI {roi} "
+                "(доверительный интервал {conf}: от {low} до {high}): {verdict}.",
+        "paid_off": "окупилась (весь интервал выше 0 %)",
+        "lost": "не окупилась (весь интервал ниже 0 %)",
+        "unproven": "интервал включает 0 %, окупаемость не доказана",
+        "proven": "Окупились с уверенностью (весь интервал {conf} выше 0 %): {items}.",
+        "proven_loss": "Не окупились с уверенностью (весь интервал {conf} ниже 0 %): {items}.",
+        "attributed": "Без контрольной группы ({names}): выручка атрибутированная, не приростная — это не "
+                      "эффект кампании, в сравнении не участвует.",
+        "free": "Стоимость не указана ({names}): ROI н/д.",
+        "channel_best": "Лучшее соотношение LTV/CAC: **{source}** — новый клиент приносит {ltv} валовой прибыли "
+                        "за первые {ltv_months} мес., а его привлечение стоит {cac} (**{ratio}**).",
+        "channel_worst": "Худшее: **{source}** — LTV {ltv} при CAC {cac} ({ratio}){below}.",
+        "below_one": ": привлечение клиента стоит больше, чем он приносит за {ltv_months} месяцев",
+        "acquisition": "Затраты на привлечение за период: {spend}, новых клиентов: {new}.",
+        "no_channels": "CAC неизвестна: ни одна кампания привлечения со стоимостью не совпадает с источником "
+                       "привлечения клиентов.",
+        "retention": "Из новых клиентов квартала в среднем {q1} покупают снова в следующем квартале "
+                     "и {q4} — через год.",
+        # the Russian sentences name the noun themselves ("завершённых кампаний: 5")
+        "campaigns": {"other": "{n}"},
+        "section_forest": "Окупаемость по кампаниям (ROI)",
+        "read_forest": "Каждая строка — кампания с контрольной группой: точка — её ROI = (дополнительная валовая "
+                       "прибыль − стоимость) / стоимость, линия — доверительный интервал {conf}. Правее пунктира (0 %) "
+                       "кампания окупилась; если линия пересекает пунктир, данные не позволяют отличить "
+                       "прибыль от убытка. Кампании без контрольной группы показаны как атрибутированные, "
+                       "не приростные; у кампаний без стоимости ROI н/д.",
+        "more_campaigns": "На графике {shown} из {total} кампаний (самые дорогие); в таблице ниже — все.",
+        "section_campaigns": "Результаты кампаний",
+        "read_campaigns": "Отклик — доля участников, купивших в окне атрибуции (от начала до окончания + {days} "
+                          "дн.). Дополнительная (приростная) выручка = (выручка на участника целевой группы − "
+                          "на участника контрольной) × размер целевой группы, с доверительным интервалом {conf}. По "
+                          "незавершённым кампаниям данные неполные, по {as_of}.",
+        "section_channels": "Стоимость привлечения и ценность клиента по источникам",
+        "read_channels": "Стоимость привлечения клиента (CAC) — затраты на привлечение за последние {months} мес., "
+                         "делённые на число клиентов, привлечённых из источника за это время; пожизненная "
+                         "ценность клиента (LTV) — средняя валовая прибыль клиента за первые {ltv_months} мес. "
+                         "(клиенты, привлечённые {ltv_from} – {ltv_to}). LTV/CAC больше 1 — клиент окупает "
+                         "своё привлечение за {ltv_months} мес.; обычный ориентир — 3.",
+        "section_retention": "Удержание клиентов по когортам",
+        "read_retention": "Каждая строка — когорта: клиенты, впервые купившие в этом квартале (в скобках — их "
+                          "число). Клетка — доля когорты, покупавшая в N-м квартале после первой покупки; "
+                          "квартал 0 по определению равен 100 % и не показан.",
+        "first_cohort": " Первая когорта данных ({cohort}) не показана: в неё попали и клиенты, привлечённые "
+                        "до начала данных.",
+        "incomplete_cohort": " Клетки со * — незавершённые кварталы.",
+        "section_reactivation": "Реактивация: эффект для клиентов, с которыми работали",
+        "read_reactivation": "Клиенты целевой группы сравниваются с клиентами контрольной группы той же "
+                             "кампании, с которыми не связывались: разница — эффект кампании.",
+        "no_reactivation": "За {months} мес. по {as_of} кампаний реактивации не было.",
+        "no_rows": "За {months} мес. по {as_of} не завершилась ни одна кампания с участниками.",
+        "no_channel_rows": "В данных нет привлечённых клиентов.",
+        "no_cohorts": "В данных нет клиентов с заказами.",
+        "chart_forest": "ROI по кампаниям, доверительный интервал {conf}",
+        "attributed_label": "атрибутированная, не приростная: {roi}",
+        "attributed_short": "атрибутированная, не приростная",
+        "na_label": "н/д",
+        "no_interval": "без интервала",
+        "in_progress": "идёт",
+        "chart_channels": "LTV ({ltv_months} мес.) и CAC по источникам привлечения",
+        "ltv": "LTV: валовая прибыль клиента за {ltv_months} мес.",
+        "cac": "CAC: затраты на привлечение одного клиента",
+        "chart_retention": "Доля когорты, покупавшей в квартале после первой покупки",
+        "quarters_since": "Кварталов после первой покупки",
+        "cohort": "Когорта (клиентов)",
+        "col": {
+            "campaign": "Кампания", "start_date": "Начало", "members": "Целевая / контрольная",
+            "response": "Отклик: целевая / контрольная", "incremental_revenue": "Дополнительная выручка",
+            "revenue_interval": "Интервал {conf}", "cost": "Стоимость", "roi": "ROI",
+            "roi_interval": "Интервал ROI", "source": "Источник привлечения", "new_customers": "Новых клиентов",
+            "cac": "CAC", "ltv": "LTV", "ltv_to_cac": "LTV/CAC", "conversion_rate": "Конверсия лидов",
+            "targeted": "Клиентов в целевой группе", "responded": "Купили снова: целевая",
+            "responded_control": "Купили снова: контрольная", "lift": "Разница (интервал {conf})",
+            "per_target": "Выручка на клиента целевой группы",
+            "per_control": "Выручка на клиента контрольной группы",
+        },
+        "ratio": "{value}×",
+        "points": "п.\xa0п.",
+        "unknown_source": "(не указан)",
+        "definitions": [
+            "**Окно атрибуции**: от начала кампании до её окончания + {days} дн. включительно. В отчёте — "
+            "кампании, окно которых закончилось за {months} мес. по {as_of} ({window_start} – {as_of}), и "
+            "незавершённые (данные неполные); данные после {as_of} не используются.",
+            "**Отклик**: участник, у которого в окне есть хотя бы один документ продажи с положительной суммой "
+            "(или отклик, записанный в данных). **Доля откликнувшихся** = откликнувшиеся / участники группы; "
+            "разница целевая − контрольная в процентных пунктах с интервалом Δ ± z·SE, "
+            "SE = √(p_T(1−p_T)/n_T + p_C(1−p_C)/n_C).",
+            "**Дополнительная (приростная) выручка** = (выручка на участника целевой группы − на участника "
+            "контрольной) × размер целевой группы, за окно атрибуции, с учётом возвратов; **дополнительная "
+            "валовая прибыль** так же по {profit}. Интервал: {method}, уровень {conf}, умноженный на размер "
+            "целевой группы.",
+            "**ROI (окупаемость)** = (дополнительная валовая прибыль − стоимость) / стоимость; интервал — из "
+            "интервала дополнительной валовой прибыли. Без контрольной группы ROI считается по собственной "
+            "валовой прибыли участников целевой группы и помечается «атрибутированная, не приростная»: это не "
+            "эффект кампании. Стоимость 0: ROI н/д.",
+            "**Стоимость привлечения клиента (CAC)** по источнику = затраты кампаний привлечения этого канала "
+            "за {months} мес. (стоимость кампании распределяется равномерно по её дням) / число клиентов, "
+            "чей первый заказ пришёлся на эти месяцы. **Пожизненная ценность клиента (LTV)**, историческая = "
+            "средняя валовая прибыль клиента за первые {ltv_months} календарных мес., по клиентам, "
+            "привлечённым за {months} мес., которые заканчиваются последним месяцем с полным горизонтом.",
+            "**Удержание по когортам**: клиенты группируются по кварталу первого заказа (документ с "
+            "положительной суммой); клетка — доля когорты, у которой в этом квартале был хотя бы один заказ.",
+        ],
+        "profit_cost": "сумме за вычетом себестоимости каждой строки продажи",
+        "profit_margin": "выручке × {margin} (в продажах нет себестоимости)",
+        "profit_unknown": "сумме за вычетом себестоимости (здесь неизвестна: в продажах нет себестоимости, "
+                          "маржа не задана)",
+        "welch": "интервал Уэлча для разницы средних по группам",
+        "bootstrap": "перцентильный бутстреп-интервал для разницы средних по группам",
+        "parameters_used": "Параметры расчёта",
+        "data": "Данные: период {period} (по состоянию на {as_of}); загружено строк: {rows}.",
+        "version": "clientbase {version}.",
+        "param_names": {
+            "response_days": "дней после окончания кампании для отклика",
+            "window_months": "месяцев кампаний в отчёте",
+            "ltv_months": "месяцев горизонта LTV",
+            "margin_share": "маржа, если в продажах нет себестоимости (0 — неизвестна)",
+            "ci_method": "метод интервала",
+            "confidence": "доверительный уровень",
+        },
+        "headline_spend": "Затраты на кампании, {months} мес.",
+        "headline_profit": "Дополнительная валовая прибыль",
+        "headline_channel": "Лучшее LTV/CAC",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Section:
+    """What a report section shows, in order: Markdown, figures (closed) and tables.
+
+    A notebook cell that ends with a Section displays each item in turn.
+    """
+
+    items: tuple[Any, ...]
+
+    def _ipython_display_(self) -> None:
+        items = list(self.items)
+        while items:
+            item = items.pop(0)
+            if isinstance(item, Markdown) and items and _is_figure(items[0]):
+                # one <figure>: the sentence that introduces a chart stays on its page in the PDF
+                display(HTML(_figure_html(item.data, items.pop(0))))
+            else:
+                display(item)
+
+
+def text(language: str, key: str) -> Any:
+    """A string (or dict of strings) of this report in `language`."""
+    return _TEXT[language][key]
+
+
+def missing_tables(**tables: pd.DataFrame | None) -> tuple[str, ...]:
+    """Names of the optional input tables that the source lacks (given as None)."""
+    return tuple(name for name, frame in tables.items() if frame is None)
+
+
+def headline(key: str, summary: CampaignSummary, *, fmt: Formatter, window_months: int = 12) -> tuple[str, str]:
+    """(label, value) of a headline for the run's index: "spend", "profit" or "channel"."""
+    tx = _TEXT[fmt.language]
+    if key == "spend":
+        return tx["headline_spend"].format(months=window_months), fmt.money_compact(summary.total_spend)
+    if key == "profit":
+        return tx["headline_profit"], fmt.money_compact(summary.total_incremental_gross_profit)
+    if key == "channel":
+        best = summary.best_channel
+        value = MISSING if best is None else f"{best.source} {_ratio(best.ltv_to_cac, fmt)}"
+        return tx["headline_channel"], value
+    raise KeyError(f"no headline {key!r}: expected spend, profit or channel")
+
+
+# --- executive summary -------------------------------------------------------------------
+
+
+def summary(
+    summary: CampaignSummary,
+    results: pd.DataFrame,
+    cohorts: pd.DataFrame,
+    *,
+    fmt: Formatter,
+    as_of: pd.Timestamp,
+    window_months: int = 12,
+    ltv_months: int = 12,
+    confidence: float = 0.95,
+    missing: Sequence[str] = (),
+) -> Markdown:
+    """The executive summary as Markdown bullets, every number filled from the data.
+
+    `summary` is `campaigns.campaign_summary(results, channels)`; `missing` names the
+    optional tables the source lacks (`missing_tables`).
+    """
+    tx = _TEXT[fmt.language]
+    lang = fmt.language
+    conf = fmt.percent(confidence, 0)
+    when = {"months": window_months, "as_of": fmt.date(as_of)}
+    parts: list[str] = []
+    campaign_tables = [m for m in missing if m in ("campaigns", "campaign_members")]
+    if campaign_tables:
+        parts.append(t("missing_input", lang).format(table=", ".join(campaign_tables)))
+    elif summary.completed or summary.in_progress:
+        line = tx["spend"].format(n=_campaigns(summary.completed, lang), spend=fmt.money(summary.total_spend), **when)
+        if summary.in_progress:
+            line += tx["spend_running"].format(
+                running=_campaigns(summary.in_progress, lang), running_spend=fmt.money(summary.in_progress_spend)
+            )
+        parts.append(line)
+    else:
+        parts.append(tx["no_campaigns"].format(**when))
+
+    if not campaign_tables and summary.completed:
+        parts += _effect_lines(summary, results, fmt=fmt, conf=conf)
+
+    if summary.best_channel is not None:
+        best = summary.best_channel
+        parts.append(tx["channel_best"].format(
+            source=best.source, ltv=fmt.money(best.ltv), cac=fmt.money(best.cac),
+            ratio=_ratio(best.ltv_to_cac, fmt), ltv_months=ltv_months,
+        ))
+        worst = summary.worst_channel
+        if worst is not None:
+            below = tx["below_one"].format(ltv_months=ltv_months) if worst.ltv_to_cac < 1 else ""
+            parts.append(tx["channel_worst"].format(
+                source=worst.source, ltv=fmt.money(worst.ltv), cac=fmt.money(worst.cac),
+                ratio=_ratio(worst.ltv_to_cac, fmt), below=below,
+            ))
+        parts.append(tx["acquisition"].format(
+            spend=fmt.money(summary.acquisition_spend), new=fmt.number(summary.new_customers)
+        ))
+    elif "campaigns" not in missing:
+        parts.append(tx["no_channels"])
+
+    retention = _average_retention(cohorts, quarters=(1, 4))
+    if retention is not None:
+        parts.append(tx["retention"].format(q1=fmt.percent(retention[0], 0), q4=fmt.percent(retention[1], 0)))
+    return Markdown("\n".join(f"- {p}" for p in parts))
+
+
+def _effect_lines(summary: CampaignSummary, results: pd.DataFrame, *, fmt: Formatter, conf: str) -> list[str]:
+    tx = _TEXT[fmt.language]
+    lang = fmt.language
+    lines = []
+    if summary.with_control:
+        n = _campaigns(summary.with_control, lang)
+        if np.isnan(summary.total_incremental_gross_profit):
+            lines.append(tx["incremental_no_profit"].format(n=n, revenue=fmt.money(summary.total_incremental_revenue)))
+        else:
+            lines.append(tx["incremental"].format(
+                n=n, revenue=fmt.money(summary.total_incremental_revenue),
+                profit=fmt.money(summary.total_incremental_gross_profit),
+                net=_signed_money(summary.total_incremental_gross_profit - summary.with_control_spend, fmt),
+                cost=fmt.money(summary.with_control_spend),
+            ))
+    else:
+        lines.append(tx["no_control"])
+    if summary.best is not None and summary.worst is not None:
+        if summary.best.campaign_id == summary.worst.campaign_id:
+            lines.append(_roi_line(tx["only"], summary.best, fmt=fmt, conf=conf))
+        else:
+            lines.append(_roi_line(tx["best"], summary.best, fmt=fmt, conf=conf))
+            lines.append(_roi_line(tx["worst"], summary.worst, fmt=fmt, conf=conf))
+    done = results[(results["target_size"] > 0) & ~results["in_progress"]]
+    lines += _proven_lines(done, summary, fmt=fmt, conf=conf)
+    attributed = done[done["measure"] == ATTRIBUTED]
+    if len(attributed):
+        lines.append(tx["attributed"].format(names=_names(attributed["name"], lang)))
+    free = done[~(done["cost"] > 0)]
+    if len(free):
+        lines.append(tx["free"].format(names=_names(free["name"], lang)))
+    return lines
+
+
+def _proven_lines(done: pd.DataFrame, summary: CampaignSummary, *, fmt: Formatter, conf: str) -> list[str]:
+    """Campaigns whose whole ROI interval is above (below) 0 %, unless the best (worst) line said it all."""
+    tx = _TEXT[fmt.language]
+    rated = done[(done["measure"] != ATTRIBUTED) & done["roi"].notna()].sort_values("roi", ascending=False)
+    lines = []
+    for key, chosen, shown in (
+        ("proven", rated[rated["roi_low"] > 0], summary.best),
+        ("proven_loss", rated[rated["roi_high"] < 0], summary.worst),
+    ):
+        said = shown is not None and chosen["campaign_id"].tolist() == [shown.campaign_id]
+        if chosen.empty or said:
+            continue
+        items = [
+            f"{_names(pd.Series([r.name]), fmt.language)} ({_roi(r.roi, fmt)}, {_roi(r.roi_low, fmt)} … "
+            f"{_roi(r.roi_high, fmt)})"
+            for r in chosen.itertuples()
+        ]
+        lines.append(tx[key].format(conf=conf, items="; ".join(items)))
+    return lines
+
+
+def _roi_line(template: str, campaign: CampaignRoi, *, fmt: Formatter, conf: str) -> str:
+    tx = _TEXT[fmt.language]
+    if campaign.roi_low > 0:
+        verdict = tx["paid_off"]
+    elif campaign.roi_high < 0:
+        verdict = tx["lost"]
+    else:
+        verdict = tx["unproven"]
+    return template.format(
+        name=campaign.name, roi=_roi(campaign.roi, fmt), conf=conf, low=_roi(campaign.roi_low, fmt),
+        high=_roi(campaign.roi_high, fmt), verdict=verdict,
+    )
+
+
+# --- sections ------------------------------------------------------------------------------
+
+
+def roi_forest(
+    results: pd.DataFrame,
+    *,
+    fmt: Formatter,
+    as_of: pd.Timestamp,
+    window_months: int = 12,
+    confidence: float = 0.95,
+    missing: Sequence[str] = (),
+) -> Section:
+    """The forest plot of campaign ROI with its reading note (or why it cannot be shown)."""
+    tx = _TEXT[fmt.language]
+    blocked = _missing_line(missing, ("campaigns", "campaign_members"), fmt.language)
+    if blocked:
+        return blocked
+    measured = results[results["target_size"] > 0]
+    if measured.empty:
+        return Section((Markdown(tx["no_rows"].format(months=window_months, as_of=fmt.date(as_of))),))
+    items: list[Any] = [Markdown(tx["read_forest"].format(conf=fmt.percent(confidence, 0)))]
+    if len(measured) > MAX_CAMPAIGNS:
+        items.append(Markdown(tx["more_campaigns"].format(shown=MAX_CAMPAIGNS, total=len(measured))))
+    ax = plot_roi_forest(results, fmt=fmt, confidence=confidence)
+    return Section((*items, _closed(ax.figure)))
+
+
+def campaigns_section(
+    results: pd.DataFrame,
+    *,
+    fmt: Formatter,
+    as_of: pd.Timestamp,
+    window_months: int = 12,
+    response_days: int = 30,
+    confidence: float = 0.95,
+    missing: Sequence[str] = (),
+) -> Section:
+    """The table of campaign results: response, incremental revenue, cost and ROI with intervals."""
+    tx = _TEXT[fmt.language]
+    blocked = _missing_line(missing, ("campaigns", "campaign_members"), fmt.language)
+    if blocked:
+        return blocked
+    measured = _ordered(results[results["target_size"] > 0])
+    if measured.empty:
+        return Section((Markdown(tx["no_rows"].format(months=window_months, as_of=fmt.date(as_of))),))
+    conf = fmt.percent(confidence, 0)
+    note = tx["read_campaigns"].format(days=response_days, conf=conf, as_of=fmt.date(as_of))
+    return Section((Markdown(note), campaigns_table(measured, fmt=fmt, confidence=confidence)))
+
+
+def campaigns_table(results: pd.DataFrame, *, fmt: Formatter, confidence: float = 0.95) -> Table:
+    """Campaign results as a report table (one row per campaign, in the order given)."""
+    tx = _TEXT[fmt.language]
+    cols = tx["col"]
+    conf = fmt.percent(confidence, 0)
+    incremental = results["measure"] != ATTRIBUTED
+    frame = pd.DataFrame({
+        "campaign": _campaign_labels(results, fmt.language),
+        "start_date": results["start_date"],
+        "members": [f"{fmt.number(a)} / {fmt.number(b)}" for a, b in
+                    zip(results["target_size"], results["control_size"], strict=True)],
+        "response": [f"{fmt.percent(a, 0)} / {fmt.percent(b, 0)}" for a, b in
+                     zip(results["response_rate_target"], results["response_rate_control"], strict=True)],
+        "incremental_revenue": results["incremental_revenue"],
+        "revenue_interval": _intervals(results["incremental_revenue_low"], results["incremental_revenue_high"],
+                                       fmt, money=True),
+        "cost": results["cost"],
+        "roi": [_roi_cell(r, i, fmt) for r, i in zip(results["roi"], incremental, strict=True)],
+        "roi_interval": [
+            tx["attributed_short"] if not inc else text_
+            for inc, text_ in zip(incremental, _intervals(results["roi_low"], results["roi_high"], fmt), strict=True)
+        ],
+    })
+    frame = frame.reset_index(drop=True)
+    labels = {k: cols[k].format(conf=conf) for k in frame.columns}
+    return table(frame, fmt=fmt, labels=labels, max_rows=None, kinds={
+        "start_date": "date", "incremental_revenue": "money", "cost": "money", "campaign": "text",
+        "members": "text", "response": "text", "revenue_interval": "text", "roi": "text", "roi_interval": "text",
+    })
+
+
+def channels_section(
+    channels: pd.DataFrame,
+    *,
+    fmt: Formatter,
+    window_months: int = 12,
+    ltv_months: int = 12,
+    missing: Sequence[str] = (),
+) -> Section:
+    """CAC vs LTV by source: the reading note, the chart and the table (CAC needs campaigns)."""
+    tx = _TEXT[fmt.language]
+    lang = fmt.language
+    shown = channels[(channels["new_customers"] > 0) | channels["cost"].notna() | channels["ltv"].notna()]
+    if shown.empty:
+        return Section((Markdown(tx["no_channel_rows"]),))
+    dates = pd.concat([shown["ltv_acquired_from"], shown["ltv_acquired_to"]]).dropna()
+    ltv_from, ltv_to = (fmt.month(dates.min()), fmt.month(dates.max())) if len(dates) else (MISSING, MISSING)
+    items: list[Any] = []
+    if "campaigns" in missing:
+        items.append(Markdown(t("missing_input", lang).format(table="campaigns") + " (CAC)"))
+    items.append(Markdown(tx["read_channels"].format(
+        months=window_months, ltv_months=ltv_months, ltv_from=ltv_from, ltv_to=ltv_to
+    )))
+    ax = plot_cac_ltv(shown, fmt=fmt, ltv_months=ltv_months)
+    items += [_closed(ax.figure), channels_table(shown, fmt=fmt)]
+    return Section(tuple(items))
+
+
+def channels_table(channels: pd.DataFrame, *, fmt: Formatter) -> Table:
+    """New customers, acquisition cost, CAC, LTV and LTV/CAC per source, best ratio first."""
+    cols = _TEXT[fmt.language]["col"]
+    frame = _by_ratio(channels, fmt.language)
+    keep = ["source", "new_customers", "cost", "cac", "ltv", "ltv_to_cac"]
+    if "conversion_rate" in frame and frame["conversion_rate"].notna().any():
+        keep.append("conversion_rate")
+    frame = frame[keep].assign(ltv_to_cac=[_ratio(v, fmt) for v in frame["ltv_to_cac"]]).reset_index(drop=True)
+    kinds = {"new_customers": "number", "cost": "money", "cac": "money", "ltv": "money", "ltv_to_cac": "text"}
+    if "conversion_rate" in frame:
+        kinds["conversion_rate"] = "percent:0"
+    return table(frame.head(MAX_SOURCES * 2), fmt=fmt, labels={k: cols[k] for k in keep}, kinds=kinds,
+                 max_rows=None)
+
+
+def retention_section(cohorts: pd.DataFrame, *, fmt: Formatter, max_cohorts: int = MAX_COHORTS) -> Section:
+    """The cohort retention heatmap with its reading note."""
+    tx = _TEXT[fmt.language]
+    shown, dropped = _cohort_rows(cohorts, max_cohorts)
+    if shown.empty:
+        return Section((Markdown(tx["no_cohorts"]),))
+    note = tx["read_retention"]
+    if dropped is not None:
+        note += tx["first_cohort"].format(cohort=dropped)
+    if cohorts["incomplete"].any():
+        note += tx["incomplete_cohort"]
+    ax = plot_retention(cohorts, fmt=fmt, max_cohorts=max_cohorts)
+    return Section((Markdown(note), _closed(ax.figure)))
+
+
+def reactivation_section(
+    results: pd.DataFrame,
+    *,
+    fmt: Formatter,
+    as_of: pd.Timestamp,
+    window_months: int = 12,
+    confidence: float = 0.95,
+    missing: Sequence[str] = (),
+) -> Section:
+    """Reactivation campaigns: targeted clients against the control group, with intervals."""
+    tx = _TEXT[fmt.language]
+    cols = tx["col"]
+    blocked = _missing_line(missing, ("campaigns", "campaign_members"), fmt.language)
+    if blocked:
+        return blocked
+    kind = results["kind"].astype("str").str.strip().str.casefold()
+    chosen = _ordered(results[(kind == "reactivation") & (results["target_size"] > 0)])
+    if chosen.empty:
+        return Section((Markdown(tx["no_reactivation"].format(months=window_months, as_of=fmt.date(as_of))),))
+    conf = fmt.percent(confidence, 0)
+    lift = [
+        f"{_points(d, fmt)} ({i})" if pd.notna(d) else MISSING
+        for d, i in zip(chosen["response_lift"],
+                        _intervals(chosen["response_lift_low"], chosen["response_lift_high"], fmt, points=True),
+                        strict=True)
+    ]
+    frame = pd.DataFrame({
+        "campaign": _campaign_labels(chosen, fmt.language),
+        "targeted": chosen["target_size"],
+        "responded": chosen["response_rate_target"],
+        "responded_control": chosen["response_rate_control"],
+        "lift": lift,
+        "per_target": chosen["revenue_per_target"],
+        "per_control": chosen["revenue_per_control"],
+        "incremental_revenue": chosen["incremental_revenue"],
+        "revenue_interval": _intervals(chosen["incremental_revenue_low"], chosen["incremental_revenue_high"],
+                                       fmt, money=True),
+        "roi": [_roi_cell(r, m != ATTRIBUTED, fmt) for r, m in zip(chosen["roi"], chosen["measure"], strict=True)],
+    })
+    frame = frame.reset_index(drop=True)
+    labels = {k: cols[k].format(conf=conf) for k in frame.columns}
+    shown = table(frame, fmt=fmt, labels=labels, max_rows=None, kinds={
+        "targeted": "number", "responded": "percent:0", "responded_control": "percent:0", "lift": "text",
+        "per_target": "money", "per_control": "money", "incremental_revenue": "money",
+        "revenue_interval": "text", "roi": "text",
+    })
+    return Section((Markdown(tx["read_reactivation"]), shown))
+
+
+def appendix(
+    *,
+    fmt: Formatter,
+    as_of: pd.Timestamp,
+    period_label: str,
+    parameters: Mapping[str, Any],
+    rows: Mapping[str, int | None],
+    has_cost: bool,
+    version: str,
+) -> Markdown:
+    """Definitions (REFERENCE.md "Campaign economics"), the parameters used, the data and version.
+
+    `parameters` holds response_days, window_months, ltv_months, margin_share, ci_method
+    and confidence as the notebook used them; `rows` the row counts of the tables loaded
+    (None for a table the source lacks).
+    """
+    from clientbase.periods import window_start
+
+    tx = _TEXT[fmt.language]
+    margin = parameters.get("margin_share") or 0
+    if has_cost:
+        profit = tx["profit_cost"]
+    elif margin:
+        profit = tx["profit_margin"].format(margin=fmt.percent(margin, 0))
+    else:
+        profit = tx["profit_unknown"]
+    values = {
+        "days": parameters.get("response_days", 30), "months": parameters.get("window_months", 12),
+        "ltv_months": parameters.get("ltv_months", 12), "as_of": fmt.date(as_of),
+        "window_start": fmt.date(window_start(as_of, parameters.get("window_months", 12))),
+        "profit": profit, "method": tx[parameters.get("ci_method", "welch")],
+        "conf": fmt.percent(parameters.get("confidence", 0.95), 0),
+    }
+    lines = [f"### {t('definitions', fmt.language)}", ""]
+    lines += [f"- {d.format(**values)}" for d in tx["definitions"]]
+    lines += ["", f"### {tx['parameters_used']}", ""]
+    names = tx["param_names"]
+    lines += [f"- `{key} = {value!r}`: {names.get(key, '')}" for key, value in parameters.items()]
+    counts = ", ".join(f"{name} {MISSING if n is None else fmt.number(n)}" for name, n in rows.items())
+    lines += ["", tx["data"].format(period=period_label, as_of=fmt.date(as_of), rows=counts), "",
+              tx["version"].format(version=version)]
+    return Markdown("\n".join(lines))
+
+
+# --- charts ---------------------------------------------------------------------------------
+
+
+def plot_roi_forest(
+    results: pd.DataFrame,
+    *,
+    fmt: Formatter,
+    confidence: float = 0.95,
+    ax: Axes | None = None,
+    max_campaigns: int = MAX_CAMPAIGNS,
+) -> Axes:
+    """ROI of each campaign with members (dot) and its interval (line); 0 % dashed.
+
+    Campaigns with an incremental ROI come first, best on top, then those in progress;
+    campaigns without a control group (attributed) and without a cost (n/a) are listed
+    with a label instead of a dot, so that no attributed figure is read as an effect.
+    With more than `max_campaigns` campaigns the costliest are shown.
+    """
+    tx = _TEXT[fmt.language]
+    rows = _ordered(results[results["target_size"] > 0])
+    if len(rows) > max_campaigns:
+        keep = rows["cost"].fillna(0).rank(method="first", ascending=False) <= max_campaigns
+        rows = rows[keep]
+    n = len(rows)
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _fig, ax = plt.subplots(figsize=(9, 1.5 + 0.42 * max(n, 1)))
+    y = np.arange(n)
+    roi = rows["roi"].to_numpy(dtype=float)
+    low, high = rows["roi_low"].to_numpy(dtype=float), rows["roi_high"].to_numpy(dtype=float)
+    dot = (rows["measure"] != ATTRIBUTED).to_numpy() & np.isfinite(roi)
+    running = rows["in_progress"].to_numpy(dtype=bool)
+    colour = np.where(running, plots.ACCENT_LIGHT, plots.ACCENT)
+    ranged = dot & np.isfinite(low) & np.isfinite(high)
+    ax.hlines(y[ranged], low[ranged], high[ranged], colors=colour[ranged], linewidth=2.4)
+    ax.scatter(roi[dot], y[dot], color=colour[dot], s=42, zorder=3)
+    ax.axvline(0, color=plots.GREY, linestyle="--", linewidth=1)
+    finite = np.concatenate([roi[dot], low[ranged], high[ranged], [0.0]])
+    span = max(float(finite.max() - finite.min()), 1.0)
+    ax.set_xlim(float(finite.min()) - 0.05 * span, float(finite.max()) + 0.05 * span)
+    ax.set_ylim(n - 0.5, -0.5)
+    ax.set_yticks(y, _campaign_labels(rows, fmt.language, short=True))
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    # ROIs of cheap campaigns run to thousands of per cent: few ticks, or the labels collide
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]))
+    fmt.axis(ax, "x", "percent")
+    values = [_forest_value(r, fmt) for _, r in rows.iterrows()]
+    right = ax.secondary_yaxis("right")
+    right.set_yticks(y, [v if d else "" for v, d in zip(values, dot, strict=True)], fontsize=8.5)
+    right.tick_params(length=0)
+    right.spines["right"].set_visible(False)
+    # no dot for attributed or free campaigns: their label stands where the dot would be
+    for row in np.flatnonzero(~dot):
+        ax.text(0.01, y[row], values[row], transform=ax.get_yaxis_transform(), va="center", ha="left",
+                fontsize=8.5, color=plots.GREY, style="italic",
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+    ax.set_title(tx["chart_forest"].format(conf=fmt.percent(confidence, 0)), loc="left")
+    return ax
+
+
+def plot_cac_ltv(
+    channels: pd.DataFrame,
+    *,
+    fmt: Formatter,
+    ltv_months: int = 12,
+    ax: Axes | None = None,
+    max_sources: int = MAX_SOURCES,
+) -> Axes:
+    """LTV and CAC of each source as paired bars, LTV/CAC written at the right; best ratio on top."""
+    tx = _TEXT[fmt.language]
+    rows = _by_ratio(channels, fmt.language).head(max_sources)
+    n = len(rows)
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _fig, ax = plt.subplots(figsize=(9, 1.6 + 0.55 * max(n, 1)))
+    y = np.arange(n)
+    ltv = rows["ltv"].to_numpy(dtype=float)
+    cac = rows["cac"].to_numpy(dtype=float)
+    bars_ltv = ax.barh(y - 0.19, np.nan_to_num(ltv), height=0.36, color=plots.ACCENT,
+                       label=tx["ltv"].format(ltv_months=ltv_months))
+    bars_cac = ax.barh(y + 0.19, np.nan_to_num(cac), height=0.36, color=plots.GREY,
+                       label=tx["cac"])
+    for bars, values in ((bars_ltv, ltv), (bars_cac, cac)):
+        ax.bar_label(bars, labels=[fmt.money_compact(v) if np.isfinite(v) else "" for v in values],
+                     padding=3, fontsize=8.5, color=plots.INK)
+    ax.set_yticks(y, [str(s) for s in rows["source"]])
+    ax.set_ylim(n - 0.5, -0.7)
+    ax.margins(x=0.14)
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=6))
+    fmt.axis(ax, "x", "money")
+    right = ax.secondary_yaxis("right")
+    right.set_yticks(y, [_ratio(v, fmt) for v in rows["ltv_to_cac"]])
+    right.tick_params(length=0)
+    right.spines["right"].set_visible(False)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, fontsize=8.5)
+    ax.set_title(tx["chart_channels"].format(ltv_months=ltv_months), loc="left", pad=28)
+    return ax
+
+
+def plot_retention(
+    cohorts: pd.DataFrame, *, fmt: Formatter, ax: Axes | None = None, max_cohorts: int = MAX_COHORTS
+) -> Axes:
+    """Retention by acquisition cohort (rows) and quarters since (columns), the latest cohorts.
+
+    The data's first cohort is left out (it also holds customers acquired before the data
+    starts), and so is quarter 0 (100 % by definition); incomplete quarters are marked *.
+    """
+    tx = _TEXT[fmt.language]
+    shown, _dropped = _cohort_rows(cohorts, max_cohorts)
+    shown = shown[shown["quarters_since"] > 0]
+    sizes = shown.groupby("cohort", sort=True)["customers"].first()
+    grid = shown.pivot(index="cohort", columns="quarters_since", values="retention").sort_index()
+    grid.index = [f"{c} ({fmt.number(sizes[c])})" for c in grid.index]
+    grid.columns = [str(c) for c in grid.columns]
+    grid.index.name, grid.columns.name = tx["cohort"], tx["quarters_since"]
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _fig, ax = plt.subplots(figsize=(9, 1.6 + 0.36 * max(len(grid), 1)))
+    plots.heatmap(grid, fmt=fmt, kind="percent", ax=ax, title=tx["chart_retention"])
+    marked = shown[shown["incomplete"]]
+    rows = {c: i for i, c in enumerate(sorted(sizes.index))}
+    columns = {c: i for i, c in enumerate(sorted(shown["quarters_since"].unique()))}
+    for cohort, quarter in zip(marked["cohort"], marked["quarters_since"], strict=True):
+        ax.text(columns[quarter] + 0.42, rows[cohort] - 0.3, "*", ha="right", va="top", fontsize=9)
+    return ax
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _is_figure(item: Any) -> bool:
+    from matplotlib.figure import Figure
+
+    return isinstance(item, Figure)
+
+
+def _figure_html(note: str, figure: Figure) -> str:
+    """A figure element: the reading note as its caption above the chart (PNG as a data URI)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    width = round(figure.get_figwidth() * 100)
+    return (
+        '<figure class="cb-figure" style="margin: 0">'
+        f'<figcaption style="margin-bottom: 8px">{html.escape(note)}</figcaption>'
+        f'<img src="data:image/png;base64,{data}" width="{width}" alt="">'
+        "</figure>"
+    )
+
+
+def _closed(figure: Figure) -> Figure:
+    """Detach a figure from pyplot so that the notebook shows it once, where it is displayed."""
+    import matplotlib.pyplot as plt
+
+    plt.close(figure)
+    return figure
+
+
+def _missing_line(missing: Sequence[str], needed: Sequence[str], language: str) -> Section | None:
+    absent = [m for m in needed if m in missing]
+    if not absent:
+        return None
+    return Section((Markdown(t("missing_input", language).format(table=", ".join(absent))),))
+
+
+def _ordered(results: pd.DataFrame) -> pd.DataFrame:
+    """Incremental ROIs first (best on top), then in progress, attributed, without ROI."""
+    group = np.select(
+        [
+            results["in_progress"].to_numpy(dtype=bool),
+            (results["measure"] == ATTRIBUTED).to_numpy(),
+            results["roi"].isna().to_numpy(),
+        ],
+        [1, 2, 3],
+        0,
+    )
+    order = results.assign(_group=group, _roi=-results["roi"].fillna(-np.inf))
+    order = order.sort_values(["_group", "_roi", "start_date", "campaign_id"], kind="stable")
+    return order.drop(columns=["_group", "_roi"])
+
+
+def _campaign_labels(rows: pd.DataFrame, language: str, *, short: bool = False) -> list[str]:
+    running = _TEXT[language]["in_progress"]
+    labels = []
+    for name, cid, progress in zip(rows["name"], rows["campaign_id"], rows["in_progress"], strict=True):
+        label = str(name) if pd.notna(name) and str(name).strip() else str(cid)
+        if short and len(label) > _NAME_CHARS:
+            label = label[: _NAME_CHARS - 1].rstrip() + "…"
+        labels.append(f"{label} ({running})" if progress else label)
+    return labels
+
+
+def _forest_value(row: pd.Series, fmt: Formatter) -> str:
+    tx = _TEXT[fmt.language]
+    if pd.isna(row["roi"]):
+        return tx["na_label"]
+    if row["measure"] == ATTRIBUTED:
+        return tx["attributed_label"].format(roi=_roi(row["roi"], fmt))
+    if pd.isna(row["roi_low"]) or pd.isna(row["roi_high"]):
+        return f"{_roi(row['roi'], fmt)} ({tx['no_interval']})"
+    return f"{_roi(row['roi'], fmt)} [{_roi(row['roi_low'], fmt)}; {_roi(row['roi_high'], fmt)}]"
+
+
+def _points(share: float, fmt: Formatter) -> str:
+    """A difference of two shares in percentage points: +12 pp / +12 п. п."""
+    text = fmt.signed_percent(share, 0).replace("%", "").rstrip("\xa0 ")
+    return f"{text}\xa0{_TEXT[fmt.language]['points']}"
+
+
+def _roi(value: float, fmt: Formatter) -> str:
+    return fmt.signed_percent(value, 0)
+
+
+def _roi_cell(value: float, incremental: bool, fmt: Formatter) -> str:
+    if pd.isna(value):
+        return _TEXT[fmt.language]["na_label"]
+    return _roi(value, fmt) if incremental else f"({_roi(value, fmt)})"
+
+
+def _signed_money(value: float, fmt: Formatter) -> str:
+    text = fmt.money(abs(value))
+    return text if value >= 0 or text == MISSING else "\u2212" + text
+
+
+def _intervals(
+    low: pd.Series, high: pd.Series, fmt: Formatter, *, money: bool = False, points: bool = False
+) -> list[str]:
+    def one(value: float) -> str:
+        if money:
+            return _signed_money(value, fmt) if abs(value) < 10_000 else _compact_signed(value, fmt)
+        if points:
+            return _points(value, fmt)
+        return _roi(value, fmt)
+
+    return [
+        f"{one(a)} … {one(b)}" if pd.notna(a) and pd.notna(b) else MISSING
+        for a, b in zip(low, high, strict=True)
+    ]
+
+
+def _compact_signed(value: float, fmt: Formatter) -> str:
+    text = fmt.money_compact(abs(value))
+    return text if value >= 0 else "\u2212" + text
+
+
+def _ratio(value: float, fmt: Formatter) -> str:
+    if value is None or pd.isna(value):
+        return MISSING
+    return _TEXT[fmt.language]["ratio"].format(value=fmt.number(value, 1))
+
+
+def _by_ratio(channels: pd.DataFrame, language: str) -> pd.DataFrame:
+    """Sources by LTV/CAC (best first), then those without a ratio by new customers; names for the reader."""
+    unknown = _TEXT[language]["unknown_source"]
+    channels = channels.assign(source=channels["source"].astype("str").replace(UNKNOWN_SOURCE, unknown))
+    return channels.assign(_r=-channels["ltv_to_cac"].fillna(-np.inf)).sort_values(
+        ["_r", "new_customers", "source"], ascending=[True, False, True], kind="stable"
+    ).drop(columns="_r")
+
+
+def _cohort_rows(cohorts: pd.DataFrame, max_cohorts: int) -> tuple[pd.DataFrame, str | None]:
+    """The latest `max_cohorts` cohorts but the data's first; the first's name when that hides it."""
+    names = sorted(cohorts["cohort"].unique())
+    first = names[0] if len(names) > 1 else None
+    latest = [c for c in names if c != first][-max_cohorts:]
+    # the first cohort is only worth a note when it would otherwise have been shown
+    hidden = first if first is not None and len(names) <= max_cohorts else None
+    return cohorts[cohorts["cohort"].isin(latest)], hidden
+
+
+def _average_retention(cohorts: pd.DataFrame, *, quarters: tuple[int, ...]) -> tuple[float, ...] | None:
+    """Customer-weighted retention at each of `quarters` over the complete cohorts but the data's first."""
+    names = sorted(cohorts["cohort"].unique())
+    usable = cohorts[cohorts["cohort"].isin(names[1:]) & ~cohorts["incomplete"]]
+    values = []
+    for q in quarters:
+        cells = usable[usable["quarters_since"] == q]
+        if cells.empty or cells["customers"].sum() == 0:
+            return None
+        values.append(float(cells["active"].sum() / cells["customers"].sum()))
+    return tuple(values)
+
+
+def _names(names: pd.Series, language: str) -> str:
+    left, right = ("«", "»") if language == "ru" else ("“", "”")
+    return ", ".join(f"{left}{n}{right}" for n in names.astype("str"))
+
+
+def _campaigns(n: int, language: str) -> str:
+    forms = _TEXT[language]["campaigns"]
+    category = Locale.parse(language).plural_form(abs(n))
+    return forms.get(category, forms["other"]).format(n=n)
