@@ -13,6 +13,7 @@ import sys
 
 import nbformat
 import pytest
+from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
 from conftest import CI_PROFILE, ROOT
@@ -25,7 +26,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 def test_notebooks_run_under_nbval_on_the_ci_profile(tmp_path, ci_run):
     # ci_run first: it generates the CI data and the prepared cache the notebooks reuse
     for path in NOTEBOOKS:
-        nb = nbformat.read(path, as_version=4)
+        nb = load_notebook_node(str(path))  # as papermill reads it: every cell gets its tags list
         nb = parameterize_notebook(nb, {"profile": str(CI_PROFILE)})
         nbformat.write(nb, tmp_path / path.name)
     proc = subprocess.run(
