@@ -23,6 +23,7 @@ from clientbase.abc_xyz import (
     abc_xyz_classes,
     abc_xyz_matrix,
     downgrades,
+    downgrades_by_manager,
     migration,
     pareto_curve,
     relationship_stage,
@@ -346,14 +347,17 @@ def test_classes_table(classes_inputs):
         "customer_id", "name", "manager", "metric_value", "share", "cum_share", "abc", "cv", "xyz",
     ]
     assert {"abc_xyz", "stage", "revenue"} <= set(table.columns)
-    assert table["customer_id"].tolist() == ["a", "b", "c", "gone", "pot", "r"]
+    # one row per card of the customers table; the one marked for deletion last, unclassified
+    assert table["customer_id"].tolist() == ["a", "b", "c", "gone", "pot", "r", "del"]
     t = by_id(table)
-    assert t["metric_value"].tolist() == [1200.0, 240.0, 60.0, 0.0, 0.0, -30.0]
-    assert t.loc["a", "share"] == pytest.approx(1200 / 1500)
-    assert t["abc"].fillna("").tolist() == ["A", "B", "C", "", "", ""]
-    assert t["xyz"].fillna("").tolist() == ["X", "Y", "", "", "", ""]
-    assert t["abc_xyz"].fillna("").tolist() == ["AX", "BY", "", "", "", ""]
-    assert t["stage"].tolist() == ["regular", "regular", "new", "lost", "potential", "one_off"]
+    assert t["metric_value"].tolist() == [1200.0, 240.0, 60.0, 0.0, 0.0, -30.0, 12000.0]
+    assert t.loc["a", "share"] == pytest.approx(1200 / 1500)  # del's 12 000 is not in the total
+    assert t["abc"].fillna("").tolist() == ["A", "B", "C", "", "", "", ""]
+    assert t["xyz"].fillna("").tolist() == ["X", "Y", "", "", "", "", ""]
+    assert t["abc_xyz"].fillna("").tolist() == ["AX", "BY", "", "", "", "", ""]
+    assert t["stage"].tolist() == ["regular", "regular", "new", "lost", "potential", "one_off", "regular"]
+    assert t["is_deleted"].tolist() == [False] * 6 + [True]
+    assert math.isnan(t.loc["del", "cv"]) and math.isnan(t.loc["del", "share"])
     assert t.loc["b", "name"] == "Client b" and t.loc["b", "manager"] == "Ivanov"
     assert table.attrs["abc_bounds"] == DEFAULT_ABC_BOUNDS and table.attrs["metric"] == "revenue"
 
@@ -362,6 +366,18 @@ def test_classes_can_include_deleted(classes_inputs):
     cube, customers = classes_inputs
     table = by_id(abc_xyz_classes(cube, customers, as_of=AS_OF, include_deleted=True))
     assert table.index[0] == "del" and table.loc["del", "abc_xyz"] == "AX"
+
+
+def test_deleted_cards_are_not_listed_nor_migrated(classes_inputs):
+    cube, customers = classes_inputs
+    classes = abc_xyz_classes(cube, customers, as_of=AS_OF)
+    assert "del" not in unclassified(classes, include_no_purchases=True)["customer_id"].tolist()
+    result = migration(cube, customers, as_of=AS_OF, window_months=6)
+    # a, b, c and r bought in one of the two windows; gone is lost in both; del is left out
+    assert result.transitions["customers"].sum() == 5
+    assert "del" not in result.downgrades["customer_id"].tolist()
+    kept = migration(cube, customers, as_of=AS_OF, window_months=6, include_deleted=True)
+    assert kept.transitions["customers"].sum() == 6
 
 
 def test_classes_on_gross_profit_keep_revenue(classes_inputs):
@@ -468,6 +484,22 @@ def test_migration_downgrades(two_quarters):
     assert listed["manager"].tolist() == ["Ivanov", "Petrova"]
 
 
+def test_downgrades_by_manager():
+    listed = pd.DataFrame({
+        "customer_id": ["a", "b", "c", "d"], "manager": pd.Series(["Ivanov", None, "Petrova", "Ivanov"], dtype="str"),
+        "to_class": ["lost", "BX", "AY", "CZ"], "revenue_before": [100.0, 500.0, 80.0, 60.0],
+        "lost_revenue": [100.0, 400.0, 30.0, 50.0],
+    })
+    table = downgrades_by_manager(listed)
+    # the unassigned customers come last whatever they lost
+    assert table["manager"].tolist()[:2] == ["Ivanov", "Petrova"] and pd.isna(table["manager"].iloc[2])
+    assert table["customers"].tolist() == [2, 1, 1]
+    assert table["to_lost"].tolist() == [1, 0, 0]
+    assert table["lost_revenue"].tolist() == [150.0, 30.0, 400.0]
+    assert table["revenue_before"].tolist() == [160.0, 80.0, 500.0]
+    assert downgrades_by_manager(listed.iloc[:0]).empty
+
+
 def test_migration_defaults_to_the_previous_quarter(two_quarters):
     cube, customers = two_quarters
     result = migration(cube, customers, as_of=AS_OF, window_months=6)
@@ -558,7 +590,10 @@ def test_functions_do_not_mutate_their_inputs(classes_inputs):
     share_of_customers_for(classes, 0.8)
     result = migration(cube, customers, as_of=AS_OF, window_months=6)
     before = copy.deepcopy(result.before)
-    downgrades(result.before, result.after)
+    listed = downgrades(result.before, result.after)
+    kept_listed = listed.copy(deep=True)
+    downgrades_by_manager(listed)
+    pd.testing.assert_frame_equal(listed, kept_listed)
     pd.testing.assert_frame_equal(cube, kept_cube)
     pd.testing.assert_frame_equal(customers, kept_customers)
     pd.testing.assert_series_equal(metric, kept_metric)

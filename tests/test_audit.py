@@ -12,7 +12,9 @@ from clientbase.audit import (
     UNASSIGNED,
     BaseSummary,
     audit_tasks,
+    base_audit,
     base_summary,
+    base_trend,
     branches,
     duplicate_groups,
     duplicate_summary,
@@ -164,6 +166,8 @@ def test_grouping_is_transitive_and_each_member_says_its_first_rule():
         ("D0001", "B", "phone", "74951234567"),
         ("D0001", "C", "email", "info@beta.ru"),
     ]
+    # B shares its phone with A and its email with C: both rules are listed
+    assert result["match_rules"].tolist() == ["phone", "phone|email", "email"]
 
 
 def test_normalised_names_match():
@@ -184,7 +188,7 @@ def test_deleted_cards_are_ignored():
         {"customer_id": "B", "name": "Бета", "phone": "84951234567", "is_deleted": True},
     ))
     assert result.empty
-    assert list(result.columns) == ["group_id", "customer_id", "match_rule", "match_value"]
+    assert list(result.columns) == ["group_id", "customer_id", "match_rule", "match_value", "match_rules"]
 
 
 def test_groups_are_numbered_by_their_smallest_customer_id_whatever_the_row_order():
@@ -217,12 +221,12 @@ def test_fuzzy_names_are_off_by_default():
 
 def test_fuzzy_names_match_above_the_threshold():
     # "ромашка трейд" vs "ромашка трэйд": one substitution in 13 characters -> ratio 92.3
-    result = duplicate_groups(FUZZY, fuzzy_threshold=90)
+    result = duplicate_groups(FUZZY, fuzzy_threshold=0.9)
     assert rows_of(result, "group_id", "customer_id", "match_rule", "match_value") == [
         ("D0001", "A", "fuzzy_name", "ромашка трейд"),
         ("D0001", "B", "fuzzy_name", "ромашка трэйд"),
     ]
-    assert duplicate_groups(FUZZY, fuzzy_threshold=93).empty
+    assert duplicate_groups(FUZZY, fuzzy_threshold=0.93).empty
 
 
 # words that sort between "аромашка" and "яромашка" and resemble nothing
@@ -238,13 +242,13 @@ def test_fuzzy_typo_at_the_start_is_found_through_the_reversed_order():
         *({"customer_id": f"M{i:02d}", "name": word} for i, word in enumerate(_FILLERS)),
         {"customer_id": "B", "name": "Яромашка"},
     )
-    result = duplicate_groups(customers, fuzzy_threshold=85, fuzzy_window=2)
+    result = duplicate_groups(customers, fuzzy_threshold=0.85, fuzzy_window=2)
     assert groups_of(result) == [("D0001", "A", "fuzzy_name"), ("D0001", "B", "fuzzy_name")]
 
 
-@pytest.mark.parametrize("threshold", [0, -5, 101, 0.0], ids=["zero", "negative", "over-100", "zero-float"])
-def test_fuzzy_threshold_must_be_a_percentage(threshold):
-    with pytest.raises(ValueError, match="percentage"):
+@pytest.mark.parametrize("threshold", [0, -0.5, 1.01, 90], ids=["zero", "negative", "over-1", "percentage"])
+def test_fuzzy_threshold_must_be_a_share(threshold):
+    with pytest.raises(ValueError, match="share"):
         duplicate_groups(FUZZY, fuzzy_threshold=threshold)
 
 
@@ -438,6 +442,31 @@ def test_base_summary_compares_with_the_previous_quarter():
     ]
 
 
+def test_base_trend_counts_the_base_at_each_quarter_end():
+    result = base_trend(BASE, CUBE, as_of=AS_OF, quarters=3)
+    # 2025-12-31: K1, K2, K4, K6, K7 exist; buyers K1, K2, K7; K1 (199 days) and K7 asleep; K2 new
+    assert rows_of(result, "quarter", "customers", "active_buyers", "sleeping", "new") == [
+        ("2025Q4", 5, 3, 2, 1), ("2026Q1", 5, 3, 2, 1), ("2026Q2", 6, 4, 2, 1),
+    ]
+    assert result["as_of"].tolist() == [pd.Timestamp(d) for d in ("2025-12-31", "2026-03-31", "2026-06-30")]
+    last = base_summary(BASE, CUBE, as_of=AS_OF, previous_as_of=PREVIOUS)
+    assert tuple(result.iloc[-1][["customers", "active_buyers", "sleeping", "new"]]) == (
+        last.customers, last.active_buyers, last.sleeping, last.new,
+    )
+
+
+def test_base_trend_stops_at_an_as_of_inside_the_quarter():
+    result = base_trend(BASE, CUBE, as_of="2026-05-15", quarters=1)
+    assert rows_of(result, "quarter", "as_of", "customers", "new") == [
+        ("2026Q2", pd.Timestamp("2026-05-15"), 6, 1),
+    ]
+
+
+def test_base_trend_needs_a_quarter():
+    with pytest.raises(ValueError, match="quarters"):
+        base_trend(BASE, CUBE, as_of=AS_OF, quarters=0)
+
+
 def test_base_summary_without_created_at_counts_every_card():
     result = base_summary(BASE.drop(columns="created_at"), CUBE, as_of=AS_OF, previous_as_of=PREVIOUS)
     assert (result.customers, result.customers_previous, result.growth) == (6, 6, 0)
@@ -533,11 +562,31 @@ def test_tasks_from_the_real_checks_end_to_end():
     ]
 
 
+# ------------------------------------------------------------------------- everything
+
+
+def test_base_audit_runs_every_check_with_the_same_options():
+    customers = pd.concat([BASE, TASK_CARDS.iloc[:4]], ignore_index=True)
+    result = base_audit(customers, CUBE, None, as_of=AS_OF, executors=["Анна"], language="ru", trend_quarters=2)
+    # previous audit: the end of the quarter before
+    assert result.previous_as_of == PREVIOUS
+    assert result.base == base_summary(customers, CUBE, as_of=AS_OF, previous_as_of=PREVIOUS)
+    pd.testing.assert_frame_equal(result.fill_gaps, fill_gaps(customers))
+    pd.testing.assert_frame_equal(result.sleeping, sleeping_clients(customers, CUBE, as_of=AS_OF))
+    assert result.new["customer_id"].tolist() == ["K3"]
+    assert result.trend["quarter"].tolist() == ["2026Q1", "2026Q2"]
+    assert set(result.tasks.loc[result.tasks["customer_id"] == "T2", "manager"]) == {"Анна"}
+    assert "Назначить основного менеджера" in set(result.tasks["task"])
+    assert (result.has_contacts, result.executors, result.fuzzy_threshold) == (False, ("Анна",), None)
+    quality = result.manager_quality
+    assert result.complete_share == quality["complete_cards"].sum() / quality["customers"].sum()
+
+
 # ------------------------------------------------------------------- does not mutate
 
 CALLS = {
     "invalid_ids": lambda c, k, q: invalid_ids(c),
-    "duplicate_groups": lambda c, k, q: duplicate_groups(c, fuzzy_threshold=80),
+    "duplicate_groups": lambda c, k, q: duplicate_groups(c, fuzzy_threshold=0.8),
     "branches": lambda c, k, q: branches(c),
     "fill_rates": lambda c, k, q: fill_rates(c, k),
     "fill_gaps": lambda c, k, q: fill_gaps(c, k),
@@ -545,10 +594,12 @@ CALLS = {
     "sleeping_clients": lambda c, k, q: sleeping_clients(c, q, as_of=AS_OF),
     "new_clients": lambda c, k, q: new_clients(c, q, start="2026-04-01", as_of=AS_OF),
     "base_summary": lambda c, k, q: base_summary(c, q, as_of=AS_OF, previous_as_of=PREVIOUS),
+    "base_trend": lambda c, k, q: base_trend(c, q, as_of=AS_OF, quarters=3),
     "audit_tasks": lambda c, k, q: audit_tasks(
         c, invalid=invalid_ids(c), duplicates=duplicate_groups(c), fill=fill_gaps(c, k), executors=["A"]
     ),
     "duplicate_summary": lambda c, k, q: duplicate_summary(duplicate_groups(c)),
+    "base_audit": lambda c, k, q: base_audit(c, q, k, as_of=AS_OF, fuzzy_threshold=0.8, trend_quarters=2),
 }
 
 

@@ -13,9 +13,11 @@ customers × sub-periods matrix (in blocks that bound memory), where months with
 are zeros, and takes the exact two-pass variance. No Python loop runs per customer: a
 million customers with a 36-month cube classify in a few seconds.
 
-Customers marked for deletion (`is_deleted`) are left out of the classes by default: a card
-marked for deletion in 1C is a duplicate or a mistake, not a customer to manage, and its
-revenue would dilute the shares of the live ones (`include_deleted=True` keeps them).
+Customers marked for deletion (`is_deleted`) get no class by default: a card marked for
+deletion in 1C is a duplicate or a mistake, not a customer to manage, and its revenue would
+dilute the shares of the live ones (`include_deleted=True` classifies them). They still
+have a row in the classes table (DESIGN.md: one row per customer of the customers table),
+last, with their stage, and they take no part in the migration.
 """
 
 from __future__ import annotations
@@ -47,7 +49,14 @@ MIGRATION_LABELS = (*CELLS, NONE, LOST, NEW)
 
 CLASSES_COLUMNS = (
     "customer_id", "name", "manager", "metric_value", "share", "cum_share", "abc", "cv", "xyz",
-    "abc_xyz", "stage", "revenue", "observed_periods", "months_with_sales",
+    "abc_xyz", "stage", "revenue", "observed_periods", "months_with_sales", "is_deleted",
+)
+
+# columns of `abc_xyz/classes.csv` (DESIGN.md output contract first); names stay in the
+# customers table
+CLASSES_CSV_COLUMNS = (
+    "customer_id", "metric_value", "share", "cum_share", "abc", "cv", "xyz", "abc_xyz", "stage",
+    "manager", "revenue", "observed_periods", "months_with_sales", "is_deleted",
 )
 
 PLAYBOOK: dict[str, dict[str, str]] = {
@@ -239,10 +248,11 @@ def abc_xyz_classes(
 ) -> pd.DataFrame:
     """The ABC-XYZ classes table (`abc_xyz/classes.csv`) at `as_of`.
 
-    One row per customer of `customers` — without those marked `is_deleted`, unless
-    `include_deleted` — in ABC order (metric descending, ties by customer_id), the
-    customers without an ABC class last. Rules: REFERENCE.md "ABC", "XYZ", "Relationship
-    stage"; options as in `abc_classes`, `xyz_classes` and `relationship_stage`.
+    One row per customer of `customers`, in ABC order (metric descending, ties by
+    customer_id), the customers without an ABC class after them and the cards marked
+    `is_deleted` last, without classes (unless `include_deleted`: then they are classified
+    like any other). Rules: REFERENCE.md "ABC", "XYZ", "Relationship stage"; options as in
+    `abc_classes`, `xyz_classes` and `relationship_stage`.
 
     Returns
     -------
@@ -250,8 +260,8 @@ def abc_xyz_classes(
         customer_id, name, manager, metric_value (the metric over the window), share,
         cum_share, abc, cv, xyz, abc_xyz (empty where either class is), stage, revenue
         (net revenue over the window, whatever the metric), observed_periods (XYZ
-        sub-periods), months_with_sales (months of the window with any order line).
-        `attrs` records as_of, the window, metric, grain and bounds.
+        sub-periods), months_with_sales (months of the window with any order line),
+        is_deleted (the card is marked for deletion). `attrs` records as_of, the window, metric, grain and bounds.
     """
     opts = _Options(metric=metric, window_months=window_months, abc_bounds=abc_bounds,
                     xyz_bounds=xyz_bounds, grain=grain, min_periods=min_periods,
@@ -313,7 +323,8 @@ def unclassified(classes: pd.DataFrame, *, include_no_purchases: bool = False) -
     REFERENCE.md "ABC": they are listed separately. `reason` is `net_returns` (returns
     outweigh sales), `negative_margin` (gross-profit metric ≤ 0 on positive revenue) or
     `no_purchases` (no order line in the window; left out unless `include_no_purchases`,
-    since the stage already tells them apart and they can be most of the base).
+    since the stage already tells them apart and they can be most of the base). Cards
+    marked for deletion are not listed: they are not customers to manage.
 
     Returns
     -------
@@ -321,6 +332,8 @@ def unclassified(classes: pd.DataFrame, *, include_no_purchases: bool = False) -
         customer_id, name, manager, metric_value, revenue, stage, reason; lowest metric first.
     """
     rows = classes.loc[classes["abc"].isna()]
+    if "is_deleted" in rows.columns:
+        rows = rows.loc[~rows["is_deleted"].astype(bool)]
     if not include_no_purchases:
         rows = rows.loc[rows["months_with_sales"] > 0]
     margin = classes.attrs.get("metric", "revenue") == "gross_profit"
@@ -382,7 +395,8 @@ def migration(
     options (the keywords of `abc_xyz_classes`) on the same cube; `previous_as_of` defaults
     to the end of the quarter before the one holding `as_of`. A customer's class is its
     abc_xyz cell when it has one, else `lost` (stage lost), else `none`; before, a customer
-    with no order yet is `new`. Customers with no order even at `as_of` are left out.
+    with no order yet is `new`. Customers with no order even at `as_of`, and cards marked
+    for deletion (unless `include_deleted`), are left out.
     """
     unknown = sorted(set(classify_options) - set(_Options.__dataclass_fields__))
     if unknown:
@@ -406,6 +420,8 @@ def migration(
     source = _label_code(was, when_potential=NEW)
     target = _label_code(after, when_potential=NONE)
     listed = (after["stage"] != "potential").to_numpy()
+    if not opts.include_deleted:
+        listed = listed & ~after["is_deleted"].to_numpy(dtype=bool)
     cell = (source * labels + target)[listed]
     count = np.bincount(cell, minlength=labels * labels)
     revenue_before = np.bincount(cell, weights=was["revenue"].to_numpy()[listed], minlength=labels * labels)
@@ -446,6 +462,36 @@ def downgrades(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     both = row >= 0
     return _downgrades(before.iloc[row[both]].reset_index(drop=True),
                        after.loc[both].reset_index(drop=True))
+
+
+def downgrades_by_manager(downgrades: pd.DataFrame) -> pd.DataFrame:
+    """Downgraded customers and their lost revenue per responsible manager.
+
+    REFERENCE.md "Migration between periods": the downgrade lists are what the sales team
+    works on, so they are split by manager; customers without one are counted under a
+    missing manager (NA), last.
+
+    Returns
+    -------
+    pd.DataFrame
+        manager, customers, to_lost (of them now lost), revenue_before, lost_revenue; by
+        lost_revenue descending, ties by manager.
+    """
+    manager = downgrades["manager"].astype("str")
+    frame = pd.DataFrame({
+        "manager": manager.fillna(""),
+        "to_lost": (downgrades["to_class"] == LOST).to_numpy(dtype=bool).astype("int64"),
+        "revenue_before": downgrades["revenue_before"].to_numpy(dtype="float64"),
+        "lost_revenue": downgrades["lost_revenue"].to_numpy(dtype="float64"),
+    })
+    out = frame.groupby("manager", sort=False).agg(
+        customers=("to_lost", "size"), to_lost=("to_lost", "sum"),
+        revenue_before=("revenue_before", "sum"), lost_revenue=("lost_revenue", "sum"),
+    ).reset_index()
+    out["unassigned"] = out["manager"].eq("")
+    out = out.sort_values(["unassigned", "lost_revenue", "manager"], ascending=[True, False, True], kind="stable")
+    out["manager"] = out["manager"].where(~out["unassigned"], None).astype("str")
+    return out.drop(columns="unassigned").reset_index(drop=True).astype({"customers": "int64", "to_lost": "int64"})
 
 
 # --- private helpers -------------------------------------------------------------------
@@ -527,8 +573,7 @@ def _prepare(
 ) -> tuple[pd.DataFrame, _Facts]:
     """The customers to classify and the cube facts, their ids coded together."""
     _check_metric(cube, opts.metric)
-    base = customers if opts.include_deleted else customers.loc[~_deleted(customers)]
-    base = base.reset_index(drop=True)
+    base = customers.reset_index(drop=True)
     facts = _facts(cube, as_of=as_of, metric=opts.metric,
                    customer_ids=base["customer_id"].astype("str"))
     # factorize numbers first appearances 0, 1, …: anything else is a repeated id
@@ -597,9 +642,15 @@ def _classify(facts: _Facts, base: pd.DataFrame, opts: _Options) -> tuple[pd.Dat
     in_window = facts.window(_month_number(window_start(facts.as_of, opts.window_months)))
     metric_sum = facts.window_sum(facts.values[opts.metric], in_window)
     ids = base["customer_id"].astype("str")
-    order, share, cum_share, abc = _abc(metric_sum[facts.customers], ids, bounds=opts.abc_bounds)
+    deleted = _deleted(base)
+    # a NaN metric takes no class and sorts after every number: the deleted cards come last
+    ranked = metric_sum[facts.customers]
+    if not opts.include_deleted:
+        ranked = np.where(deleted, np.nan, ranked)
+    order, share, cum_share, abc = _abc(ranked, ids, bounds=opts.abc_bounds)
     ids = ids.iloc[order].reset_index(drop=True)
     position = facts.customers[order]
+    deleted = deleted[order]
     if opts.grain == "week":
         daily = _facts(opts.daily, as_of=facts.as_of, kind="daily", metric=opts.metric, customer_ids=ids)
         observed, cv, letters = _xyz(daily, opts)
@@ -607,8 +658,11 @@ def _classify(facts: _Facts, base: pd.DataFrame, opts: _Options) -> tuple[pd.Dat
     else:
         observed, cv, letters = _xyz(facts, opts)
         xyz_position = position
+    cv, letters = cv[xyz_position], letters[xyz_position]
+    if not opts.include_deleted:
+        cv, letters = np.where(deleted, np.nan, cv), np.where(deleted, None, letters)
     abc = pd.Series(abc, dtype="str")
-    xyz = pd.Series(letters[xyz_position], dtype="str")
+    xyz = pd.Series(letters, dtype="str")
     out = pd.DataFrame({
         "customer_id": ids,
         "name": _column(base, "name", order),
@@ -617,7 +671,7 @@ def _classify(facts: _Facts, base: pd.DataFrame, opts: _Options) -> tuple[pd.Dat
         "share": share,
         "cum_share": cum_share,
         "abc": abc,
-        "cv": cv[xyz_position],
+        "cv": cv,
         "xyz": xyz,
         "abc_xyz": (abc + xyz).astype("str"),  # NA on either side leaves it empty
         "stage": pd.Series(_stage(facts, position, in_window=in_window, new_days=opts.new_days),
@@ -626,6 +680,7 @@ def _classify(facts: _Facts, base: pd.DataFrame, opts: _Options) -> tuple[pd.Dat
         "observed_periods": observed[xyz_position],
         "months_with_sales": np.bincount(facts.code, weights=in_window,
                                          minlength=len(facts.ids))[position].astype("int64"),
+        "is_deleted": deleted,
     })
     out.attrs = {
         "as_of": facts.as_of,

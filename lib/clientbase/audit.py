@@ -3,8 +3,9 @@
 Source of the rules: REFERENCE.md "Base audit". Checks: invalid ИНН/КПП (`invalid_ids`),
 duplicate cards as groups (`duplicate_groups`), branches (`branches`), fill rates of the
 fields the analytics need (`fill_rates`, `fill_gaps`, `manager_quality`), sleeping and new
-clients and the size of the base (`sleeping_clients`, `new_clients`, `base_summary`), and
-every problem as a task for the responsible manager (`audit_tasks`).
+clients and the size of the base (`sleeping_clients`, `new_clients`, `base_summary`,
+`base_trend`), and every problem as a task for the responsible manager (`audit_tasks`).
+`base_audit` runs them all at once for a report.
 
 Customers marked for deletion (`is_deleted`) are left out of every check: 1C keeps them
 until the deletion is processed, and nobody should be asked to fix a card being deleted.
@@ -37,9 +38,12 @@ __all__ = [
     "MATCH_RULES",
     "NO_MANAGER",
     "UNASSIGNED",
+    "AuditResult",
     "BaseSummary",
     "audit_tasks",
+    "base_audit",
     "base_summary",
+    "base_trend",
     "branches",
     "duplicate_groups",
     "duplicate_summary",
@@ -62,6 +66,7 @@ EXACT_RULES = MATCH_RULES[:4]
 FILL_FIELDS = ("source", "manager", "category", "contact", "inn", "region")
 SLEEPING_DAYS = 90
 WINDOW_MONTHS = 12
+TREND_QUARTERS = 8
 LANGUAGES = ("en", "ru")
 GROUP_PREFIX = "D"
 
@@ -171,7 +176,8 @@ def duplicate_groups(
       placeholder ИНН (not digits, all zeros) link nothing;
     - `phone`, `email`, `name` — the same normalised value (`clientbase.identifiers`);
     - `fuzzy_name` — only when `fuzzy_threshold` is given: normalised names whose
-      `rapidfuzz.fuzz.ratio` is at least the threshold (a percentage, e.g. 90).
+      similarity (`rapidfuzz.fuzz.ratio` / 100) is at least the threshold, a share in
+      (0, 1] such as 0.9 (the notebooks' `*_threshold` convention).
 
     Links are transitive: A–B by phone and B–C by email make one group A, B, C.
 
@@ -188,15 +194,16 @@ def duplicate_groups(
 
     Returns
     -------
-    DataFrame[group_id, customer_id, match_rule, match_value]
+    DataFrame[group_id, customer_id, match_rule, match_value, match_rules]
         group_id is "D0001", "D0002", ... numbered by each group's smallest customer_id.
         Each member carries the first rule of `MATCH_RULES` by which it shares a key with
-        another card (a card with the same phone *and* email as another says `phone`) and
-        its own key under that rule (for `fuzzy_name`, its normalised name). Rows sorted
-        by group_id, then customer_id.
+        another card (a card with the same phone *and* email as another says `phone`),
+        its own key under that rule (for `fuzzy_name`, its normalised name), and every
+        rule by which it shares a key, `|`-joined in `MATCH_RULES` order
+        (``inn_kpp|name``). Rows sorted by group_id, then customer_id.
     """
-    if fuzzy_threshold is not None and not 0 < fuzzy_threshold <= 100:
-        raise ValueError(f"fuzzy_threshold is a percentage in (0, 100], e.g. 90; got {fuzzy_threshold!r}")
+    if fuzzy_threshold is not None and not 0 < fuzzy_threshold <= 1:
+        raise ValueError(f"fuzzy_threshold is a share in (0, 1], e.g. 0.9; got {fuzzy_threshold!r}")
     if fuzzy_window < 1:
         raise ValueError(f"fuzzy_window must be >= 1, got {fuzzy_window!r}")
     cards = _active(customers).sort_values("customer_id", kind="stable")
@@ -210,7 +217,7 @@ def duplicate_groups(
         sources.append(src)
         targets.append(dst)
     if fuzzy_threshold is not None:
-        src, dst = _fuzzy_edges(keys["name"], fuzzy_threshold, window=fuzzy_window)
+        src, dst = _fuzzy_edges(keys["name"], 100 * fuzzy_threshold, window=fuzzy_window)
         shared = np.zeros(n, dtype=bool)
         shared[src] = shared[dst] = True
         rules.append("fuzzy_name")
@@ -229,7 +236,11 @@ def duplicate_groups(
     group = number[inverse]
     order = np.lexsort((members, group))
     members, group = members[order], group[order]
-    rule_index = np.argmax(np.stack(linked)[:, members], axis=0) if len(members) else members
+    links = np.stack(linked)[:, members]
+    rule_index = np.argmax(links, axis=0) if len(members) else members
+    all_rules = pd.Series("", index=range(len(members)), dtype="str")
+    for i, rule in enumerate(rules):
+        all_rules = all_rules + np.where(links[i], "|" + rule, "")
     match_value = pd.Series(pd.NA, index=range(len(members)), dtype="str")
     for i, rule in enumerate(rules):
         chosen = rule_index == i
@@ -242,6 +253,7 @@ def duplicate_groups(
             "customer_id": cards["customer_id"].iloc[members].astype("str").to_numpy(),
             "match_rule": pd.Series(np.array(rules, dtype=object)[rule_index], dtype="str"),
             "match_value": match_value,
+            "match_rules": all_rules.str[1:],
         }
     )
 
@@ -503,6 +515,49 @@ def base_summary(
     return BaseSummary(as_of=as_of, previous_as_of=previous, growth=growth, growth_share=share, **counts)
 
 
+def base_trend(
+    customers: pd.DataFrame,
+    cube: pd.DataFrame,
+    *,
+    as_of: pd.Timestamp,
+    quarters: int = TREND_QUARTERS,
+    window_months: int = WINDOW_MONTHS,
+    sleeping_days: int = SLEEPING_DAYS,
+) -> pd.DataFrame:
+    """The base at the end of each of the last `quarters` quarters up to as_of's.
+
+    REFERENCE.md "Base audit" (base growth quarter over quarter, the previous audits): the
+    figures of `BaseSummary` at each quarter end, read from today's data, so a quarter's
+    row is what its audit would have counted had it been run with the same cards. A
+    quarter end after as_of is replaced by as_of (an audit run mid-quarter).
+
+    Returns
+    -------
+    DataFrame[quarter, as_of, customers, active_buyers, sleeping, new]
+        Oldest quarter first; quarter is a label like "2026Q3".
+    """
+    if quarters < 1:
+        raise ValueError(f"quarters must be >= 1, got {quarters!r}")
+    as_of = pd.Timestamp(as_of).normalize()
+    last = quarter_of(as_of)
+    rows = []
+    # a handful of quarters: one pass of the vectorised checks per quarter end
+    for back in range(quarters - 1, -1, -1):
+        period = last.previous(back)
+        day = min(period.as_of, as_of)
+        rows.append({
+            "quarter": period.label,
+            "as_of": day,
+            "customers": _base_size(customers, day),
+            "active_buyers": _active_buyers(customers, cube, day, window_months),
+            "sleeping": len(sleeping_clients(customers, cube, as_of=day, days=sleeping_days)),
+            "new": len(new_clients(customers, cube, start=period.start, as_of=day)),
+        })
+    out = pd.DataFrame(rows)
+    return out.astype({"quarter": "str", "customers": "int64", "active_buyers": "int64", "sleeping": "int64",
+                       "new": "int64"})
+
+
 # ------------------------------------------------------------------------------ tasks
 
 
@@ -543,17 +598,15 @@ def audit_tasks(
         code = np.where(invalid["field"] == "inn", "inn_" + invalid["problem"], invalid["problem"])
         parts.append(pd.DataFrame({"customer_id": invalid["customer_id"].to_numpy(), "task_code": code}))
     if duplicates is not None and len(duplicates):
-        rule_words = duplicates["match_rule"].map(words)
-        text = [
-            words["duplicate"].format(group=g, rule=r)
-            for g, r in zip(duplicates["group_id"], rule_words, strict=True)
-        ]
+        head, tail = words["duplicate"].split("{group}")
+        middle, end = tail.split("{rule}")
+        text = head + duplicates["group_id"] + middle + duplicates["match_rule"].map(words) + end
         parts.append(
             pd.DataFrame(
                 {
                     "customer_id": duplicates["customer_id"].to_numpy(),
                     "task_code": ("duplicate_" + duplicates["match_rule"]).to_numpy(),
-                    "task": text,
+                    "task": text.to_numpy(),
                 }
             )
         )
@@ -581,13 +634,97 @@ def audit_tasks(
     )
     tasks = tasks.merge(owners, on="customer_id", how="inner")
     orphans = np.sort(tasks.loc[tasks["manager"].isna(), "customer_id"].unique())
-    if len(executors):
-        assigned = [executors[i % len(executors)] for i in range(len(orphans))]
-    else:
-        assigned = [UNASSIGNED] * len(orphans)
-    tasks["manager"] = tasks["manager"].fillna(tasks["customer_id"].map(dict(zip(orphans, assigned, strict=True))))
+    people = np.array(list(executors) or [UNASSIGNED], dtype=object)
+    assigned = pd.Series(people[np.arange(len(orphans)) % len(people)], index=orphans, dtype="str")
+    tasks["manager"] = tasks["manager"].fillna(tasks["customer_id"].map(assigned))
     tasks = tasks.sort_values(["manager", "customer_id", "_order"], kind="stable", ignore_index=True)
     return tasks[columns].astype("str")
+
+
+# ------------------------------------------------------------------------- everything
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    """Every finding of one base audit (`base_audit`) and the options it was run with."""
+
+    as_of: pd.Timestamp
+    previous_as_of: pd.Timestamp
+    invalid: pd.DataFrame  # invalid_ids
+    duplicates: pd.DataFrame  # duplicate_groups
+    duplicate_summary: pd.DataFrame
+    branches: pd.DataFrame
+    fill_rates: pd.DataFrame
+    fill_gaps: pd.DataFrame
+    manager_quality: pd.DataFrame
+    sleeping: pd.DataFrame  # sleeping_clients at as_of
+    new: pd.DataFrame  # new_clients of as_of's quarter
+    base: BaseSummary
+    trend: pd.DataFrame  # base_trend
+    tasks: pd.DataFrame  # audit_tasks
+    has_contacts: bool
+    sleeping_days: int
+    window_months: int
+    trend_quarters: int
+    fuzzy_threshold: float | None
+    executors: tuple[str, ...]
+
+    @property
+    def complete_share(self) -> float:
+        """The share of all checked cards that are fully filled (NaN with no cards)."""
+        cards = int(self.manager_quality["customers"].sum())
+        return int(self.manager_quality["complete_cards"].sum()) / cards if cards else float("nan")
+
+
+def base_audit(
+    customers: pd.DataFrame,
+    cube: pd.DataFrame,
+    contacts: pd.DataFrame | None = None,
+    *,
+    as_of: pd.Timestamp,
+    previous_as_of: pd.Timestamp | None = None,
+    fuzzy_threshold: float | None = None,
+    executors: Sequence[str] = (),
+    sleeping_days: int = SLEEPING_DAYS,
+    window_months: int = WINDOW_MONTHS,
+    trend_quarters: int = TREND_QUARTERS,
+    language: str = "en",
+) -> AuditResult:
+    """The whole quarterly audit in one call: every check of this module at as_of.
+
+    REFERENCE.md "Base audit". `previous_as_of` defaults to the end of the quarter before
+    as_of's; new clients are those of as_of's quarter; the task texts are in `language`.
+    """
+    as_of = pd.Timestamp(as_of).normalize()
+    previous = quarter_of(as_of).previous().as_of if previous_as_of is None else pd.Timestamp(previous_as_of)
+    invalid = invalid_ids(customers)
+    duplicates = duplicate_groups(customers, fuzzy_threshold=fuzzy_threshold)
+    gaps = fill_gaps(customers, contacts)
+    return AuditResult(
+        as_of=as_of,
+        previous_as_of=previous.normalize(),
+        invalid=invalid,
+        duplicates=duplicates,
+        duplicate_summary=duplicate_summary(duplicates),
+        branches=branches(customers),
+        fill_rates=fill_rates(customers, contacts),
+        fill_gaps=gaps,
+        manager_quality=manager_quality(customers, contacts),
+        sleeping=sleeping_clients(customers, cube, as_of=as_of, days=sleeping_days),
+        new=new_clients(customers, cube, start=quarter_of(as_of).start, as_of=as_of),
+        base=base_summary(customers, cube, as_of=as_of, previous_as_of=previous, window_months=window_months,
+                          sleeping_days=sleeping_days),
+        trend=base_trend(customers, cube, as_of=as_of, quarters=trend_quarters, window_months=window_months,
+                         sleeping_days=sleeping_days),
+        tasks=audit_tasks(customers, invalid=invalid, duplicates=duplicates, fill=gaps, executors=executors,
+                          language=language),
+        has_contacts=contacts is not None,
+        sleeping_days=sleeping_days,
+        window_months=window_months,
+        trend_quarters=trend_quarters,
+        fuzzy_threshold=fuzzy_threshold,
+        executors=tuple(executors),
+    )
 
 
 # ---------------------------------------------------------------------------- helpers

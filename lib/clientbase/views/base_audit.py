@@ -1,0 +1,644 @@
+"""Presentation of the base audit (ревизия клиентской базы): summary, charts, tables, task lists.
+
+Source of the rules shown: REFERENCE.md "Base audit" (computed in `clientbase.audit`);
+words per GLOSSARY.md (дубли контрагентов, обособленное подразделение, заполненность
+реквизитов, «спящий» клиент, задача, исполнитель). Every sentence is generated from the
+numbers, in the report language. Stakeholder tables mask personal data when asked to; the
+managers' task workbook (`write_task_lists`) carries it in full.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from IPython.display import Markdown
+
+from clientbase.audit import ALL, EXACT_RULES, FILL_FIELDS, NO_MANAGER, UNASSIGNED, AuditResult
+from clientbase.excel import write_manager_workbook
+from clientbase.formatting import MINUS, Formatter
+from clientbase.identifiers import INN_PROBLEMS, KPP_PROBLEMS
+from clientbase.masking import mask_frame
+from clientbase.periods import Period, quarter_of
+from clientbase.tables import Table, table
+from clientbase.text import t
+
+__all__ = [
+    "appendix", "duplicate_examples", "invalid_table", "plot_duplicates", "plot_fill_rates", "plot_trend",
+    "reading", "summary", "tasks_table", "text", "write_task_lists",
+]
+
+# rows of the fill-rate heatmap: the managers with most cards beyond this many
+_MAX_MANAGERS = 15
+_RULES = (*EXACT_RULES, "fuzzy_name")
+
+_TEXT = {
+    "en": {
+        "section_duplicates": "Duplicate cards by rule",
+        "section_examples": "Examples of duplicate groups",
+        "section_invalid": "Invalid INN and KPP",
+        "section_fill": "Fill rate of the card fields per manager",
+        "section_trend": "Base size, new and sleeping clients by quarter",
+        "section_tasks": "Tasks per manager",
+        "headline_duplicates": "Duplicate groups",
+        "headline_invalid": "Invalid INN/KPP",
+        "headline_complete": "Fully filled cards",
+        "headline_tasks": "Audit tasks",
+        "base": "On {as_of} the base holds **{customers}** client cards ({growth} since {previous}, "
+                "{growth_share}); **{buyers}** of them bought in the last {window} months.",
+        "duplicates": "**{groups}** groups of duplicates join **{cards}** cards (by the rule that joined "
+                      "each card: {by_rule}).",
+        "no_duplicates": "No duplicate cards were found.",
+        "branches": "{orgs} organisations have branches (the same INN under several KPP, {cards} cards): "
+                    "they are listed apart, not as duplicates.",
+        "invalid": "**{n}** invalid identifiers on {cards} cards: INN {inn}, KPP {kpp}.",
+        "invalid_top": "Most often: {top} (`{code}`).",
+        "no_invalid": "Every filled INN and KPP is valid.",
+        "fill": "**{complete}** of the cards are fully filled; the emptiest field is {field} ({field_share} "
+                "filled).",
+        "quality": "Data quality is best at {best} ({best_share} of cards fully filled) and worst at "
+                   "{worst} ({worst_share}).",
+        "activity": "**{sleeping}** sleeping clients (no order for more than {days} days): {change} since "
+                    "{previous}. **{new}** new clients in {quarter} against {new_previous} in "
+                    "{previous_quarter}.",
+        "tasks": "**{tasks}** tasks on {cards} cards for {managers} managers and executors.",
+        "tasks_spread": "{orphans} cards without a manager are spread evenly over {executors}.",
+        "tasks_unassigned": "{orphans} cards without a manager are on the unassigned list: name the "
+                            "executors (parameter `executors`) to spread them.",
+        "no_tasks": "Nothing to fix: the audit found no problem.",
+        "read_duplicates": "Each card is counted under the first rule that joins it to another card (same "
+                           "INN and KPP, then phone, email, name); a group is every card linked by any rule, "
+                           "directly or through another card. Cards marked for deletion are left out. The full "
+                           "list is in `duplicates.csv`, the branches in `branches.csv`.",
+        "read_examples": "The first {n} cards of the groups, with the rule and the value they share.",
+        "read_masked": " Names of persons and sole traders, phones and emails are masked; the managers' "
+                       "task lists show them in full.",
+        "read_invalid": "INN is checked for digits, length and the FNS check digits; KPP for its format and "
+                        "for whether the INN needs one (a company's 10-digit INN does, a 12-digit one of a "
+                        "sole trader or person does not). An empty INN is a fill-rate gap, not an error. "
+                        "Every row is in `invalid_ids.csv`.",
+        "read_fill": "Share of each manager's cards with the field filled; INN counts for companies only, "
+                     "phone or email from the card or any of its contact persons. The last column, the "
+                     "share of fully filled cards, is the manager's data-quality score. Darker is better.",
+        "read_fill_more": " The {n} managers with the most cards are shown; `fill_rates.csv` has all.",
+        "read_no_contacts": " The source has no contacts table: only the card's own phone and email count.",
+        "read_trend": "At each quarter end: cards in the base and clients who bought in the {window} months "
+                      "before it (left); clients whose first order fell in the quarter and clients silent "
+                      "for more than {days} days (right). Counted from today's cards and orders.",
+        "read_tasks": "One row per person: cards to fix and tasks by kind. Each list is a sheet of "
+                      "`tasks.xlsx` (`tasks.csv` has every task).",
+        "all_cards": "All cards", "no_manager": "No manager", "unassigned": "Unassigned",
+        "complete": "Fully\nfilled", "cards": "Cards", "groups": "Groups",
+        "chart_duplicates": "Cards in duplicate groups, by rule",
+        "chart_fill": "Fill rate per manager",
+        "chart_base": "Cards and buyers", "chart_activity": "New and sleeping clients",
+        "series_customers": "Cards in the base", "series_buyers": "Bought in {window} months",
+        "series_new": "New", "series_sleeping": "Sleeping",
+        "quarter": "Q{q} {year}", "quarter_tick": "Q{q}\n{year}",
+        "field": {"source": "Source", "manager": "Manager", "category": "Category",
+                  "contact": "Phone or email", "inn": "INN (companies)", "region": "Region"},
+        "field_short": {"source": "Source", "manager": "Manager", "category": "Category",
+                        "contact": "Phone or\nemail", "inn": "INN\n(companies)", "region": "Region"},
+        "rule": {"inn_kpp": "same INN and KPP", "phone": "same phone", "email": "same email",
+                 "name": "same name", "fuzzy_name": "similar name"},
+        "field_id": {"inn": "INN", "kpp": "KPP"},
+        "problem": {
+            "not_digits": "characters other than digits", "all_zeros": "all zeros (a placeholder)",
+            "length": "wrong length (10 digits for a company, 12 for a person)",
+            "checksum": "wrong check digits", "kpp_format": "not 4 digits, 2 digits or capitals, 3 digits",
+            "kpp_missing": "missing for a company", "kpp_unexpected": "filled for a sole trader or person",
+        },
+        "col": {"group_id": "Group", "client": "Client", "manager": "Manager", "match_rule": "Rule",
+                "match_value": "Shared value", "field": "Field", "problem": "Code", "meaning": "Problem",
+                "cards": "Cards", "tasks": "Tasks", "ids": "INN/KPP", "duplicates": "Duplicates",
+                "gaps": "Empty fields"},
+        "xlsx": {"customer_id": "Code", "name": "Client", "task": "Task", "inn": "INN", "kpp": "KPP",
+                 "phone": "Phone", "email": "Email", "done": "Done / comment"},
+        "definitions": [
+            "INN: 10 digits (organisations) or 12 (persons, sole traders) with the FNS check digits; "
+            "non-digits (`not_digits`), all zeros (`all_zeros`), another length (`length`) and wrong check "
+            "digits (`checksum`) are invalid. KPP: 9 characters, 4 digits, 2 digits or capital letters, 3 "
+            "digits (`kpp_format`); required for a 10-digit INN (`kpp_missing`), absent for a 12-digit one "
+            "(`kpp_unexpected`). An empty INN is a fill-rate gap.",
+            "Duplicates: groups of cards linked by the same INN and KPP (`inn_kpp`; a 12-digit INN alone), "
+            "the same phone (digits only, 8 and +7 unified, at least 10 digits), the same email (case and "
+            "spaces folded) or the same name (case, quotes, punctuation and legal forms such as ООО, АО, "
+            "ИП, LLC removed){fuzzy}; links are transitive. The same INN with another KPP is a branch, not "
+            "a duplicate. Cards marked for deletion are left out of every check.",
+            "Fill rate: share of cards with source, manager, category, phone or email (on the card or a "
+            "contact person), INN (companies only) and region filled; a card with all of them is fully "
+            "filled, and a manager's share of fully filled cards is their data-quality score.",
+            "Sleeping client: the last order (a document with a positive total) more than {days} days "
+            "before the date; new client: the first order falls in the quarter; buyers: clients with an "
+            "order in the {window} months to the date; base size: cards created on or before the date.",
+            "Tasks: every problem is a task for the card's manager; the cards without one are spread "
+            "evenly, card by card in code order, over the executors (or left unassigned).",
+        ],
+        "fuzzy_on": ", or similar names (similarity of at least {threshold}, `fuzzy_name`)",
+        "parameters": {
+            "sleeping_days": "a client is sleeping after this many days without an order",
+            "window_months": "buyers are counted over this many months",
+            "trend_quarters": "quarters in the trend",
+            "fuzzy_threshold": "similarity of names for fuzzy duplicates (empty: off)",
+            "executors": "who gets the tasks of cards without a manager",
+            "top_n": "example rows shown",
+        },
+        "none": "none", "off": "off",
+        "data_period": "Audit as of {as_of} ({quarter}); the previous audit date is {previous}. Cards "
+                       "checked: {cards}; later orders are not read.",
+        "version": "clientbase {version}.",
+    },
+    "ru": {
+        "section_duplicates": "Дубли контрагентов по признакам",
+        "section_examples": "Примеры групп дублей",
+        "section_invalid": "Ошибки в ИНН и КПП",
+        "section_fill": "Заполненность реквизитов карточек по менеджерам",
+        "section_trend": "Размер базы, новые и «спящие» клиенты по кварталам",
+        "section_tasks": "Задачи по менеджерам",
+        "headline_duplicates": "Групп дублей",
+        "headline_invalid": "Ошибок в ИНН/КПП",
+        "headline_complete": "Полностью заполненных карточек",
+        "headline_tasks": "Задач по ревизии",
+        "base": "Карточек клиентов в базе на {as_of}: **{customers}** ({growth} с {previous}, "
+                "{growth_share}); покупали за последние {window} мес.: **{buyers}**.",
+        "duplicates": "Групп дублей: **{groups}**, карточек в них: **{cards}** (по признаку, связавшему "
+                      "карточку: {by_rule}).",
+        "no_duplicates": "Дублей контрагентов не найдено.",
+        "branches": "Организаций с обособленными подразделениями (тот же ИНН, другой КПП): {orgs}, "
+                    "карточек: {cards}; это не дубли, они перечислены отдельно.",
+        "invalid": "Ошибок в ИНН и КПП: **{n}**, карточек с ошибками: {cards}; ИНН — {inn}, КПП — {kpp}.",
+        "invalid_top": "Чаще всего: {top} (`{code}`).",
+        "no_invalid": "Все заполненные ИНН и КПП корректны.",
+        "fill": "Полностью заполнены **{complete}** карточек; хуже всего заполнено поле «{field}» "
+                "({field_share}).",
+        "quality": "Лучшее качество данных: {best} ({best_share} карточек заполнены полностью); "
+                   "худшее: {worst} ({worst_share}).",
+        "activity": "«Спящих» клиентов (нет заказов более {days} дн.): **{sleeping}**, изменение с "
+                    "{previous}: {change}. Новых клиентов за {quarter}: **{new}** (за {previous_quarter}: "
+                    "{new_previous}).",
+        "tasks": "Задач: **{tasks}**, карточек к исправлению: {cards}, исполнителей: {managers}.",
+        "tasks_spread": "Карточки без основного менеджера ({orphans}) распределены поровну между "
+                        "исполнителями: {executors}.",
+        "tasks_unassigned": "Карточки без основного менеджера ({orphans}) собраны в отдельный список: "
+                            "укажите исполнителей (параметр `executors`), чтобы распределить их.",
+        "no_tasks": "Исправлять нечего: ревизия не нашла проблем.",
+        "read_duplicates": "Карточка учтена по первому признаку, связавшему её с другой (совпадают ИНН и КПП, "
+                           "затем телефон, электронная почта, наименование); группа — все карточки, связанные "
+                           "любым признаком напрямую или через другую карточку. Карточки с пометкой удаления "
+                           "не проверяются. Полный список — в `duplicates.csv`, филиалы — в `branches.csv`.",
+        "read_examples": "Первые {n} карточек из групп дублей с признаком и совпавшим значением.",
+        "read_masked": " Имена физлиц и ИП, телефоны и адреса электронной почты скрыты; в списках задач "
+                       "менеджеров они указаны полностью.",
+        "read_invalid": "ИНН проверяется на цифры, длину и контрольные разряды по алгоритму ФНС; КПП — на "
+                        "формат и на то, нужен ли он при таком ИНН (10-значному ИНН организации нужен, "
+                        "12-значному ИНН ИП или физлица — нет). Пустой ИНН — пробел в заполненности, а не "
+                        "ошибка. Все строки — в `invalid_ids.csv`.",
+        "read_fill": "Доля карточек менеджера с заполненным полем; ИНН учитывается только у юрлиц, телефон "
+                     "или электронная почта — в карточке или у любого контактного лица. Последний столбец — "
+                     "доля полностью заполненных карточек, оценка качества данных менеджера. Чем темнее, "
+                     "тем лучше.",
+        "read_fill_more": " Показаны {n} менеджеров с наибольшим числом карточек; все — в `fill_rates.csv`.",
+        "read_no_contacts": " В источнике нет таблицы контактных лиц: учитываются только телефон и почта "
+                            "в карточке.",
+        "read_trend": "На конец каждого квартала: карточек в базе и клиентов, покупавших за {window} мес. "
+                      "до него (слева); клиентов с первым заказом в квартале и клиентов без заказов более "
+                      "{days} дн. (справа). Рассчитано по текущим карточкам и заказам.",
+        "read_tasks": "Строка на исполнителя: карточек к исправлению и задач по видам. Список каждого — "
+                      "отдельный лист `tasks.xlsx` (все задачи — в `tasks.csv`).",
+        "all_cards": "Все карточки", "no_manager": "Без менеджера", "unassigned": "Без исполнителя",
+        "complete": "Заполнены\nполностью", "cards": "Карточек", "groups": "Групп",
+        "chart_duplicates": "Карточек в группах дублей по признаку",
+        "chart_fill": "Заполненность по менеджерам",
+        "chart_base": "Карточки и покупатели", "chart_activity": "Новые и «спящие» клиенты",
+        "series_customers": "Карточек в базе", "series_buyers": "Покупали за {window} мес.",
+        "series_new": "Новые", "series_sleeping": "«Спящие»",
+        "quarter": "{q} кв. {year}", "quarter_tick": "{q} кв.\n{year}",
+        "field": {"source": "Источник привлечения", "manager": "Основной менеджер", "category": "Категория",
+                  "contact": "Телефон или e-mail", "inn": "ИНН (юрлица)", "region": "Бизнес-регион"},
+        "field_short": {"source": "Источник", "manager": "Менеджер", "category": "Категория",
+                        "contact": "Телефон\nили e-mail", "inn": "ИНН\n(юрлица)", "region": "Регион"},
+        "rule": {"inn_kpp": "совпадают ИНН и КПП", "phone": "совпадает телефон",
+                 "email": "совпадает эл. почта", "name": "совпадает наименование",
+                 "fuzzy_name": "похожее наименование"},
+        "field_id": {"inn": "ИНН", "kpp": "КПП"},
+        "problem": {
+            "not_digits": "недопустимые символы (не цифры)", "all_zeros": "одни нули (заглушка)",
+            "length": "неверная длина (10 цифр у организации, 12 у ИП и физлица)",
+            "checksum": "неверные контрольные разряды", "kpp_format": "неверный формат",
+            "kpp_missing": "не указан у организации", "kpp_unexpected": "указан у ИП или физлица",
+        },
+        "col": {"group_id": "Группа", "client": "Клиент", "manager": "Менеджер", "match_rule": "Признак",
+                "match_value": "Совпавшее значение", "field": "Реквизит", "problem": "Код",
+                "meaning": "Ошибка", "cards": "Карточек", "tasks": "Задач", "ids": "ИНН/КПП",
+                "duplicates": "Дубли", "gaps": "Пустые поля"},
+        "xlsx": {"customer_id": "Код", "name": "Клиент", "task": "Задача", "inn": "ИНН", "kpp": "КПП",
+                 "phone": "Телефон", "email": "Электронная почта", "done": "Выполнено / комментарий"},
+        "definitions": [
+            "ИНН: 10 цифр (организации) или 12 (ИП и физлица) с контрольными разрядами по алгоритму ФНС; "
+            "ошибки — не цифры (`not_digits`), одни нули (`all_zeros`), другая длина (`length`), неверные "
+            "контрольные разряды (`checksum`). КПП: 9 знаков — 4 цифры, 2 цифры или заглавные латинские "
+            "буквы, 3 цифры (`kpp_format`); обязателен при 10-значном ИНН (`kpp_missing`), не указывается "
+            "при 12-значном (`kpp_unexpected`). Пустой ИНН — пробел в заполненности.",
+            "Дубли: группы карточек, связанных совпадением ИНН и КПП (`inn_kpp`; 12-значного ИНН — без КПП), "
+            "телефона (только цифры, 8 и +7 приведены к одному виду, не менее 10 цифр), электронной почты "
+            "(без учёта регистра и пробелов) или наименования (без учёта регистра, кавычек, знаков "
+            "препинания и организационно-правовой формы: ООО, АО, ИП, LLC){fuzzy}; связь транзитивна. "
+            "Тот же ИНН с другим КПП — обособленное подразделение, а не дубль. Карточки с пометкой "
+            "удаления не проверяются.",
+            "Заполненность: доля карточек, где заполнены источник привлечения, основной менеджер, "
+            "категория, телефон или электронная почта (в карточке или у контактного лица), ИНН (только у "
+            "юрлиц) и бизнес-регион; карточка со всеми полями заполнена полностью, а доля таких карточек "
+            "у менеджера — оценка качества его данных.",
+            "«Спящий» клиент: последний заказ (документ с положительной суммой) более {days} дн. до даты; "
+            "новый клиент: первый заказ пришёлся на квартал; покупатели: клиенты с заказом за {window} мес. "
+            "до даты; размер базы: карточки, созданные не позднее даты.",
+            "Задачи: каждая проблема — задача основному менеджеру карточки; карточки без менеджера "
+            "распределяются поровну, по порядку кодов, между исполнителями (или остаются без исполнителя).",
+        ],
+        "fuzzy_on": ", либо похожего наименования (сходство не ниже {threshold}, `fuzzy_name`)",
+        "parameters": {
+            "sleeping_days": "клиент считается «спящим» после стольких дней без заказа",
+            "window_months": "покупатели считаются за столько месяцев",
+            "trend_quarters": "кварталов в динамике",
+            "fuzzy_threshold": "сходство наименований для нечётких дублей (пусто — не искать)",
+            "executors": "исполнители задач по карточкам без менеджера",
+            "top_n": "строк в примерах",
+        },
+        "none": "не заданы", "off": "выключено",
+        "data_period": "Ревизия на {as_of} ({quarter}); дата предыдущей ревизии — {previous}. Проверено "
+                       "карточек: {cards}; более поздние заказы не читаются.",
+        "version": "clientbase {version}.",
+    },
+}
+
+
+def text(language: str, key: str) -> str | dict:
+    """A string (or dict of strings) of this report in the language."""
+    return _TEXT[language][key]
+
+
+# --- executive summary ------------------------------------------------------------------------
+
+
+def summary(result: AuditResult, *, fmt: Formatter) -> Markdown:
+    """The executive summary: base and growth, duplicates, invalid ids, fill rates, activity, tasks."""
+    tx = _TEXT[fmt.language]
+    base = result.base
+    parts = [tx["base"].format(
+        as_of=fmt.date(result.as_of), customers=fmt.number(base.customers), growth=_signed(base.growth, fmt),
+        previous=fmt.date(result.previous_as_of), growth_share=fmt.signed_percent(base.growth_share),
+        buyers=fmt.number(base.active_buyers), window=result.window_months,
+    )]
+    dup = result.duplicate_summary.set_index("match_rule")
+    if len(result.duplicates):
+        cards = result.duplicates["match_rule"].value_counts()
+        by_rule = ", ".join(f"{tx['rule'][r]} — {fmt.number(int(cards.get(r, 0)))}" for r in _rules_of(result))
+        parts.append(tx["duplicates"].format(groups=fmt.number(int(dup.loc[ALL, "groups"])),
+                                             cards=fmt.number(int(dup.loc[ALL, "customers"])), by_rule=by_rule))
+    else:
+        parts.append(tx["no_duplicates"])
+    if len(result.branches):
+        parts.append(tx["branches"].format(orgs=fmt.number(result.branches["inn"].nunique()),
+                                           cards=fmt.number(len(result.branches))))
+    invalid = result.invalid
+    if len(invalid):
+        counts = invalid["problem"].value_counts()
+        sentence = tx["invalid"].format(
+            n=fmt.number(len(invalid)), cards=fmt.number(invalid["customer_id"].nunique()),
+            inn=fmt.number(int((invalid["field"] == "inn").sum())),
+            kpp=fmt.number(int((invalid["field"] == "kpp").sum())),
+        )
+        # "most often" only when one problem clearly leads
+        if len(counts) == 1 or counts.iloc[0] > counts.iloc[1]:
+            sentence += " " + tx["invalid_top"].format(top=tx["problem"][counts.index[0]], code=counts.index[0])
+        parts.append(sentence)
+    else:
+        parts.append(tx["no_invalid"])
+    parts.extend(_fill_sentences(result, fmt))
+    sleeping_change = base.sleeping - base.sleeping_previous
+    quarter = quarter_of(result.as_of)
+    parts.append(tx["activity"].format(
+        sleeping=fmt.number(base.sleeping), days=result.sleeping_days, change=_signed(sleeping_change, fmt),
+        previous=fmt.date(result.previous_as_of), new=fmt.number(base.new),
+        quarter=_quarter(quarter, fmt.language), new_previous=fmt.number(base.new_previous),
+        previous_quarter=_quarter(quarter.previous(), fmt.language),
+    ))
+    parts.append(_tasks_sentence(result, fmt))
+    return Markdown("\n".join(f"- {p}" for p in parts))
+
+
+def _fill_sentences(result: AuditResult, fmt: Formatter) -> list[str]:
+    tx = _TEXT[fmt.language]
+    quality = result.manager_quality
+    if not quality["customers"].sum():
+        return []
+    complete = result.complete_share
+    overall = result.fill_rates[result.fill_rates["manager"] == ALL].dropna(subset=["filled_share"])
+    emptiest = overall.sort_values("filled_share", kind="stable").iloc[0]
+    parts = [tx["fill"].format(complete=fmt.percent(complete), field=tx["field"][emptiest["field"]],
+                               field_share=fmt.percent(emptiest["filled_share"]))]
+    named = quality[quality["manager"] != NO_MANAGER]
+    if len(named) >= 2:
+        worst, best = named.iloc[0], named.iloc[-1]
+        parts.append(tx["quality"].format(best=best["manager"], best_share=fmt.percent(best["complete_share"]),
+                                          worst=worst["manager"], worst_share=fmt.percent(worst["complete_share"])))
+    return parts
+
+
+def _tasks_sentence(result: AuditResult, fmt: Formatter) -> str:
+    tx = _TEXT[fmt.language]
+    tasks = result.tasks
+    if tasks.empty:
+        return tx["no_tasks"]
+    sentence = tx["tasks"].format(tasks=fmt.number(len(tasks)), cards=fmt.number(tasks["customer_id"].nunique()),
+                                  managers=fmt.number(tasks.loc[tasks["manager"] != UNASSIGNED, "manager"].nunique()))
+    orphans = _orphan_cards(result)
+    if orphans:
+        key = "tasks_spread" if result.executors else "tasks_unassigned"
+        sentence += " " + tx[key].format(orphans=fmt.number(orphans), executors=", ".join(result.executors))
+    return sentence
+
+
+# --- how to read each section ---------------------------------------------------------------
+
+
+def reading(section: str, result: AuditResult, *, fmt: Formatter, top_n: int = 20, mask_pii: bool = True) -> Markdown:
+    """How to read a section: "duplicates", "examples", "invalid", "fill", "trend" or "tasks"."""
+    tx = _TEXT[fmt.language]
+    if section == "duplicates":
+        return Markdown(tx["read_duplicates"])
+    if section == "examples":
+        return Markdown(tx["read_examples"].format(n=fmt.number(top_n)) + (tx["read_masked"] if mask_pii else ""))
+    if section == "invalid":
+        return Markdown(tx["read_invalid"])
+    if section == "fill":
+        managers = int((result.manager_quality["manager"] != NO_MANAGER).sum())
+        more = tx["read_fill_more"].format(n=_MAX_MANAGERS) if managers > _MAX_MANAGERS else ""
+        return Markdown(tx["read_fill"] + more + ("" if result.has_contacts else tx["read_no_contacts"]))
+    if section == "trend":
+        return Markdown(tx["read_trend"].format(window=result.window_months, days=result.sleeping_days))
+    if section == "tasks":
+        return Markdown(tx["read_tasks"])
+    raise ValueError(f"no reading for section {section!r}: expected duplicates, examples, invalid, fill, "
+                     "trend or tasks")
+
+
+# --- charts -----------------------------------------------------------------------------------
+
+
+def plot_duplicates(result: AuditResult, *, fmt: Formatter):
+    """Cards in duplicate groups per rule (horizontal bars); a one-line Markdown when none.
+
+    The Figure is closed before it is returned, so a notebook shows it once (as the cell's value).
+    """
+    import matplotlib.pyplot as plt
+
+    from clientbase import plots
+
+    tx = _TEXT[fmt.language]
+    if result.duplicates.empty:
+        return Markdown(tx["no_duplicates"])
+    rules = _rules_of(result)
+    groups = result.duplicate_summary.set_index("match_rule")["groups"]
+    cards = result.duplicates["match_rule"].value_counts().reindex(list(rules), fill_value=0)
+    labels = [f"{tx['rule'][r]}\n{tx['groups'].lower()}: {fmt.number(int(groups.get(r, 0)))}" for r in rules]
+    fig, ax = plt.subplots(figsize=(9, 0.6 * len(rules) + 1.4))
+    plots.bar(pd.Series(cards.to_numpy(), index=labels), fmt=fmt, kind="number", ax=ax, horizontal=True,
+              title=tx["chart_duplicates"])
+    plt.close(fig)
+    return fig
+
+
+def plot_fill_rates(result: AuditResult, *, fmt: Formatter):
+    """Heatmap managers × fields of the fill rate, with the share of fully filled cards last.
+
+    Rows: all cards first, then the managers (at most `_MAX_MANAGERS`, those with the most
+    cards) from the worst data quality to the best, cards without a manager last.
+    """
+    import matplotlib.pyplot as plt
+
+    from clientbase import plots
+
+    tx = _TEXT[fmt.language]
+    quality = result.manager_quality
+    named = quality[quality["manager"] != NO_MANAGER]
+    if len(named) > _MAX_MANAGERS:
+        keep = named.sort_values(["customers", "manager"], ascending=[False, True], kind="stable")
+        named = named[named["manager"].isin(keep["manager"].iloc[:_MAX_MANAGERS])]
+    order = [ALL, *named["manager"], *quality.loc[quality["manager"] == NO_MANAGER, "manager"]]
+    shares = result.fill_rates.pivot(index="manager", columns="field", values="filled_share")
+    shares = shares.reindex(index=order, columns=list(FILL_FIELDS))
+    complete = quality.set_index("manager")["complete_share"]
+    complete[ALL] = result.complete_share
+    shares["complete"] = complete.reindex(order).to_numpy()
+    cards = quality.set_index("manager")["customers"]
+    cards[ALL] = int(quality["customers"].sum())
+    rows = [f"{_manager_label(m, fmt.language)} ({fmt.number(int(cards.get(m, 0)))})" for m in order]
+    frame = pd.DataFrame(shares.to_numpy(dtype=float), index=rows,
+                         columns=[*(tx["field_short"][f] for f in FILL_FIELDS), tx["complete"]])
+    fig, ax = plt.subplots(figsize=(9, 0.36 * len(rows) + 1.6))
+    plots.heatmap(frame, fmt=fmt, kind="percent", ax=ax)
+    ax.tick_params(axis="x", labelsize=8.5)
+    ax.tick_params(axis="y", labelsize=8.5)
+    ax.axvline(len(FILL_FIELDS) - 0.5, color="white", linewidth=3)
+    ax.axhline(0.5, color="white", linewidth=3)
+    fig.suptitle(tx["chart_fill"], x=0.01, ha="left", fontweight="bold", fontsize=12.5)
+    plt.close(fig)
+    return fig
+
+
+def plot_trend(result: AuditResult, *, fmt: Formatter):
+    """Per quarter: cards and buyers (left, lines); new and sleeping clients (right, bars)."""
+    import matplotlib.pyplot as plt
+
+    from clientbase.plots import ACCENT, GREY, NEGATIVE
+
+    tx = _TEXT[fmt.language]
+    trend = result.trend
+    ticks = [_quarter(_period(q), fmt.language, tick=True) for q in trend["quarter"]]
+    x = np.arange(len(trend))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6))
+    left.plot(x, trend["customers"], marker="o", color=ACCENT,
+              label=tx["series_customers"])
+    left.plot(x, trend["active_buyers"], marker="o", color=GREY,
+              label=tx["series_buyers"].format(window=result.window_months))
+    left.set_ylim(bottom=0)
+    left.set_title(tx["chart_base"], loc="left")
+    width = 0.4
+    right.bar(x - width / 2, trend["new"], width=width, color=ACCENT, label=tx["series_new"])
+    right.bar(x + width / 2, trend["sleeping"], width=width, color=NEGATIVE, label=tx["series_sleeping"])
+    right.set_title(tx["chart_activity"], loc="left")
+    for ax in (left, right):
+        ax.set_xticks(x, ticks)
+        ax.tick_params(axis="x", labelsize=8)
+        fmt.axis(ax, "y", "number")
+        ax.legend(loc="upper left", fontsize=8.5)
+        ax.margins(y=0.15)
+    plt.close(fig)
+    return fig
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+
+def duplicate_examples(
+    result: AuditResult, customers: pd.DataFrame, *, fmt: Formatter, top_n: int = 20, mask_pii: bool = True
+) -> Table:
+    """The first `top_n` cards of the duplicate groups, with rule and shared value.
+
+    When `mask_pii`: names of persons and sole traders (`masking.mask_frame`), phones and
+    emails masked; the shared name or ИНН of a person or sole trader is shown as ``***``.
+    """
+    tx = _TEXT[fmt.language]
+    rows = result.duplicates.iloc[:top_n].merge(_cards(customers), on="customer_id", how="left")
+    value = rows["match_value"].astype("str")
+    shown = pd.DataFrame({
+        "group_id": rows["group_id"].astype("str"),
+        "client": rows["name"].astype("str"),
+        "manager": pd.Series([_manager_label(m, fmt.language) for m in rows["manager"]], dtype="str"),
+        "match_rule": rows["match_rule"].map(tx["rule"]).astype("str"),
+        "match_value": value,
+        "customer_type": rows["customer_type"].astype("str"),
+        "phone": value.where(rows["match_rule"] == "phone"),
+        "email": value.where(rows["match_rule"] == "email"),
+    })
+    if mask_pii:
+        shown = mask_frame(shown, email=("email",), phone=("phone",), customer_name="client")
+        personal = shown["customer_type"].isin(["person", "sole_trader"]).to_numpy()
+        by_person = np.isin(rows["match_rule"].to_numpy(), ["inn_kpp", "name", "fuzzy_name"]) & personal
+        masked_value = shown["phone"].fillna(shown["email"]).fillna(shown["match_value"])
+        shown["match_value"] = masked_value.mask(by_person, "***")
+    shown = shown.drop(columns=["customer_type", "phone", "email"])
+    labels = tx["col"]
+    return table(shown, fmt=fmt, max_rows=None, labels={c: labels[c] for c in shown.columns})
+
+
+def invalid_table(result: AuditResult, *, fmt: Formatter) -> Table:
+    """Invalid ИНН and КПП by problem code: every code of REFERENCE.md, with its count of cards."""
+    tx = _TEXT[fmt.language]
+    codes = [("inn", c) for c in INN_PROBLEMS] + [("kpp", c) for c in KPP_PROBLEMS]
+    counts = result.invalid.groupby(["field", "problem"]).size()
+    frame = pd.DataFrame({
+        "field": pd.Series([tx["field_id"][f] for f, _ in codes], dtype="str"),
+        "problem": pd.Series([c for _, c in codes], dtype="str"),
+        "meaning": pd.Series([tx["problem"][c] for _, c in codes], dtype="str"),
+        "cards": pd.Series([int(counts.get((f, c), 0)) for f, c in codes], dtype="int64"),
+    })
+    labels = tx["col"]
+    return table(frame, fmt=fmt, max_rows=None, labels={c: labels[c] for c in frame.columns},
+                 kinds={"cards": "number"})
+
+
+def tasks_table(result: AuditResult, *, fmt: Formatter) -> Table:
+    """Tasks per person: cards to fix, tasks, and tasks by kind (identifiers, duplicates, empty fields)."""
+    tx = _TEXT[fmt.language]
+    tasks = result.tasks
+    code = tasks["task_code"].astype("str")
+    kind = np.select([code.str.startswith("duplicate_").to_numpy(dtype=bool),
+                      code.str.startswith("fill_").to_numpy(dtype=bool)], ["duplicates", "gaps"], "ids")
+    frame = pd.DataFrame({"manager": tasks["manager"].to_numpy(), "kind": kind, "customer_id": tasks["customer_id"]})
+    by_kind = pd.crosstab(frame["manager"], frame["kind"]).reindex(columns=["ids", "duplicates", "gaps"], fill_value=0)
+    out = pd.DataFrame({
+        "cards": frame.groupby("manager")["customer_id"].nunique(),
+        "tasks": frame.groupby("manager").size(),
+    }).join(by_kind).fillna(0).astype("int64")
+    out = out.sort_values(["tasks", "cards"], ascending=False, kind="stable").reset_index()
+    out["manager"] = pd.Series([_manager_label(m, fmt.language) for m in out["manager"]], dtype="str")
+    labels = tx["col"]
+    return table(out, fmt=fmt, max_rows=None, labels={c: labels[c] for c in out.columns},
+                 kinds={c: "number" for c in ("cards", "tasks", "ids", "duplicates", "gaps")})
+
+
+# --- Excel ------------------------------------------------------------------------------------
+
+
+def write_task_lists(tasks: pd.DataFrame, customers: pd.DataFrame, path: str | Path, *, language: str) -> Path:
+    """The managers' task workbook: one sheet per person, with the card's full details.
+
+    Nothing is masked here (DESIGN.md "Rendering"); tasks of `UNASSIGNED` go to the
+    workbook's unassigned sheet. The last column is left for the manager's notes.
+    """
+    tx = _TEXT[language]
+    details = customers[[c for c in ("customer_id", "name", "inn", "kpp", "phone", "email") if c in customers]]
+    rows = tasks.drop(columns=["name"], errors="ignore").merge(details, on="customer_id", how="left")
+    rows["manager"] = rows["manager"].mask(rows["manager"] == UNASSIGNED)
+    columns = {c: tx["xlsx"][c] for c in ("customer_id", "name", "task", "inn", "kpp", "phone", "email", "done")}
+    return write_manager_workbook(rows, path, columns=columns, manager="manager", language=language,
+                                  unassigned=tx["unassigned"], note_columns=("done",))
+
+
+# --- appendix ---------------------------------------------------------------------------------
+
+
+def appendix(result: AuditResult, *, fmt: Formatter, period: Period, top_n: int, version: str) -> Markdown:
+    """Definitions (REFERENCE.md "Base audit"), parameters used, data period, package version."""
+    lang = fmt.language
+    tx = _TEXT[lang]
+    fuzzy = "" if result.fuzzy_threshold is None else tx["fuzzy_on"].format(
+        threshold=fmt.percent(result.fuzzy_threshold, digits=0))
+    lines = [f"### {t('definitions', lang)}", ""]
+    lines += [f"- {d.format(days=result.sleeping_days, window=result.window_months, fuzzy=fuzzy)}"
+              for d in tx["definitions"]]
+    lines += ["", f"### {t('parameters', lang)}", ""]
+    shown = {
+        "sleeping_days": fmt.number(result.sleeping_days),
+        "window_months": fmt.number(result.window_months),
+        "trend_quarters": fmt.number(result.trend_quarters),
+        "fuzzy_threshold": tx["off"] if result.fuzzy_threshold is None else fmt.percent(result.fuzzy_threshold, 0),
+        "executors": ", ".join(result.executors) or tx["none"],
+        "top_n": fmt.number(top_n),
+    }
+    lines += [f"- `{key}` = {value} — {tx['parameters'][key]}" for key, value in shown.items()]
+    lines += ["", f"### {t('data_period', lang)}", ""]
+    cards = int(result.manager_quality["customers"].sum())
+    lines.append(tx["data_period"].format(as_of=fmt.date(result.as_of), quarter=_quarter(period, lang),
+                                          previous=fmt.date(result.previous_as_of), cards=fmt.number(cards)))
+    lines += ["", f"### {t('package_version', lang)}", "", tx["version"].format(version=version)]
+    return Markdown("\n".join(lines))
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _rules_of(result: AuditResult) -> tuple[str, ...]:
+    """The exact rules, and `fuzzy_name` when the audit looked for similar names."""
+    return _RULES if result.fuzzy_threshold is not None else EXACT_RULES
+
+
+def _orphan_cards(result: AuditResult) -> int:
+    """Cards with tasks whose card names no manager (spread over executors or unassigned)."""
+    gaps = result.fill_gaps
+    no_manager = gaps.loc[gaps["field"] == "manager", "customer_id"]
+    return int(result.tasks.loc[result.tasks["customer_id"].isin(no_manager), "customer_id"].nunique())
+
+
+def _cards(customers: pd.DataFrame) -> pd.DataFrame:
+    columns = ["customer_id", "name", "manager", "customer_type"]
+    return pd.DataFrame({c: (customers[c] if c in customers else pd.Series(pd.NA, index=customers.index))
+                         .astype("str") for c in columns})
+
+
+def _manager_label(manager: object, language: str) -> str:
+    if manager is None or pd.isna(manager) or manager == NO_MANAGER:
+        return _TEXT[language]["no_manager"]
+    if manager == ALL:
+        return _TEXT[language]["all_cards"]
+    if manager == UNASSIGNED:
+        return _TEXT[language]["unassigned"]
+    return str(manager)
+
+
+def _signed(n: int, fmt: Formatter) -> str:
+    if n > 0:
+        return "+" + fmt.number(n)
+    return (MINUS + fmt.number(-n)) if n < 0 else fmt.number(0)
+
+
+def _period(label: str) -> Period:
+    year, quarter = label.split("Q")
+    return Period(int(year), int(quarter))
+
+
+def _quarter(period: Period, language: str, *, tick: bool = False) -> str:
+    return _TEXT[language]["quarter_tick" if tick else "quarter"].format(q=period.quarter, year=period.year)
