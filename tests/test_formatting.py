@@ -386,3 +386,13 @@ def test_count_words_follow_russian_plural_rules(n, expected):
 def test_count_words_in_english():
     assert tn("more_rows", 1, "en") == "… and 1 more row"
     assert tn("more_rows", 12, "en") == "… and 12 more rows"
+
+
+@pytest.mark.parametrize(
+    ("language", "period", "expected"),
+    [("en", "2026Q3", "Q3 2026"), ("ru", "2026Q3", "3-й кв. 2026"), ("ru", "2025q1", "1-й кв. 2025"),
+     ("en", "latest", "latest")],
+    ids=["en", "ru", "lower-case-q", "not-a-quarter"],
+)
+def test_quarter(language, period, expected):
+    assert Formatter(language=language).quarter(period) == expected

@@ -51,6 +51,9 @@ _MONTH_PATTERN = "LLL y"
 _AXIS_COMPACT_FROM = 100_000
 
 
+_QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]\s*([1-4])\s*$")
+
+
 @dataclass(frozen=True)
 class Formatter:
     """Formats values for one report language and currency.
@@ -165,6 +168,14 @@ class Formatter:
         if ts is None:
             return MISSING
         return _bdates.format_date(ts.date(), _MONTH_PATTERN, locale=self.language)
+
+    def quarter(self, period: Any) -> str:
+        """A quarter: ``2026Q3`` (or a Period) → en ``Q3 2026``, ru ``3-й кв. 2026``; other text as it is."""
+        match = _QUARTER.match(str(getattr(period, "label", period)))
+        if not match:
+            return str(period)
+        year, quarter = int(match.group(1)), int(match.group(2))
+        return _bdates.format_date(_dt.date(year, 3 * quarter, 1), "QQQ y", locale=self.language)
 
     # -- plot axes ---------------------------------------------------------------------
 

@@ -37,7 +37,6 @@ from urllib.parse import quote
 
 import nbformat
 import pandas as pd
-from babel.dates import format_date
 
 from clientbase import __version__
 from clientbase.formatting import LANGUAGES, MISSING, Formatter
@@ -60,7 +59,6 @@ _DROPPED_MIMETYPES = (
 )
 # "<Axes: title={...}>", "<Figure size 880x462 with 1 Axes>": what a plotting call returns
 _OBJECT_REPR = re.compile(r"^<[^\n]*>$")
-_QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]\s*([1-4])\s*$")
 _MAX_ERROR_CHARS = 400
 
 
@@ -459,11 +457,7 @@ def _timestamp(value: Any) -> pd.Timestamp | None:
 
 def _period_label(period: str, language: str) -> str:
     """``2026Q3`` → ``Q3 2026`` / ``3-й кв. 2026``; anything else as it is."""
-    match = _QUARTER.match(str(period))
-    if not match:
-        return str(period)
-    year, quarter = int(match.group(1)), int(match.group(2))
-    return format_date(datetime(year, 3 * quarter, 1).date(), "QQQ y", locale=language)
+    return Formatter(language=language).quarter(period)
 
 
 def _footer(version: str, commit: str | None) -> str:

@@ -67,6 +67,9 @@ _UNIQUE = {"customers": "customer_id", "campaigns": "campaign_id"}
 _CODES: dict[str, tuple[str, ...]] = {
     "group": GROUPS, "customer_type": CUSTOMER_TYPES, "kind": CAMPAIGN_KINDS,
 }
+# ИНН / КПП shown as a grouped number ("7 707 083 893", Excel's number format) lose the
+# group separators; any other space is kept, so that a typo such as "6127 515788" reaches
+# the audit as a non-digit ИНН (REFERENCE.md "Base audit": non-digit values are invalid)
 _NO_SPACES = ("inn", "kpp")
 _DTYPES = {"str": "str", "date": "datetime64[ns]", "float": "float64", "bool": "boolean"}
 _EMPTY_VALUE = {"str": np.nan, "date": pd.NaT, "float": np.nan, "bool": pd.NA}
@@ -82,6 +85,7 @@ _DATE_MIN, _DATE_MAX = pd.Timestamp.min.ceil("D"), pd.Timestamp.max.floor("D")
 # spelled out: pyarrow's regex engine does not count NBSP as \s
 _SPACES = "[ \t\r\n\u00a0\u2007\u2009\u202f]"
 _QUOTES = "\"'«»“”„"
+_GROUPED_DIGITS = r"^\d{1,3}(?:[ \u00a0\u2007\u2009\u202f]\d{3})+$"
 
 
 class _Loader(yaml.SafeLoader):
@@ -414,7 +418,8 @@ def _parse_column(
         return parsed, bad, "cannot read yes/no value", f"expected one of {words}"
     text = _text(values)
     if col in _NO_SPACES:
-        text = text.str.replace(_SPACES, "", regex=True)
+        grouped = text.str.fullmatch(_GROUPED_DIGITS).fillna(False).astype(bool)
+        text = text.mask(grouped, text.str.replace(_SPACES, "", regex=True))
     if col not in _CODES and col != "status":
         return text, None, "", ""
     parsed, bad = _map_values(text, col, fmt)

@@ -10,6 +10,14 @@ from IPython.display import Markdown
 
 from clientbase.formatting import Formatter
 
+# the canonical tables as their users call them (GLOSSARY.md words for ru)
+TABLE_NAMES = {
+    "en": {"customers": "customers", "contacts": "contact persons", "orders": "order lines",
+           "campaigns": "campaigns", "campaign_members": "campaign members", "leads": "leads"},
+    "ru": {"customers": "контрагенты", "contacts": "контактные лица", "orders": "продажи",
+           "campaigns": "маркетинговые кампании", "campaign_members": "участники кампаний", "leads": "лиды"},
+}
+
 _TEXT = {
     "en": {
         "loaded": "The source holds **{customers}** customers and **{lines}** order lines "
@@ -64,6 +72,17 @@ def text(language: str, key: str) -> str | dict:
     return _TEXT[language][key]
 
 
+def table_name(name: str, language: str) -> str:
+    """A canonical table's name for readers ("orders" → "продажи"); unknown names as they are."""
+    return TABLE_NAMES[language].get(name, name)
+
+
+def tables_shown(tables: pd.DataFrame, language: str) -> pd.DataFrame:
+    """The loaded-tables overview for the report: table names in words, no column lists or hashes."""
+    shown = tables.drop(columns=["column_names", "sha256"], errors="ignore")
+    return shown.assign(table=[table_name(n, language).capitalize() for n in shown["table"]])
+
+
 def summary(
     tables: pd.DataFrame, problems: pd.DataFrame, *, fmt: Formatter, window: dict, quarter: dict,
     as_of: pd.Timestamp, period_label: str, last_order_date: pd.Timestamp | None,
@@ -79,11 +98,11 @@ def summary(
         tx["loaded"].format(
             customers=fmt.number(rows.loc["customers", "rows"]), lines=fmt.number(orders["rows"]),
             first=fmt.date(orders["date_min"]), last=fmt.date(orders["date_max"]),
-            files=len(tables), tables=", ".join(tables["table"]),
+            files=len(tables), tables=", ".join(table_name(n, fmt.language) for n in tables["table"]),
         ),
         tx["window"].format(
             as_of=fmt.date(as_of), buyers=fmt.number(window["buyers"]), revenue=fmt.money(window["revenue"]),
-            period=period_label, quarter_revenue=fmt.money(quarter["revenue"]),
+            period=fmt.quarter(period_label), quarter_revenue=fmt.money(quarter["revenue"]),
             quarter_buyers=fmt.number(quarter["buyers"]),
         ),
     ]
@@ -101,7 +120,7 @@ def appendix(tables: pd.DataFrame, *, fmt: Formatter, as_of: pd.Timestamp, versi
     """Definitions, the input files with their fingerprints, and the package version."""
     tx = _TEXT[fmt.language]
     lines = [tx["appendix"].format(as_of=fmt.date(as_of)), ""]
-    lines += [f"- `{r.file}` ({r.table}): `{r.sha256}`" for r in tables.itertuples()]
+    lines += [f"- `{r.file}` ({table_name(r.table, fmt.language)}): `{r.sha256}`" for r in tables.itertuples()]
     lines += ["", tx["version"].format(version=version)]
     return Markdown("\n".join(lines))
 
