@@ -1,4 +1,5 @@
-"""Tests of clientbase.reactivation and the call lists (REFERENCE.md "Reactivation").
+"""Tests of clientbase.reactivation (REFERENCE.md "Reactivation"); the call lists are in
+tests/test_views_reactivation.py.
 
 The run's quarter is 2024Q2: as_of = 2024-06-30, quarter_start = 2024-04-01; the
 baseline is 2023-04-01 … 2024-03-31; the 24-month lookback starts 2022-07-01.
@@ -7,10 +8,7 @@ baseline is 2023-04-01 … 2024-03-31; the 24-month lookback starts 2022-07-01.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
-import openpyxl
 import pandas as pd
 import pytest
 
@@ -23,7 +21,6 @@ from clientbase.reactivation import (
     reason_text,
     revenue_at_stake,
 )
-from clientbase.views.reactivation_lists import sheet_names, write_call_lists
 
 AS_OF = pd.Timestamp("2024-06-30")
 QUARTER_START = pd.Timestamp("2024-04-01")
@@ -175,13 +172,20 @@ def test_no_orders_reason_is_strictly_more_than_n_days(last_order, days, listed)
     if listed:
         row = _row(candidates, "a")
         assert row["days_since_last_order"] == days
-        assert row["reason"] == "no_orders_90_days|activity_drop"
+        assert row["reason"] == "no_orders_N_days|activity_drop"
 
 
-def test_no_orders_code_carries_the_parameter():
-    candidates = _candidates([("a", "2024-05-01", 100)], no_order_days=30)
-    assert _row(candidates, "a")["reason"] == "no_orders_30_days"
-    assert _row(candidates, "a")["days_since_last_order"] == 60
+@pytest.mark.parametrize(
+    ("no_order_days", "listed"), [(59, True), (60, False)], ids=["N-59-listed", "N-60-exactly-not-listed"]
+)
+def test_no_orders_n_is_a_parameter_and_the_code_stays_literal(no_order_days, listed):
+    # 60 days silent, one order this quarter only (no baseline, no rhythm): only N decides
+    candidates = _candidates([("a", "2024-05-01", 100)], no_order_days=no_order_days)
+    assert (len(candidates) == 1) is listed
+    if listed:
+        # REFERENCE.md's code, so that machines can match it whatever N the run used
+        assert _row(candidates, "a")["reason"] == "no_orders_N_days"
+        assert _row(candidates, "a")["days_since_last_order"] == 60
 
 
 @pytest.mark.parametrize(
@@ -229,7 +233,7 @@ def test_a_customer_keeps_every_reason_that_applies():
     # every 10 days in Feb, then silent: 121 days > 90, > 2 × 10, and nothing this quarter
     dates = ("2024-02-10", "2024-02-20", "2024-03-01")
     row = _row(_candidates([("a", d, 100) for d in dates]), "a")
-    assert row["reason"] == "no_orders_90_days|overdue_vs_own_rhythm|activity_drop"
+    assert row["reason"] == "no_orders_N_days|overdue_vs_own_rhythm|activity_drop"
     assert row["days_since_last_order"] == 121
 
 
@@ -259,7 +263,7 @@ def test_single_order_client_has_no_interval():
     assert row["last_order_date"] == pd.Timestamp("2023-06-15")
     assert row["days_since_last_order"] == 381
     assert (row["baseline_revenue"], row["recent_revenue"], row["lost_revenue"]) == (200.0, 0.0, 200.0)
-    assert row["reason"] == "no_orders_90_days|activity_drop"
+    assert row["reason"] == "no_orders_N_days|activity_drop"
 
 
 def test_returns_make_recent_revenue_negative_and_add_to_lost_revenue():
@@ -399,7 +403,7 @@ def _mixed() -> pd.DataFrame:
 
 def test_revenue_at_stake_counts_a_customer_once_per_reason():
     stake = revenue_at_stake(_mixed())
-    assert stake.by_reason["reason"].tolist() == ["no_orders_90_days", "overdue_vs_own_rhythm", "activity_drop"]
+    assert stake.by_reason["reason"].tolist() == ["no_orders_N_days", "overdue_vs_own_rhythm", "activity_drop"]
     assert stake.by_reason["customers"].tolist() == [1, 1, 2]
     assert stake.by_reason["lost_revenue"].tolist() == pytest.approx([200.0, 0.0, 231.0])
     assert stake.by_manager["manager"].tolist() == ["Ivanov", UNASSIGNED, "Petrova"]
@@ -416,7 +420,7 @@ def test_candidate_summary_headline_numbers():
     assert summary.class_a_share == pytest.approx(2 / 3)
     assert summary.class_a_lost_revenue_share == pytest.approx(200 / 231)
     assert summary.by_manager == {UNASSIGNED: 1, "Ivanov": 1, "Petrova": 1}
-    assert summary.by_reason == {"no_orders_90_days": 1, "overdue_vs_own_rhythm": 1, "activity_drop": 2}
+    assert summary.by_reason == {"no_orders_N_days": 1, "overdue_vs_own_rhythm": 1, "activity_drop": 2}
 
 
 def test_candidate_summary_without_abc_states_no_class_share():
@@ -448,18 +452,18 @@ def test_summaries_do_not_mutate():
     ("codes", "language", "interval", "expected"),
     [
         (
-            "no_orders_90_days|overdue_vs_own_rhythm|activity_drop", "ru", 14.0,
-            "нет заказов более 90 дней; просрочка относительно собственного ритма "
+            "no_orders_N_days|overdue_vs_own_rhythm|activity_drop", "ru", 14.0,
+            "нет заказов более 90 дней; нарушен собственный ритм заказов "
             "(обычно раз в 14 дней); падение активности более 30 %",
         ),
         (
-            "no_orders_90_days|overdue_vs_own_rhythm|activity_drop", "en", 14.0,
+            "no_orders_N_days|overdue_vs_own_rhythm|activity_drop", "en", 14.0,
             "no orders for more than 90 days; overdue vs own rhythm (usually every 14 days); "
             "activity drop of more than 30%",
         ),
-        ("overdue_vs_own_rhythm", "ru", 21.0, "просрочка относительно собственного ритма (обычно раз в 21 день)"),
-        ("overdue_vs_own_rhythm", "ru", 3.0, "просрочка относительно собственного ритма (обычно раз в 3 дня)"),
-        ("overdue_vs_own_rhythm", "ru", 10.5, "просрочка относительно собственного ритма (обычно раз в 10,5 дня)"),
+        ("overdue_vs_own_rhythm", "ru", 21.0, "нарушен собственный ритм заказов (обычно раз в 21 день)"),
+        ("overdue_vs_own_rhythm", "ru", 3.0, "нарушен собственный ритм заказов (обычно раз в 3 дня)"),
+        ("overdue_vs_own_rhythm", "ru", 10.5, "нарушен собственный ритм заказов (обычно раз в 10,5 дня)"),
         ("overdue_vs_own_rhythm", "en", None, "overdue vs own rhythm (silent more than 2× the usual interval)"),
         ("", "en", None, ""),
     ],
@@ -470,121 +474,15 @@ def test_reason_text(codes, language, interval, expected):
 
 
 def test_reason_text_follows_the_parameters():
-    text = reason_text("no_orders_21_days|activity_drop", language="ru", no_order_days=21, drop_threshold=0.25)
+    text = reason_text("no_orders_N_days|activity_drop", language="ru", no_order_days=21, drop_threshold=0.25)
     assert text == "нет заказов более 21 дня; падение активности более 25 %"
 
 
 @pytest.mark.parametrize(
     ("codes", "options"),
-    [("bored", {}), ("no_orders_60_days", {"no_order_days": 90}), ("activity_drop", {"language": "de"})],
-    ids=["unknown-code", "days-disagree", "unknown-language"],
+    [("bored", {}), ("no_orders_60_days", {}), ("activity_drop", {"language": "de"})],
+    ids=["unknown-code", "n-spelled-into-the-code", "unknown-language"],
 )
 def test_reason_text_rejects_what_it_cannot_say(codes, options):
     with pytest.raises(ValueError):
         reason_text(codes, **options)
-
-
-# --- call lists (Excel) ---------------------------------------------------------------------------
-
-
-def _call_list_inputs():
-    candidates = _mixed()
-    customers = _customers(["a", "b", "c"], managers={"b": None, "c": "Petrova"})
-    contacts = pd.DataFrame(
-        {
-            "contact_id": pd.array(["k1", "k2"], dtype="str"),
-            "customer_id": pd.array(["a", "a"], dtype="str"),
-            "name": pd.array(["Anna Smirnova", "Oleg"], dtype="str"),
-            "role": pd.array([None, None], dtype="str"),
-            "email": pd.array(["anna@client.ru", None], dtype="str"),
-            "phone": pd.array(["+7 495 123-45-67", None], dtype="str"),
-        }
-    )
-    top_products = pd.DataFrame({"customer_id": ["a"], "products": ["Paint, Brushes"]})
-    return candidates, customers, contacts, top_products
-
-
-def test_call_lists_one_sheet_per_manager_with_rows_headers_filter_and_frozen_header(tmp_path):
-    candidates, customers, contacts, top_products = _call_list_inputs()
-    path = write_call_lists(candidates, customers, tmp_path / "lists" / "calls.xlsx", contacts=contacts,
-                            top_products=top_products, language="en")
-    assert path == tmp_path / "lists" / "calls.xlsx"
-    assert [p.name for p in path.parent.iterdir()] == ["calls.xlsx"]  # no temporary left behind
-    book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Ivanov", "Petrova", "(unassigned)"]
-    sheet = book["Ivanov"]
-    header = [c.value for c in sheet[1]]
-    assert header == [
-        "Priority", "Client", "Customer code", "Phone", "Email", "Contact person", "Last order",
-        "Days since last order", "Usual interval, days", "ABC class", "Used to buy", "Lost revenue",
-        "Reason", "Urgent", "Result of the call",
-    ]
-    assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:O2"
-    row = dict(zip(header, [c.value for c in sheet[2]], strict=True))
-    assert row["Client"] == "Client a"
-    assert row["Contact person"] == "Anna Smirnova, +7 495 123-45-67, anna@client.ru"  # in full
-    assert row["Email"] == "a@example.com"
-    assert row["Last order"] == pd.Timestamp("2023-06-15").to_pydatetime()
-    assert row["Lost revenue"] == 200
-    assert row["Urgent"] == "Yes"
-    assert row["Used to buy"] == "Paint, Brushes"
-    assert row["Reason"] == "no orders for more than 90 days; activity drop of more than 30%"
-    assert row["Result of the call"] is None
-    assert sheet.cell(2, 12).number_format == "#,##0"
-    assert sheet.cell(2, 7).is_date
-    assert sheet.max_row == 2
-    petrova = book["Petrova"]
-    assert [c.value for c in petrova[2]][:3] == [3, "Client c", "c"]
-    assert petrova.cell(2, 9).value == 10  # usual interval, days
-    assert book["(unassigned)"].cell(2, 3).value == "b"
-
-
-def test_call_lists_in_russian_sorted_by_priority_without_products(tmp_path):
-    candidates, customers, _, _ = _call_list_inputs()
-    candidates = candidates.assign(manager=pd.array([None, None, None], dtype="str"))
-    path = write_call_lists(candidates, customers, tmp_path / "calls.xlsx", language="ru")
-    book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Без менеджера"]
-    sheet = book["Без менеджера"]
-    header = [c.value for c in sheet[1]]
-    assert "Что покупал" not in header
-    assert header[:3] == ["Приоритет", "Клиент", "Код клиента"]
-    assert header[-1] == "Результат звонка"
-    assert [sheet.cell(r, 1).value for r in range(2, 5)] == [1, 2, 3]
-    assert sheet.cell(2, header.index("Срочно") + 1).value == "Да"
-    assert sheet.cell(2, header.index("Причина") + 1).value == "нет заказов более 90 дней; падение активности более 30 %"
-
-
-def test_call_lists_of_an_empty_list_still_open(tmp_path):
-    empty = _candidates([("a", "2024-06-20", 100)])
-    book = openpyxl.load_workbook(write_call_lists(empty, _customers(["a"]), tmp_path / "c.xlsx"))
-    assert book.sheetnames == ["No candidates"]
-    assert book["No candidates"].max_row == 1
-
-
-def test_write_call_lists_does_not_mutate(tmp_path):
-    inputs = _call_list_inputs()
-    copies = [x.copy() for x in inputs]
-    write_call_lists(inputs[0], inputs[1], tmp_path / "c.xlsx", contacts=inputs[2], top_products=inputs[3])
-    for original, copy in zip(inputs, copies, strict=True):
-        pd.testing.assert_frame_equal(original, copy)
-
-
-def test_sheet_names_are_excel_safe_and_unique():
-    names = sheet_names(["Ivanov", "IVANOV", "a/b:c*d?[e]\\f", "x" * 40, "x" * 40, "'quoted'", "History"])
-    assert names[:3] == ["Ivanov", "IVANOV (2)", "a_b_c_d__e__f"]
-    assert names[3] == "x" * 31
-    assert names[4] == "x" * 27 + " (2)"
-    assert names[5] == "quoted"
-    assert names[6] == "History_"
-    assert all(len(n) <= 31 for n in names)
-
-
-def test_call_lists_replace_an_existing_file(tmp_path):
-    candidates, customers, _, _ = _call_list_inputs()
-    target = tmp_path / "calls.xlsx"
-    target.write_bytes(b"old")
-    write_call_lists(candidates, customers, target)
-    assert openpyxl.load_workbook(target).sheetnames == ["Ivanov", "Petrova", "(unassigned)"]
-    assert sorted(p.name for p in Path(tmp_path).iterdir()) == ["calls.xlsx"]

@@ -3,7 +3,9 @@
 Source of the rules: REFERENCE.md "Reactivation". Candidates are customers with positive
 revenue in the `lookback_months` whole calendar months ending at as_of; each gets the
 reasons that apply (`no_orders_N_days`, `overdue_vs_own_rhythm`, `activity_drop`) and only
-customers with at least one reason are listed, ranked by lost revenue.
+customers with at least one reason are listed, ranked by lost revenue. The reason codes are
+the literal codes of REFERENCE.md — `no_orders_N_days` keeps its "N" whatever N is — so that
+a machine reading `candidates.csv` can match them; N itself is a parameter of the run.
 
 Money comes from the customer × month cube; days (last order, gaps between orders) from the
 customer × day facts, where an *activity date* is a day with `orders > 0` (an order
@@ -12,7 +14,6 @@ document with a positive total: returns and zero documents are not buying).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +24,7 @@ from clientbase.periods import window_start
 __all__ = [
     "ACTIVITY_DROP",
     "COLUMNS",
+    "NO_ORDERS",
     "OVERDUE",
     "UNASSIGNED",
     "CandidateSummary",
@@ -30,7 +32,6 @@ __all__ = [
     "SCOPE_COLUMNS",
     "abc_classes_for",
     "candidate_summary",
-    "no_orders_code",
     "order_rhythm",
     "rank_candidates",
     "reactivation_candidates",
@@ -47,6 +48,8 @@ URGENT_DAYS = 30
 MIN_DATES = 3
 BASELINE_QUARTERS = 4
 
+# the reason codes of REFERENCE.md, literally (N is the `no_order_days` parameter)
+NO_ORDERS = "no_orders_N_days"
 OVERDUE = "overdue_vs_own_rhythm"
 ACTIVITY_DROP = "activity_drop"
 # the call list of customers whose card names no manager
@@ -63,17 +66,11 @@ SCOPE_COLUMNS = (
     "distinct_order_dates", "baseline_revenue", "recent_revenue", "lost_revenue", "reason",
 )
 
-_NO_ORDERS = re.compile(r"^no_orders_(\d+)_days$")
 # ties of lost revenue: A first, then B, C, and customers without a class
 _ABC_RANK = {"A": 0, "B": 1, "C": 2}
 _NO_CLASS_RANK = 3
 # a drop of exactly the threshold is not a drop, even when floating point says 69.999...
 _RELATIVE_TOLERANCE = 1e-12
-
-
-def no_orders_code(no_order_days: int) -> str:
-    """The reason code for "no orders for more than N days", e.g. `no_orders_90_days`."""
-    return f"no_orders_{int(no_order_days)}_days"
 
 
 def order_rhythm(daily: pd.DataFrame, *, as_of: pd.Timestamp, min_dates: int = MIN_DATES) -> pd.DataFrame:
@@ -215,7 +212,8 @@ def reactivation_scope(
     baseline_revenue the revenue of the four quarters before `quarter_start` divided by 4;
     lost_revenue = max(0, baseline − recent). Reasons, each a strict "more than":
 
-    - `no_orders_N_days`: days_since_last_order > `no_order_days`;
+    - `no_orders_N_days` (literally; N is `no_order_days`): days_since_last_order >
+      `no_order_days`;
     - `overdue_vs_own_rhythm`: expected interval known and
       days_since_last_order > `rhythm_multiplier` × expected_interval_days;
     - `activity_drop`: baseline > 0 and recent < (1 − `drop_threshold`) × baseline.
@@ -273,7 +271,7 @@ def reactivation_scope(
         + [
             REASON_SEPARATOR.join(
                 code
-                for bit, code in ((4, no_orders_code(no_order_days)), (2, OVERDUE), (1, ACTIVITY_DROP))
+                for bit, code in ((4, NO_ORDERS), (2, OVERDUE), (1, ACTIVITY_DROP))
                 if k & bit
             )
             for k in range(1, 8)
@@ -483,11 +481,10 @@ _WORDS = {
     },
     "ru": {
         "no_orders": "нет заказов более {days}",
-        "overdue": "просрочка относительно собственного ритма",
-        "overdue_interval": "просрочка относительно собственного ритма (обычно {interval})",
-        "overdue_multiplier": (
-            "просрочка относительно собственного ритма (пауза более чем в {multiplier} раза дольше обычной)"
-        ),
+        # not "просрочка": in 1C that word means overdue receivables
+        "overdue": "нарушен собственный ритм заказов",
+        "overdue_interval": "нарушен собственный ритм заказов (обычно {interval})",
+        "overdue_multiplier": "нарушен собственный ритм заказов (пауза более чем в {multiplier} дольше обычной)",
         "drop": "падение активности более {percent} %",
     },
 }
@@ -497,7 +494,7 @@ def reason_text(
     codes: str,
     *,
     language: str = "en",
-    no_order_days: int | None = NO_ORDER_DAYS,
+    no_order_days: int = NO_ORDER_DAYS,
     rhythm_multiplier: float = RHYTHM_MULTIPLIER,
     drop_threshold: float = DROP_THRESHOLD,
     expected_interval_days: float | None = None,
@@ -505,26 +502,23 @@ def reason_text(
     """The reasons of one candidate in words, joined by "; ".
 
     Words per GLOSSARY.md (ru: "нет заказов более 90 дней", "падение активности более
-    30 %"). The number of days is read from the `no_orders_N_days` code itself;
-    `no_order_days`, when given, must agree with it (a text saying 90 about a list
-    computed with 60 would be wrong). With `expected_interval_days` the rhythm reason
-    says the usual interval ("обычно раз в 14 дней"), otherwise the multiplier.
+    30 %"). The code `no_orders_N_days` does not carry N: pass the `no_order_days`,
+    `rhythm_multiplier` and `drop_threshold` the list was computed with. With
+    `expected_interval_days` the rhythm reason says the usual interval ("обычно раз в 14
+    дней"), otherwise the multiplier.
 
     Raises
     ------
     ValueError
-        An unknown language or reason code, or a code that disagrees with `no_order_days`.
+        An unknown language or reason code.
     """
     if language not in _WORDS:
         raise ValueError(f"language {language!r} is not supported: expected one of {sorted(_WORDS)}")
     words = _WORDS[language]
     parts = []
     for code in (c for c in str(codes).split(REASON_SEPARATOR) if c):
-        match = _NO_ORDERS.match(code)
-        if match:
-            days = int(match.group(1))
-            if no_order_days is not None and days != int(no_order_days):
-                raise ValueError(f"reason code {code!r} disagrees with no_order_days={no_order_days}")
+        if code == NO_ORDERS:
+            days = int(no_order_days)
             shown = _ru_days_genitive(days) if language == "ru" else days
             parts.append(words["no_orders"].format(days=shown))
         elif code == OVERDUE:
@@ -533,13 +527,15 @@ def reason_text(
                 parts.append(words["overdue_interval"].format(interval=interval))
             else:
                 multiplier = _number(rhythm_multiplier, language)
+                if language == "ru":
+                    multiplier = f"{multiplier} {_ru_times_word(float(rhythm_multiplier))}"
                 parts.append(words["overdue_multiplier"].format(multiplier=multiplier))
         elif code == ACTIVITY_DROP:
             parts.append(words["drop"].format(percent=_number(drop_threshold * 100, language)))
         else:
             raise ValueError(
                 f"unknown reactivation reason code {code!r}: "
-                f"expected no_orders_N_days, {OVERDUE} or {ACTIVITY_DROP}"
+                f"expected {NO_ORDERS}, {OVERDUE} or {ACTIVITY_DROP}"
             )
     return "; ".join(parts)
 
@@ -590,9 +586,7 @@ def _abc_column(customer_id: pd.Series, abc: pd.Series | None) -> pd.Series:
 
 
 def _reason_order(code: str) -> int:
-    if _NO_ORDERS.match(code):
-        return 0
-    return {OVERDUE: 1, ACTIVITY_DROP: 2}.get(code, 3)
+    return {NO_ORDERS: 0, OVERDUE: 1, ACTIVITY_DROP: 2}.get(code, 3)
 
 
 def _day_number(day: pd.Timestamp) -> int:
@@ -626,6 +620,14 @@ def _ru_day_word(days: float) -> str:
     if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
         return "дня"
     return "дней"
+
+
+def _ru_times_word(times: float) -> str:
+    """раза / раз after "в N": в 1,5 раза, в 2 раза, в 5 раз."""
+    if times != int(times):
+        return "раза"
+    n = int(times)
+    return "раза" if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14) else "раз"
 
 
 def _ru_days_genitive(days: int) -> str:

@@ -27,6 +27,7 @@ from clientbase.reactivation import (
     LOOKBACK_MONTHS,
     MIN_DATES,
     NO_ORDER_DAYS,
+    NO_ORDERS,
     OVERDUE,
     REASON_SEPARATOR,
     RHYTHM_MULTIPLIER,
@@ -58,6 +59,7 @@ _SUMMARY_MANAGERS = 5
 _MAX_DOTS = 20_000
 _DAY_TICKS = (1, 7, 14, 30, 60, 90, 180, 365, 730)
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+_NBSP = "\u00a0"
 
 _TEXT = {
     "en": {
@@ -69,39 +71,37 @@ _TEXT = {
         "headline_lost": "Lost revenue per quarter",
         "headline_urgent": "Urgent calls (class A)",
         "slipping": "**{n}** of the {scope} clients who bought in the last {lookback} months are slipping "
-                    "away ({share}): {no_orders} have placed no order for more than {days} days, {overdue} "
-                    "are silent more than {multiplier} times their usual interval between orders, and "
-                    "{drop} bought more than {percent} less in {quarter} than in an average quarter of "
-                    "the year before.",
+                    "away ({share}): {no_orders} with no order for more than {days} days, {overdue} silent "
+                    "more than {multiplier} times their usual interval between orders, and {drop} buying "
+                    "more than {percent} less in {quarter} than in an average quarter of the year before.",
         "nobody": "No client is slipping away: none of the {scope} clients who bought in the last "
                   "{lookback} months meets a reactivation condition in {quarter}.",
         "lost": "Revenue at stake: **{lost} per quarter** — what these clients bought in an average "
                 "quarter of the four before {quarter} and did not buy in {quarter}; that is {share} of "
                 "the average quarterly revenue of all clients who bought in the last {lookback} months.",
         "class_a": "Class A: **{a}** of the listed clients ({a_share}), carrying {a_lost} of the revenue "
-                   "at stake; **{urgent}** of them have placed no order for more than {urgent_days} days "
-                   "and are flagged urgent — call them first.",
+                   "at stake; urgent (class A with no order for more than {urgent_days} days): **{urgent}** "
+                   "— call them first.",
         "class_unknown": "ABC classes are not available (the ABC-XYZ analysis gave none), so the class of "
                          "every client is unknown and no client is flagged urgent.",
         "managers": "Per responsible manager (lost revenue per quarter): {items}.",
-        "managers_more": "{n} more managers: {customers}",
+        "managers_more": "other managers ({n}) — {customers}",
         "manager_item": "{manager} — {customers} ({lost})",
-        "unassigned_note": "{customers} have no responsible manager and go to the \"unassigned\" list.",
+        "unassigned_note": "Without a responsible manager: {customers}, on the \"unassigned\" list.",
         "first_call": "First call: {client} ({manager}), {lost} per quarter at stake.",
         "unassigned": "unassigned",
-        "others": "others",
+        "others_managers": "{n} more managers",
         "unknown": "unknown",
         "read_stake": "Lost revenue per quarter of the clients on the list: on the left by reason (a "
                       "client with several reasons counts under each, so these bars add up to more than "
-                      "the total), on the right by responsible manager. Under each label, the number of "
+                      "the total), on the right by responsible manager. In brackets, the number of "
                       "clients.",
         "read_rhythm": "Each dot is a client who bought in the last {lookback} months: across, how often it "
                        "usually orders (median days between orders); up, days since its last order (both "
                        "scales logarithmic). Above the dashed line a client is silent more than "
                        "{multiplier} times its usual interval, above the dotted line it has placed no order "
                        "for more than {days} days. {unknown_sentence}",
-        "rhythm_unknown": "{n} with fewer than {min_dates} order dates have no usual interval and are "
-                          "not shown.",
+        "rhythm_unknown": "Not shown: {n} with fewer than {min_dates} order dates (no usual interval).",
         "rhythm_all_known": "Every client has at least {min_dates} order dates.",
         "read_top": "The first {n} calls in priority order: the largest lost revenue first, among equal "
                     "losses class A before B and C. The managers' call lists (call_lists.xlsx, one sheet "
@@ -125,6 +125,8 @@ _TEXT = {
             OVERDUE: "Overdue vs own rhythm",
             ACTIVITY_DROP: "Activity drop > {percent}",
         },
+        # the table of the top calls has little room: the same reasons in two or three words
+        "reason_short": {"no_orders": "no orders > {days} d", OVERDUE: "off rhythm", ACTIVITY_DROP: "drop > {percent}"},
         "build": {
             "scope": "Bought in the {lookback} months to {as_of}",
             "no_orders": "No orders for more than {days} days",
@@ -137,9 +139,9 @@ _TEXT = {
         },
         "col": {
             "priority": "#", "client": "Client", "manager": "Manager", "abc": "ABC",
-            "last_order_date": "Last order", "days_since_last_order": "Days without orders",
+            "days_since_last_order": "Days without orders",
             "expected_interval_days": "Usual interval, days", "baseline_revenue": "Average quarter",
-            "recent_revenue": "{quarter}", "lost_revenue": "Lost per quarter", "reason": "Reasons",
+            "lost_revenue": "Lost per quarter", "reason": "Reasons",
             "urgent": "Urgent", "step": "Step", "customers": "Clients", "share": "Share of buyers",
         },
         "definitions": [
@@ -155,7 +157,7 @@ _TEXT = {
             "revenue of the four quarters before it ({baseline_start} – {baseline_end}) divided by 4. "
             "**Lost revenue** = max(0, average quarter − revenue of {quarter}), per quarter.",
             "**Reasons** (a client keeps every reason that applies; only clients with at least one are "
-            "listed): `{no_orders_code}` — no order for more than {days} days (the 1C report \"clients "
+            "listed): `no_orders_N_days` — no order for more than N = {days} days (the 1C report \"clients "
             "without orders for N days\"); `overdue_vs_own_rhythm` — usual interval known and more than "
             "{multiplier} × usual interval since the last order; `activity_drop` — average quarter > 0 "
             "and revenue of {quarter} below (1 − {percent}) × average quarter.",
@@ -165,7 +167,7 @@ _TEXT = {
             "one go to the \"unassigned\" list.",
         ],
         "abc_known": "**ABC class**: from the ABC-XYZ analysis — net revenue over the 12 months to "
-                     "{as_of}, class A up to 80 % of cumulative revenue, B up to 95 %, C the rest; clients "
+                     "{as_of}, class A up to 80% of cumulative revenue, B up to 95%, C the rest; clients "
                      "without revenue in those 12 months have no class.",
         "abc_unknown": "**ABC class**: not available for this run (the ABC-XYZ analysis gave none), so it is "
                        "unknown for every client and nobody is flagged urgent.",
@@ -194,7 +196,7 @@ _TEXT = {
                     "интервала между заказами — {overdue}; падение активности более {percent} в {quarter} "
                     "по сравнению со средним кварталом предыдущего года — {drop}.",
         "nobody": "Уходящих клиентов нет: ни один из {scope}, покупавших за последние {lookback}, не "
-                  "подпадает под условия реактивации в {quarter}.",
+                  "подпадает под условия реактивации в {quarter}",  # {quarter} ends with "г."
         "lost": "Упущенная выручка: **{lost} в квартал** — столько эти клиенты покупали в среднем за "
                 "квартал в течение четырёх кварталов до {quarter_genitive} и не купили в {quarter}; это "
                 "{share} средней квартальной выручки всех клиентов, покупавших за последние {lookback}.",
@@ -204,16 +206,16 @@ _TEXT = {
         "class_unknown": "ABC-классы недоступны (ABC-XYZ-анализ их не дал), поэтому класс клиентов "
                          "неизвестен и срочные звонки не отмечены.",
         "managers": "По основным менеджерам (упущенная выручка в квартал): {items}.",
-        "managers_more": "ещё менеджеров — {n}: {customers}",
+        "managers_more": "остальные менеджеры ({n}) — {customers}",
         "manager_item": "{manager} — {customers} ({lost})",
-        "unassigned_note": "Без основного менеджера — {customers}; они попадают в список «Без менеджера».",
+        "unassigned_note": "Без основного менеджера — {customers}: список «Без менеджера».",
         "first_call": "Первый звонок: {client} ({manager}), упущенная выручка {lost} в квартал.",
         "unassigned": "без менеджера",
-        "others": "остальные",
+        "others_managers": "ещё менеджеров: {n}",
         "unknown": "нет данных",
         "read_stake": "Упущенная выручка в квартал клиентов из списка: слева — по причинам (клиент с "
                       "несколькими причинами учтён в каждой, поэтому сумма этих столбцов больше итога), "
-                      "справа — по основным менеджерам. Под названием — число клиентов.",
+                      "справа — по основным менеджерам. В скобках — число клиентов.",
         "read_rhythm": "Каждая точка — клиент, покупавший за последние {lookback}: по горизонтали — его "
                        "обычный интервал между заказами (медиана, дней), по вертикали — дней с последнего "
                        "заказа (обе шкалы логарифмические). Выше пунктирной линии — пауза более чем в "
@@ -241,8 +243,11 @@ _TEXT = {
         "legend_days": "{days}",
         "reason": {
             "no_orders": "Нет заказов > {days}",
-            OVERDUE: "Просрочка по ритму",
+            OVERDUE: "Нарушен ритм заказов",
             ACTIVITY_DROP: "Падение активности > {percent}",
+        },
+        "reason_short": {
+            "no_orders": "нет заказов > {days} дн.", OVERDUE: "ритм нарушен", ACTIVITY_DROP: "спад > {percent}",
         },
         "build": {
             "scope": "Покупали за {lookback} по {as_of}",
@@ -256,9 +261,9 @@ _TEXT = {
         },
         "col": {
             "priority": "№", "client": "Клиент", "manager": "Менеджер", "abc": "ABC",
-            "last_order_date": "Последний заказ", "days_since_last_order": "Дней без заказов",
+            "days_since_last_order": "Дней без заказов",
             "expected_interval_days": "Обычный интервал, дней", "baseline_revenue": "Средний квартал",
-            "recent_revenue": "{quarter}", "lost_revenue": "Упущено в квартал", "reason": "Причины",
+            "lost_revenue": "Упущено в квартал", "reason": "Причины",
             "urgent": "Срочно", "step": "Шаг", "customers": "Клиентов", "share": "Доля покупавших",
         },
         "definitions": [
@@ -274,7 +279,7 @@ _TEXT = {
             "выручка четырёх кварталов до него ({baseline_start} – {baseline_end}), делённая на 4. "
             "**Упущенная выручка** = max(0, средний квартал − выручка {quarter_genitive}), в квартал.",
             "**Причины** (у клиента сохраняются все подходящие; в список попадают клиенты хотя бы с "
-            "одной): `{no_orders_code}` — нет заказов более {days} (как в отчёте 1С «клиенты без "
+            "одной): `no_orders_N_days` — нет заказов более N дней, N = {days_plain} (как в отчёте 1С «клиенты без "
             "заказов за N дней»); `overdue_vs_own_rhythm` — обычный интервал известен, и с последнего "
             "заказа прошло более {multiplier_plain} × обычный интервал; `activity_drop` — средний "
             "квартал > 0, а выручка {quarter_genitive} ниже (1 − {percent}) × средний квартал "
@@ -396,16 +401,16 @@ def _managers_sentence(candidates: pd.DataFrame, fmt: Formatter) -> str:
     named = by_manager[by_manager["manager"] != UNASSIGNED]
     shown, rest = named.iloc[:_SUMMARY_MANAGERS], named.iloc[_SUMMARY_MANAGERS:]
     items = [
-        tx["manager_item"].format(manager=m, customers=tn("customers", int(c), lang), lost=fmt.money(v))
+        tx["manager_item"].format(manager=m, customers=_clients(int(c), lang), lost=fmt.money(v))
         for m, c, v in zip(shown["manager"], shown["customers"], shown["lost_revenue"], strict=True)
     ]
     if len(rest):
         items.append(tx["managers_more"].format(
-            n=fmt.number(len(rest)), customers=tn("customers", int(rest["customers"].sum()), lang)
+            n=fmt.number(len(rest)), customers=_clients(int(rest["customers"].sum()), lang)
         ))
     sentence = tx["managers"].format(items="; ".join(items)) if items else ""
     if len(unassigned):
-        note = tx["unassigned_note"].format(customers=tn("customers", int(unassigned["customers"].iloc[0]), lang))
+        note = tx["unassigned_note"].format(customers=_clients(int(unassigned["customers"].iloc[0]), lang))
         sentence = f"{sentence} {note}".strip()
     return sentence
 
@@ -420,6 +425,7 @@ def plot_revenue_at_stake(candidates: pd.DataFrame, *, fmt: Formatter, settings:
     the Figure, or a one-line Markdown when the list is empty.
     """
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     from clientbase import plots
 
@@ -432,7 +438,7 @@ def plot_revenue_at_stake(candidates: pd.DataFrame, *, fmt: Formatter, settings:
 
     reasons = stake.by_reason
     reason_labels = [
-        f"{_reason_label(code, words)}\n{tn('customers', int(c), lang)}"
+        f"{_reason_label(code, words)}\n({fmt.number(int(c))})"
         for code, c in zip(reasons["reason"], reasons["customers"], strict=True)
     ]
     by_reason = pd.Series(reasons["lost_revenue"].to_numpy(), index=reason_labels)
@@ -440,24 +446,28 @@ def plot_revenue_at_stake(candidates: pd.DataFrame, *, fmt: Formatter, settings:
     managers = stake.by_manager
     top, rest = managers.iloc[:_TOP_MANAGERS], managers.iloc[_TOP_MANAGERS:]
     labels = [
-        f"{_manager_label(m, lang)}\n{tn('customers', int(c), lang)}"
+        f"{_manager_label(m, lang, short=True)} ({fmt.number(int(c))})"
         for m, c in zip(top["manager"], top["customers"], strict=True)
     ]
     values = top["lost_revenue"].tolist()
     if len(rest):
-        others = tn("customers", int(rest["customers"].sum()), lang)
-        labels.append(f"{tx['others']} ({fmt.number(len(rest))})\n{others}")
+        labels.append(f"{tx['others_managers'].format(n=fmt.number(len(rest)))} "
+                      f"({fmt.number(int(rest['customers'].sum()))})")
         values.append(float(rest["lost_revenue"].sum()))
     by_manager = pd.Series(values, index=labels)
 
+    # one line per manager and a low figure: it shares the first page with the summary
+    # instead of leaving that page half empty
     fig, (left, right) = plt.subplots(
-        1, 2, figsize=(9, max(4.5, 0.42 * len(by_manager) + 1.2)), gridspec_kw={"width_ratios": [1, 1.15]}
+        1, 2, figsize=(9, max(3.0, 0.28 * len(by_manager) + 0.9)), gridspec_kw={"width_ratios": [1, 1.15]}
     )
     plots.bar(by_reason, fmt=fmt, kind="money", ax=left, title=tx["chart_by_reason"], horizontal=True)
     plots.bar(by_manager, fmt=fmt, kind="money", ax=right, title=tx["chart_by_manager"], horizontal=True)
     for ax in (left, right):
         ax.tick_params(axis="y", labelsize=8.5)
         ax.tick_params(axis="x", labelsize=8.5)
+        # every bar carries its value: three ticks are enough, and more overlap on a half-width axis
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=3))
     fig.suptitle(tx["chart_title"], x=0.01, ha="left", fontweight="bold", fontsize=12.5)
     return fig
 
@@ -547,7 +557,7 @@ def reading(
             raise ValueError("reading('rhythm') needs the scope frame")
         unknown = int(scope["expected_interval_days"].isna().sum())
         if unknown:
-            sentence = tx["rhythm_unknown"].format(n=tn("customers", unknown, lang), min_dates=MIN_DATES)
+            sentence = tx["rhythm_unknown"].format(n=_clients(unknown, lang), min_dates=MIN_DATES)
         else:
             sentence = tx["rhythm_all_known"].format(min_dates=MIN_DATES)
         return Markdown(tx["read_rhythm"].format(
@@ -577,8 +587,11 @@ def top_table(
     """The first `settings.top_n` rows of the list for the report, personal data masked.
 
     Client names of individuals and sole traders are masked by `masking.mask_frame` when
-    `mask_pii`; reasons are short words; the ABC class reads "unknown" when no classes
-    were available, "—" for a client without one.
+    `mask_pii`; managers are "Фамилия И. О."; reasons are short words; the ABC class reads
+    "unknown" when no classes were available, "—" for a client without one. The columns
+    are the pairs a reader compares (days without orders against the usual interval, the
+    average quarter against the lost revenue) so that an A4 page holds them without
+    wrapping; dates and this quarter's revenue are in the call lists and candidates.csv.
     """
     lang = fmt.language
     tx = _TEXT[lang]
@@ -589,27 +602,23 @@ def top_table(
     shown = pd.DataFrame({
         "priority": rows["priority"].astype("int64"),
         "client": rows["client"].astype("str"),
-        "manager": pd.Series([_manager_label(m, lang) for m in rows["manager"]], dtype="str"),
+        "manager": pd.Series([_manager_label(m, lang, short=True) for m in rows["manager"]], dtype="str"),
         "abc": rows["abc"].astype("str") if settings.abc_known else pd.Series(tx["unknown"], index=rows.index,
                                                                                 dtype="str"),
-        "last_order_date": rows["last_order_date"],
         "days_since_last_order": rows["days_since_last_order"],
         "expected_interval_days": rows["expected_interval_days"],
         "baseline_revenue": rows["baseline_revenue"],
-        "recent_revenue": rows["recent_revenue"],
         "lost_revenue": rows["lost_revenue"],
         "reason": pd.Series([_reasons_short(r, words) for r in rows["reason"]], dtype="str"),
         "urgent": pd.Series([t("yes", lang) if u else "" for u in rows["urgent"]], dtype="str"),
     })
-    labels = dict(tx["col"])
-    labels["recent_revenue"] = labels["recent_revenue"].format(quarter=words.quarter_short)
+    labels = tx["col"]
     return table(
         shown, fmt=fmt, max_rows=None,
         labels={c: labels[c] for c in shown.columns},
         kinds={
-            "priority": "number", "last_order_date": "date", "days_since_last_order": "number",
-            "expected_interval_days": "number", "baseline_revenue": "money", "recent_revenue": "money",
-            "lost_revenue": "money",
+            "priority": "number", "days_since_last_order": "number", "expected_interval_days": "number",
+            "baseline_revenue": "money", "lost_revenue": "money",
         },
     )
 
@@ -626,7 +635,7 @@ def build_table(
     steps = _TEXT[lang]["build"]
     words = _Words(fmt, settings, period)
     reason = scope["reason"].fillna("")
-    no_orders = _has_code(reason, r"no_orders_\d+_days")
+    no_orders = _has_code(reason, re.escape(NO_ORDERS))
     overdue = _has_code(reason, OVERDUE)
     dropped = _has_code(reason, ACTIVITY_DROP)
     listed = reason.ne("")
@@ -683,7 +692,7 @@ def appendix(
         "quarter_start": fmt.date(period.start),
         "baseline_start": fmt.date(baseline_start),
         "baseline_end": fmt.date(period.start - pd.Timedelta(days=1)),
-        "no_orders_code": f"no_orders_{int(settings.no_order_days)}_days",
+        "days_plain": settings.no_order_days,
         "days": words.days(settings.no_order_days),
         "multiplier": _plain_number(settings.rhythm_multiplier, lang),
         "multiplier_plain": _plain_number(settings.rhythm_multiplier, lang),
@@ -805,20 +814,34 @@ def _plain_number(value: float, language: str) -> str:
     return text.replace(".", ",") if language == "ru" else text
 
 
-def _reason_label(code: str, words: _Words) -> str:
-    labels = _TEXT[words.lang]["reason"]
+def _reason_label(code: str, words: _Words, *, short: bool = False) -> str:
+    labels = _TEXT[words.lang]["reason_short" if short else "reason"]
     if code == OVERDUE:
         return labels[OVERDUE]
     if code == ACTIVITY_DROP:
         return labels[ACTIVITY_DROP].format(percent=words.percent)
-    days = int(code.split("_")[2]) if code.startswith("no_orders_") else words.settings.no_order_days
+    days = words.settings.no_order_days
+    if short:
+        return labels["no_orders"].format(days=days)
     return labels["no_orders"].format(days=words.days_nominative(days) if words.lang == "ru" else days)
 
 
 def _reasons_short(codes: object, words: _Words) -> str:
     if codes is None or pd.isna(codes):
         return ""
-    return "; ".join(_reason_label(c, words) for c in str(codes).split(REASON_SEPARATOR) if c)
+    # no-break spaces inside a reason: a narrow column wraps between reasons, not within one
+    return ", ".join(
+        _reason_label(c, words, short=True).replace(" ", _NBSP) for c in str(codes).split(REASON_SEPARATOR) if c
+    )
+
+
+def _short_person(name: str) -> str:
+    """"Смирнова Ольга Викторовна" → "Смирнова О. В.": a manager's name that fits a table column."""
+    parts = name.split()
+    if len(parts) not in (2, 3) or not all(p[:1].isalpha() for p in parts):
+        return name
+    # no-break spaces: the initials stay on the surname's line
+    return _NBSP.join([parts[0], *(f"{p[0]}." for p in parts[1:])])
 
 
 def _has_code(reason: pd.Series, pattern: str) -> pd.Series:
@@ -831,15 +854,22 @@ def _reason_counts(candidates: pd.DataFrame) -> dict[str, int]:
     by_reason = revenue_at_stake(candidates).by_reason
     counts = {"no_orders": 0, OVERDUE: 0, ACTIVITY_DROP: 0}
     for code, n in zip(by_reason["reason"], by_reason["customers"], strict=True):
-        key = "no_orders" if code.startswith("no_orders_") else code
+        key = "no_orders" if code == NO_ORDERS else code
         counts[key] = counts.get(key, 0) + int(n)
     return counts
 
 
-def _manager_label(manager: object, language: str) -> str:
+def _clients(n: int, language: str) -> str:
+    """"1 client" / "5 clients" (the English of these reports says client, as 1C's клиент)."""
+    if language == "en":
+        return f"{Formatter('en').number(n)} client{'' if n == 1 else 's'}"
+    return tn("customers", n, language)
+
+
+def _manager_label(manager: object, language: str, *, short: bool = False) -> str:
     if manager is None or pd.isna(manager) or manager == UNASSIGNED:
         return _TEXT[language]["unassigned"]
-    return str(manager)
+    return _short_person(str(manager)) if short else str(manager)
 
 
 def _client_names(customers: pd.DataFrame, *, mask_pii: bool) -> pd.DataFrame:

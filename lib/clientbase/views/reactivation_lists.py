@@ -51,7 +51,6 @@ _KINDS = {
 }
 
 
-
 def write_call_lists(
     candidates: pd.DataFrame,
     customers: pd.DataFrame,
