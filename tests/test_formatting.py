@@ -396,3 +396,14 @@ def test_count_words_in_english():
 )
 def test_quarter(language, period, expected):
     assert Formatter(language=language).quarter(period) == expected
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [(1, "клиент"), (2, "клиента"), (5, "клиентов"), (11, "клиентов"), (21, "клиент"), (104, "клиента"),
+     (112, "клиентов"), (-3, "клиента")],
+)
+def test_ru_plural(n, expected):
+    from clientbase.text import ru_plural
+
+    assert ru_plural(n, ("клиент", "клиента", "клиентов")) == expected

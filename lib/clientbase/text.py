@@ -137,6 +137,19 @@ def tn(key: str, n: int, language: str) -> str:
     return template.format(n=Formatter(language).number(n))
 
 
+def ru_plural(n: int, forms: tuple[str, str, str]) -> str:
+    """The Russian noun form after a whole number: 1 клиент, 2 клиента, 5 клиентов.
+
+    For words inside a sentence, where `tn`'s whole templates do not fit.
+    """
+    n = abs(int(n))
+    if n % 10 == 1 and n % 100 != 11:
+        return forms[0]
+    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
+        return forms[1]
+    return forms[2]
+
+
 def report_title(name: str, language: str) -> str:
     """The title of a report by its name (``abc_xyz`` → "ABC-XYZ-анализ клиентов")."""
     if name not in REPORT_NAMES:

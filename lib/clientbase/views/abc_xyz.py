@@ -43,7 +43,7 @@ from clientbase.formatting import MINUS, Formatter
 from clientbase.masking import mask_frame
 from clientbase.periods import quarter_of, window_start
 from clientbase.tables import Table, table
-from clientbase.text import t
+from clientbase.text import ru_plural, t
 
 __all__ = [
     "Settings",
@@ -730,7 +730,7 @@ class _Words:
         """"12 months" / "12 месяцев"."""
         n = self.settings.window_months
         if self.lang == "ru":
-            return f"{n} {_ru_plural(n, ('месяц', 'месяца', 'месяцев'))}"
+            return f"{n} {ru_plural(n, ('месяц', 'месяца', 'месяцев'))}"
         return f"{n} months" if n != 1 else "month"
 
     @property
@@ -765,18 +765,8 @@ class _Words:
 def _clients(n: int, language: str) -> str:
     shown = f"{n:,}".replace(",", "\xa0" if language == "ru" else ",")
     if language == "ru":
-        return f"{shown} {_ru_plural(n, ('клиент', 'клиента', 'клиентов'))}"
+        return f"{shown} {ru_plural(n, ('клиент', 'клиента', 'клиентов'))}"
     return f"{shown} client" if n == 1 else f"{shown} clients"
-
-
-def _ru_plural(n: int, forms: tuple[str, str, str]) -> str:
-    """The Russian noun form after a whole number: 1 клиент, 2 клиента, 5 клиентов."""
-    n = abs(int(n))
-    if n % 10 == 1 and n % 100 != 11:
-        return forms[0]
-    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
-        return forms[1]
-    return forms[2]
 
 
 def _plain(value: float, language: str) -> str:

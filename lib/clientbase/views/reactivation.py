@@ -36,7 +36,7 @@ from clientbase.reactivation import (
     revenue_at_stake,
 )
 from clientbase.tables import Table, table
-from clientbase.text import t, tn
+from clientbase.text import ru_plural, t, tn
 
 __all__ = [
     "Settings",
@@ -742,7 +742,7 @@ class _Words:
         """"24" (en, "the last 24 months") or "24 месяца" (ru, "за последние 24 месяца")."""
         n = self.settings.lookback_months
         if self.lang == "ru":
-            return f"{n} {_ru_plural(n, ('месяц', 'месяца', 'месяцев'))}"
+            return f"{n} {ru_plural(n, ('месяц', 'месяца', 'месяцев'))}"
         return str(n)
 
     def days(self, n: int) -> str:
@@ -753,7 +753,7 @@ class _Words:
 
     def days_nominative(self, n: int) -> str:
         if self.lang == "ru":
-            return f"{n} {_ru_plural(n, ('день', 'дня', 'дней'))}"
+            return f"{n} {ru_plural(n, ('день', 'дня', 'дней'))}"
         return f"{n} days"
 
     @property
@@ -762,7 +762,7 @@ class _Words:
         m = self.settings.rhythm_multiplier
         shown = _plain_number(m, self.lang)
         if self.lang == "ru":
-            word = "раза" if m != int(m) else _ru_plural(int(m), ("раз", "раза", "раз"))
+            word = "раза" if m != int(m) else ru_plural(int(m), ("раз", "раза", "раз"))
             return f"{shown} {word}"
         return shown
 
@@ -797,16 +797,6 @@ class _Words:
         if self.lang == "ru":
             return f"{_ROMAN[p.quarter]} кв. {p.year}"
         return f"Q{p.quarter} {p.year}"
-
-
-def _ru_plural(n: int, forms: tuple[str, str, str]) -> str:
-    """The Russian noun form after a whole number: 1 месяц, 2 месяца, 5 месяцев."""
-    n = abs(int(n))
-    if n % 10 == 1 and n % 100 != 11:
-        return forms[0]
-    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
-        return forms[1]
-    return forms[2]
 
 
 def _plain_number(value: float, language: str) -> str:
