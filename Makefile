@@ -29,6 +29,7 @@ report: setup
 	$(BIN)/clientbase run params/demo.yaml
 
 test: setup
+	bash scripts/ensure-postgres.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 $(LABSTAMP): $(STAMP)

@@ -21,21 +21,23 @@ CUBE_COLUMNS = (
 DAILY_COLUMNS = ("customer_id", "date", "revenue", "gross_profit", "quantity", "orders")
 
 
-def _lines_sql(source: str, *, has_cost: bool, has_quantity: bool, has_status: bool) -> str:
-    cost = "amount - cost" if has_cost else "CAST(NULL AS DOUBLE)"
-    quantity = "quantity" if has_quantity else "CAST(NULL AS DOUBLE)"
+def _lines_sql(
+    source: str, *, has_cost: bool, has_quantity: bool, has_status: bool, as_of: str = "$as_of",
+) -> str:
+    # FLOAT8 is DuckDB's DOUBLE and PostgreSQL's double precision: one spelling for both engines
+    cost = "amount - cost" if has_cost else "CAST(NULL AS FLOAT8)"
+    quantity = "quantity" if has_quantity else "CAST(NULL AS FLOAT8)"
     status = "AND (status IS NULL OR status <> 'cancelled')" if has_status else ""
     return f"""
         SELECT customer_id, order_id, CAST("date" AS DATE) AS day, amount,
                {cost} AS margin, {quantity} AS quantity
         FROM {source}
-        WHERE CAST("date" AS DATE) <= $as_of {status}
+        WHERE CAST("date" AS DATE) <= {as_of} {status}
     """
 
 
-def daily_sql(source: str, *, has_cost: bool, has_quantity: bool, has_status: bool) -> str:
-    """SQL of the customer × day facts from an order-lines relation `source`."""
-    lines = _lines_sql(source, has_cost=has_cost, has_quantity=has_quantity, has_status=has_status)
+def _daily_from_lines(lines: str) -> str:
+    # shared by both engines: plain SQL that DuckDB and PostgreSQL read the same way
     return f"""
         WITH lines AS ({lines}),
         docs AS (
@@ -57,10 +59,9 @@ def daily_sql(source: str, *, has_cost: bool, has_quantity: bool, has_status: bo
     """
 
 
-def cube_sql(daily: str) -> str:
-    """SQL of the customer × month cube from a customer × day relation `daily`."""
+def _cube_from_daily(daily: str, *, month: str) -> str:
     return f"""
-        SELECT customer_id, CAST(date_trunc('month', "date") AS DATE) AS month,
+        SELECT customer_id, {month} AS month,
                sum(revenue) AS revenue, sum(gross_profit) AS gross_profit,
                sum(quantity) AS quantity, CAST(sum(orders) AS BIGINT) AS orders,
                min("date") FILTER (WHERE orders > 0) AS first_order_date,
@@ -68,6 +69,101 @@ def cube_sql(daily: str) -> str:
         FROM {daily}
         GROUP BY 1, 2
     """
+
+
+def daily_sql(source: str, *, has_cost: bool, has_quantity: bool, has_status: bool) -> str:
+    """SQL (DuckDB) of the customer × day facts from an order-lines relation `source`."""
+    return _daily_from_lines(
+        _lines_sql(source, has_cost=has_cost, has_quantity=has_quantity, has_status=has_status)
+    )
+
+
+def cube_sql(daily: str) -> str:
+    """SQL (DuckDB) of the customer × month cube from a customer × day relation `daily`."""
+    return _cube_from_daily(daily, month="CAST(date_trunc('month', \"date\") AS DATE)")
+
+
+# --- the PostgreSQL dialect (push-down; see clientbase.database) -------------------------
+# The same aggregation, written for PostgreSQL: as_of is a literal (the source relation may
+# hold a user's query, whose `%` signs must not meet a driver's placeholders), and the month
+# goes through `timestamp` so that date_trunc does not pick its `timestamptz` variant.
+
+
+def pg_daily_sql(
+    source: str, *, as_of: pd.Timestamp, has_cost: bool, has_quantity: bool, has_status: bool
+) -> str:
+    """SQL (PostgreSQL) of the customer × day facts from canonical order lines `source`.
+
+    `source` must already have canonical names and types: text ids, `amount`, `cost` and
+    `quantity` as double precision, `status` mapped to canonical codes, and only the lines
+    of known customers (``clientbase.database`` builds such a relation).
+    """
+    lines = _lines_sql(source, has_cost=has_cost, has_quantity=has_quantity, has_status=has_status,
+                       as_of=_pg_date(as_of))
+    # documents first, then days from documents: the same sums as `_daily_from_lines`, but
+    # the lines are read once. PostgreSQL materialises a CTE read twice (every line copied
+    # to a tuplestore), which made the DuckDB shape several times slower there.
+    return f"""
+        WITH docs AS (
+            SELECT customer_id, order_id, day, sum(amount) AS total, sum(margin) AS margin,
+                   sum(quantity) AS quantity
+            FROM ({lines}) AS lines GROUP BY customer_id, order_id, day
+        )
+        SELECT customer_id, day AS "date", sum(total) AS revenue, sum(margin) AS gross_profit,
+               sum(quantity) AS quantity, count(*) FILTER (WHERE total > 0) AS orders
+        FROM docs GROUP BY customer_id, day
+    """
+
+
+def pg_cube_sql(daily: str) -> str:
+    """SQL (PostgreSQL) of the customer × month cube from a customer × day relation `daily`."""
+    return _cube_from_daily(daily, month="CAST(date_trunc('month', CAST(\"date\" AS timestamp)) AS DATE)")
+
+
+def pg_facts_sql(
+    source: str, *, as_of: pd.Timestamp, has_cost: bool, has_quantity: bool, has_status: bool
+) -> str:
+    """Both facts in ONE pass over the lines: daily rows (`kind` 'daily') then cube rows ('cube').
+
+    Columns: kind, customer_id, day (the date, or the month of a cube row), revenue,
+    gross_profit, quantity, orders, first_order_date, last_order_date (cube rows only).
+    PostgreSQL materialises the `daily` CTE because it is read twice, so the order lines are
+    scanned once and only aggregates leave the server.
+    """
+    daily = pg_daily_sql(source, as_of=as_of, has_cost=has_cost, has_quantity=has_quantity,
+                         has_status=has_status)
+    return f"""
+        WITH daily AS ({daily})
+        SELECT 'daily' AS kind, customer_id, "date" AS day, revenue, gross_profit, quantity,
+               CAST(orders AS BIGINT) AS orders,
+               CAST(NULL AS DATE) AS first_order_date, CAST(NULL AS DATE) AS last_order_date
+        FROM daily
+        UNION ALL
+        SELECT 'cube', customer_id, month, revenue, gross_profit, quantity, orders,
+               first_order_date, last_order_date
+        FROM ({pg_cube_sql('daily')}) AS cube
+    """
+
+
+def pg_products_sql(source: str, *, as_of: pd.Timestamp) -> str:
+    """SQL (PostgreSQL) of revenue per customer, product and month up to as_of (for top products).
+
+    Windows start on a month's first day and end on a quarter's last, so monthly sums give
+    exactly what `top_products` computes from the lines.
+    """
+    return f"""
+        SELECT customer_id, product_id,
+               CAST(date_trunc('month', CAST("date" AS timestamp)) AS DATE) AS month,
+               sum(amount) AS revenue
+        FROM {source}
+        WHERE product_id IS NOT NULL AND CAST("date" AS DATE) <= {_pg_date(as_of)}
+              AND (status IS NULL OR status <> 'cancelled')
+        GROUP BY 1, 2, 3
+    """
+
+
+def _pg_date(value: pd.Timestamp) -> str:
+    return f"DATE '{pd.Timestamp(value).date().isoformat()}'"
 
 
 def build_facts(
@@ -122,15 +218,43 @@ def top_products(
     source = f"read_parquet('{_quote(orders_parquet)}')"
     columns = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
     if "product_id" not in columns:
-        return pd.DataFrame({"customer_id": pd.Series(dtype="str"), "products": pd.Series(dtype="str")})
+        return _no_products()
     status = "AND (status IS NULL OR status <> 'cancelled')" if "status" in columns else ""
+    revenue = f"""
+        SELECT customer_id, product_id, sum(amount) AS revenue
+        FROM {source}
+        WHERE product_id IS NOT NULL AND CAST("date" AS DATE) BETWEEN $start AND $as_of {status}
+        GROUP BY 1, 2 HAVING sum(amount) > 0
+    """
+    return _ranked_products(con, revenue, start=start, as_of=as_of, n=n)
+
+
+def top_products_monthly(
+    products_parquet: str | Path, *, start: pd.Timestamp, as_of: pd.Timestamp, n: int = 3
+) -> pd.DataFrame:
+    """`top_products` from revenue per customer, product and month (what a database source caches).
+
+    `start` is a month's first day and `as_of` a month's last (the run's windows are whole
+    months), so summing the months gives the same figures as summing the lines.
+    """
+    path = Path(products_parquet)
+    if not path.is_file():
+        return _no_products()
+    con = duckdb.connect()
+    revenue = f"""
+        SELECT customer_id, product_id, sum(revenue) AS revenue
+        FROM read_parquet('{_quote(path)}')
+        WHERE month BETWEEN $start AND $as_of
+        GROUP BY 1, 2 HAVING sum(revenue) > 0
+    """
+    return _ranked_products(con, revenue, start=start, as_of=as_of, n=n)
+
+
+def _ranked_products(
+    con: duckdb.DuckDBPyConnection, revenue: str, *, start: pd.Timestamp, as_of: pd.Timestamp, n: int
+) -> pd.DataFrame:
     sql = f"""
-        WITH p AS (
-            SELECT customer_id, product_id, sum(amount) AS revenue
-            FROM {source}
-            WHERE product_id IS NOT NULL AND CAST("date" AS DATE) BETWEEN $start AND $as_of {status}
-            GROUP BY 1, 2 HAVING sum(amount) > 0
-        ), ranked AS (
+        WITH p AS ({revenue}), ranked AS (
             SELECT *, row_number() OVER (PARTITION BY customer_id ORDER BY revenue DESC, product_id) AS r
             FROM p
         )
@@ -140,6 +264,10 @@ def top_products(
     params = {"start": pd.Timestamp(start).date(), "as_of": pd.Timestamp(as_of).date(), "n": n}
     frame = con.execute(sql, params).df()
     return frame.astype({"customer_id": "str", "products": "str"})
+
+
+def _no_products() -> pd.DataFrame:
+    return pd.DataFrame({"customer_id": pd.Series(dtype="str"), "products": pd.Series(dtype="str")})
 
 
 def cube_from_lines(orders: pd.DataFrame, *, as_of: pd.Timestamp) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -52,9 +52,10 @@ class DataSource(BaseModel):
     def _one_location(self) -> DataSource:
         if (self.path is None) == (self.url is None):
             raise ValueError("give exactly one of 'path' (a folder of exports) or 'url' (a database)")
-        if self.url is not None and "@" in self.url.split("//", 1)[-1].split("/", 1)[0]:
-            userinfo = self.url.split("//", 1)[-1].split("@", 1)[0]
-            if ":" in userinfo:
+        if self.url is not None:
+            userinfo = self.url.split("//", 1)[-1].split("/", 1)[0].rpartition("@")[0]
+            # libpq also takes key=value strings and ?password=... parameters
+            if ":" in userinfo or re.search(r"(?i)(^|[?&\s])password\s*=", self.url):
                 raise ValueError("the url must not contain a password: set PGPASSWORD or use a .env file")
         return self
 

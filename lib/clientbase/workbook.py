@@ -26,7 +26,7 @@ import duckdb
 import pandas as pd
 
 from clientbase import __version__, catalog
-from clientbase.cube import build_facts, read_facts, top_products
+from clientbase.cube import build_facts, read_facts, top_products, top_products_monthly
 from clientbase.errors import ClientbaseError
 from clientbase.periods import Period, parse_period, window_start
 from clientbase.profiles import Profile, load_profile
@@ -67,6 +67,8 @@ def prepare(
     """
     say = progress or (lambda _msg: None)
     started = time.perf_counter()
+    if profile.data.url is not None:
+        return _prepare_database(profile, period=period, say=say, started=started)
     folder = _ensure_data(profile, say)
     from clientbase.sources import find_files, load_format
 
@@ -192,8 +194,12 @@ class Workbook:
 
     def top_products(self, *, months: int = 12, n: int = 3) -> pd.DataFrame:
         """What each customer bought most in the `months` months ending at as_of."""
-        return top_products(self.cache_dir / "tables" / "orders.parquet",
-                            start=window_start(self.as_of, months), as_of=self.as_of, n=n)
+        start = window_start(self.as_of, months)
+        lines = self.cache_dir / "tables" / "orders.parquet"
+        if lines.is_file():
+            return top_products(lines, start=start, as_of=self.as_of, n=n)
+        # a database source: the lines stayed on the server, their monthly sums came over
+        return top_products_monthly(self._facts / "products.parquet", start=start, as_of=self.as_of, n=n)
 
     def window_start(self, months: int = 12) -> pd.Timestamp:
         return window_start(self.as_of, months)
@@ -278,9 +284,41 @@ def _open_prepared(cache_dir: Path, period: str) -> Prepared:
     return Prepared(cache_dir, resolved, tuple(meta["inputs"]), 0.0)
 
 
+def _prepare_database(
+    profile: Profile, *, period: str | None, say: Callable[[str], None], started: float
+) -> Prepared:
+    """`prepare` for a PostgreSQL source: the same cache, filled by push-down queries.
+
+    The cache key digests every table's fingerprint (row count and row-hash sum, taken in
+    the same snapshot as the data; see clientbase.database), so a changed row rebuilds it.
+    """
+    from clientbase.database import open_database
+    from clientbase.sources import load_format
+
+    fmt = load_format(profile.data_format)
+    with open_database(profile, fmt) as db:
+        say(f"fingerprinting {len(db.relations)} tables in {db.url}")
+        inputs = db.inputs()
+        cache_dir = cache_root() / _cache_key(profile, inputs)
+        if not (cache_dir / "meta.json").is_file():
+            say(f"reading tables from {db.url} (order lines stay there)")
+            tables, problems = db.load_tables()
+            _atomic_dir(cache_dir, lambda tmp: _write_cache(
+                tmp, profile=profile, tables=tables, problems=problems, inputs=inputs,
+                location={"data_url": db.url, "timezone": db.timezone}, orders=db.orders_meta()))
+        meta = json.loads((cache_dir / "meta.json").read_text(encoding="utf-8"))
+        last = pd.Timestamp(meta["orders"]["date_max"]) if meta["orders"]["date_max"] else None
+        resolved = parse_period(period or profile.period, last_date=last)
+        facts = cache_dir / f"facts-{resolved.as_of.date().isoformat()}"
+        if not (facts / "cube.parquet").is_file():
+            say(f"building the sales cube as of {resolved.as_of.date()} in the database")
+            _atomic_dir(facts, lambda tmp: db.write_facts(tmp, as_of=resolved.as_of))
+    rows = meta["rows"]
+    inputs = [i | {"rows": rows.get(i["table"])} for i in inputs]
+    return Prepared(cache_dir, resolved, tuple(inputs), time.perf_counter() - started)
+
+
 def _ensure_data(profile: Profile, say: Callable[[str], None]) -> Path:
-    if profile.data.url is not None:
-        raise ClientbaseError(f"{profile.file}: database sources (data.url) are not supported yet")
     folder = profile.data_path
     assert folder is not None
     if not folder.exists() and profile.data.demo is not None:
@@ -307,28 +345,48 @@ def _build_tables(profile: Profile, folder: Path, fmt: Any, cache_dir: Path, inp
     from clientbase.sources import load_source
 
     source = load_source(folder, fmt, files=profile.data.files or None)
+    _atomic_dir(cache_dir, lambda tmp: _write_cache(
+        tmp, profile=profile, tables=source.tables, problems=list(source.problems), inputs=inputs,
+        location={"data_path": str(folder)}))
 
-    def write(tmp: Path) -> None:
-        (tmp / "tables").mkdir()
-        rows = {}
-        for name, frame in source.tables.items():
-            frame.to_parquet(tmp / "tables" / f"{name}.parquet", index=False)
-            rows[name] = len(frame)
-        problems = [asdict(p) for p in source.problems]
-        (tmp / "problems.json").write_text(json.dumps(problems, ensure_ascii=False, indent=1), encoding="utf-8")
-        meta = {
-            "clientbase_version": __version__,
-            "format": profile.data.format,
-            "data_path": str(folder),
-            "inputs": [{k: v for k, v in i.items() if k != "path"} | {"rows": rows.get(i["table"])}
-                       for i in inputs],
-            "rows": rows,
-            "tables": {name: _table_stats(frame, name) for name, frame in source.tables.items()},
-            "orders": _orders_stats(tmp / "tables" / "orders.parquet"),
-        }
-        (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
 
-    _atomic_dir(cache_dir, write)
+def _write_cache(
+    tmp: Path,
+    *,
+    profile: Profile,
+    tables: dict[str, pd.DataFrame],
+    problems: list[Any],
+    inputs: list[dict],
+    location: dict[str, Any],
+    orders: dict[str, Any] | None = None,
+) -> None:
+    """Write the canonical tables, problems.json and meta.json into a new cache folder.
+
+    `orders` is None when the order lines are among `tables` (a file source); a database
+    source gives their statistics instead (``DatabaseSource.orders_meta``).
+    """
+    (tmp / "tables").mkdir()
+    rows = {}
+    for name, frame in tables.items():
+        frame.to_parquet(tmp / "tables" / f"{name}.parquet", index=False)
+        rows[name] = len(frame)
+    stats = {name: _table_stats(frame, name) for name, frame in tables.items()}
+    if orders is None:
+        orders_stats = _orders_stats(tmp / "tables" / "orders.parquet")
+    else:
+        rows["orders"], stats["orders"], orders_stats = orders["rows"], orders["table"], orders["orders"]
+    (tmp / "problems.json").write_text(json.dumps([asdict(p) for p in problems], ensure_ascii=False, indent=1),
+                                       encoding="utf-8")
+    meta = {
+        "clientbase_version": __version__,
+        "format": profile.data.format,
+        **location,
+        "inputs": [{k: v for k, v in i.items() if k != "path"} | {"rows": rows.get(i["table"])} for i in inputs],
+        "rows": {name: rows[name] for name in TABLES if name in rows},
+        "tables": {name: stats[name] for name in TABLES if name in stats},
+        "orders": orders_stats,
+    }
+    (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def _table_stats(frame: pd.DataFrame, name: str) -> dict[str, Any]:
