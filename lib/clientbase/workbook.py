@@ -214,7 +214,11 @@ class Workbook:
         return path
 
     def save_table(self, frame: pd.DataFrame, name: str) -> Path | None:
-        """Write a machine-readable table (UTF-8, comma, ISO dates) into the run's folder."""
+        """Write a machine-readable table (UTF-8, comma, ISO dates) into the run's folder.
+
+        Numbers keep 12 significant digits: kopecks of a billion survive, the binary noise of
+        summed decimals (441057.35500000004) does not.
+        """
         path = self.output_path(name)
         if path is None:
             return None
@@ -222,7 +226,7 @@ class Workbook:
         for col in out.columns:
             if pd.api.types.is_datetime64_any_dtype(out[col]):
                 out[col] = out[col].dt.strftime("%Y-%m-%d")
-        out.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+        out.to_csv(path, index=False, encoding="utf-8", lineterminator="\n", float_format="%.12g")
         return path
 
     def headline(self, label: str, value: str) -> None:
