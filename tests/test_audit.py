@@ -112,6 +112,35 @@ def test_a_branch_is_not_a_duplicate_but_is_listed_as_a_branch():
     ]
 
 
+def test_branches_sharing_phone_email_and_name_are_still_not_duplicates():
+    # real branch cards often carry the head office's name and switchboard
+    customers = cards(
+        {"customer_id": "A", "name": "ООО «Ромашка»", "inn": "7707083893", "kpp": "773601001",
+         "phone": "+7 495 123-45-67", "email": "info@romashka.ru"},
+        {"customer_id": "B", "name": "Ромашка, ООО", "inn": "7707083893", "kpp": "781001001",
+         "phone": "8 (495) 1234567", "email": "INFO@romashka.ru"},
+        {"customer_id": "C", "name": "ООО Ромашка", "inn": "7707083893", "kpp": "773601001"},
+    )
+    groups = duplicate_groups(customers)
+    # A and C: the same ИНН+КПП (and name); B is a branch of both, joined to neither
+    assert rows_of(groups, "group_id", "customer_id", "match_rule", "match_rules") == [
+        ("D0001", "A", "inn_kpp", "inn_kpp|name"),
+        ("D0001", "C", "inn_kpp", "inn_kpp|name"),
+    ]
+
+
+def test_a_card_of_another_organisation_still_joins_a_branch_by_phone():
+    customers = cards(
+        {"customer_id": "A", "name": "Альфа", "inn": "7707083893", "kpp": "773601001", "phone": "+74951234567"},
+        {"customer_id": "B", "name": "Альфа филиал", "inn": "7707083893", "kpp": "781001001",
+         "phone": "84951234567"},
+        {"customer_id": "X", "name": "Бета", "phone": "+7 (495) 123-45-67"},
+    )
+    groups = duplicate_groups(customers)
+    # X shares the phone with both; the group is connected through X, never by A–B directly
+    assert rows_of(groups, "customer_id", "match_rule") == [("A", "phone"), ("B", "phone"), ("X", "phone")]
+
+
 def test_branches_ignore_deleted_cards_and_twelve_digit_inn():
     customers = cards(
         {"customer_id": "A", "name": "Сбербанк", "inn": "7707083893", "kpp": "770701001"},

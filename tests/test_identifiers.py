@@ -186,11 +186,15 @@ def test_normalize_phone(value, expected):
         ("  ", None),
         (None, None),
         ("A@x.ru; b@y.ru", "a@x.ru"),
+        ("info @alfa.ru", "info@alfa.ru"),
+        ("Иван <Ivan@X.ru>, b@y.ru", "ivan@x.ru"),
     ],
-    ids=["case-space", "plain", "blank", "none", "two-emails"],
+    ids=["case-space", "plain", "blank", "none", "two-emails", "space-inside", "display-name"],
 )
 def test_normalize_email(value, expected):
     assert normalize_email(value) == expected
+    vectorised = normalize_emails(pd.Series([value], dtype=object)).iloc[0]
+    assert pd.isna(vectorised) if expected is None else vectorised == expected
 
 
 @pytest.mark.parametrize(

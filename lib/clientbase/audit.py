@@ -209,10 +209,11 @@ def duplicate_groups(
     cards = _active(customers).sort_values("customer_id", kind="stable")
     n = len(cards)
     keys = _match_keys(cards)
+    office = _office(cards)
     rules = list(EXACT_RULES)
     linked, sources, targets = [], [], []
     for rule in EXACT_RULES:
-        src, dst, shared = _key_edges(keys[rule])
+        src, dst, shared = _key_edges(keys[rule], office=office)
         linked.append(shared)
         sources.append(src)
         targets.append(dst)
@@ -763,11 +764,32 @@ def _match_keys(cards: pd.DataFrame) -> dict[str, pd.Series]:
     }
 
 
-def _key_edges(keys: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Edges from every card to the first card of its key, and which cards share a key.
+def _office(cards: pd.DataFrame) -> pd.DataFrame:
+    """Each card's organisation (usable 10-digit ИНН) and КПП as integer codes, -1 when unknown.
 
-    A star per key instead of every pair keeps the edges linear in the number of cards;
-    connected components do not need more.
+    Two cards with the same organisation and different КПП are a head office and a branch
+    (REFERENCE.md "Base audit"): no rule may join them directly, even when they share a
+    phone, an email or a name, as real branch cards often do.
+    """
+    inn, kpp = _stripped(_column(cards, "inn")), _stripped(_column(cards, "kpp"))
+    organisation = (inn.str.len() == 10) & ~inn_problems(inn).isin([NOT_DIGITS, ALL_ZEROS])
+    organisation = organisation.fillna(False).astype(bool) & kpp.notna()
+    return pd.DataFrame({
+        "inn": pd.factorize(inn.where(organisation))[0],
+        "kpp": pd.factorize(kpp.where(organisation))[0],
+    })
+
+
+def _key_edges(
+    keys: pd.Series, *, office: pd.DataFrame | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Edges between cards that share a key, and which cards share a key with another.
+
+    A star per key (every card to the key's first card) instead of every pair keeps the
+    edges linear in the number of cards; connected components do not need more. Keys held
+    by two branches of one organisation (`office`, see `_office`) are the exception: their
+    few cards get every pair except the branch pairs, so a branch links to everybody else
+    with the key but never to its head office or another branch.
     """
     codes, uniques = pd.factorize(keys)
     positions = np.arange(len(codes))
@@ -781,8 +803,26 @@ def _key_edges(keys: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     first[seen] = positions[has_key][index]
     safe = np.where(has_key, codes, 0)
     shared = has_key & (counts[safe] >= 2)
-    edge = shared & (positions != first[safe])
-    return positions[edge], first[codes[edge]], shared
+    conflict = np.zeros(len(codes), dtype=bool)
+    if office is not None:
+        known = shared & (office["inn"].to_numpy() >= 0)
+        held = pd.DataFrame({"key": codes[known], "inn": office["inn"].to_numpy()[known],
+                             "kpp": office["kpp"].to_numpy()[known]}).drop_duplicates()
+        branched = held.groupby(["key", "inn"]).size()
+        conflict = shared & np.isin(codes, branched[branched > 1].index.get_level_values("key"))
+    edge = shared & (positions != first[safe]) & ~conflict
+    src, dst = positions[edge], first[codes[edge]]
+    if conflict.any():
+        cards = pd.DataFrame({"key": codes[conflict], "at": positions[conflict],
+                              "inn": office["inn"].to_numpy()[conflict], "kpp": office["kpp"].to_numpy()[conflict]})
+        pairs = cards.merge(cards, on="key", suffixes=("", "_other"))
+        branch = (pairs["inn"] >= 0) & (pairs["inn"] == pairs["inn_other"]) & (pairs["kpp"] != pairs["kpp_other"])
+        pairs = pairs[(pairs["at"] < pairs["at_other"]) & ~branch]
+        src = np.concatenate([src, pairs["at"].to_numpy()])
+        dst = np.concatenate([dst, pairs["at_other"].to_numpy()])
+        shared = np.zeros(len(codes), dtype=bool)
+        shared[src] = shared[dst] = True
+    return src, dst, shared
 
 
 def _fuzzy_edges(names: pd.Series, threshold: float, *, window: int) -> tuple[np.ndarray, np.ndarray]:

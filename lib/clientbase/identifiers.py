@@ -66,10 +66,16 @@ _KPP_RE = re.compile(_KPP)
 # where a phone or email field stops holding the first value: a list separator, or the
 # start of a phone extension
 _PHONE_TAIL = r"(?is)(?:[,;]|доб|ext|вн\.).*"
-_EMAIL_TAIL = r"(?s)[,;\s].*"
+# a list of addresses keeps its first one; "Ivan <ivan@x.ru>" keeps the address; whitespace
+# is folded away ("info @alfa.ru" is info@alfa.ru, not "info")
+_EMAIL_TAIL = r"(?s)[,;].*"
+_EMAIL_ANGLE = r"<([^<>]*@[^<>]*)>"
+_WHITESPACE = r"\s+"
 _NOT_DIGIT = "[^0-9]"
 _PHONE_TAIL_RE = re.compile(_PHONE_TAIL)
 _EMAIL_TAIL_RE = re.compile(_EMAIL_TAIL)
+_EMAIL_ANGLE_RE = re.compile(_EMAIL_ANGLE)
+_WHITESPACE_RE = re.compile(_WHITESPACE)
 _NOT_DIGIT_RE = re.compile(_NOT_DIGIT)
 
 # longest first, so "публичное акционерное общество" goes before "акционерное общество"
@@ -193,11 +199,13 @@ def normalize_phone(value: object) -> str | None:
 
 
 def normalize_email(value: object) -> str | None:
-    """The email key: the first address, stripped and case-folded; None when empty."""
+    """The email key: the first address, whitespace removed, case-folded; None when empty."""
     text = _text(value)
     if text is None:
         return None
-    return _EMAIL_TAIL_RE.sub("", text).casefold() or None
+    angle = _EMAIL_ANGLE_RE.search(text)
+    text = angle.group(1) if angle else text
+    return _WHITESPACE_RE.sub("", _EMAIL_TAIL_RE.sub("", text)).casefold() or None
 
 
 def normalize_name(value: object) -> str | None:
@@ -260,7 +268,9 @@ def normalize_phones(values: pd.Series) -> pd.Series:
 
 def normalize_emails(values: pd.Series) -> pd.Series:
     """`normalize_email` for every value of a Series (NA in, NA out)."""
-    out = _texts(values).str.replace(_EMAIL_TAIL, "", regex=True).str.casefold()
+    text = _texts(values)
+    text = text.str.extract(_EMAIL_ANGLE, expand=False).fillna(text)
+    out = text.str.replace(_EMAIL_TAIL, "", regex=True).str.replace(_WHITESPACE, "", regex=True).str.casefold()
     return out.mask(out == "")
 
 
