@@ -523,6 +523,19 @@ def test_downgrade_of_abc_letter_without_xyz():
     ]
 
 
+def test_a_client_without_a_class_who_stops_buying_is_a_downgrade_to_lost():
+    # a negative margin left the client unclassified; now it has no order in the window
+    before = pd.DataFrame({
+        "customer_id": ["a", "b"], "name": ["A", "B"], "manager": ["m", "m"], "abc": [None, None],
+        "xyz": [None, None], "abc_xyz": [None, None], "stage": ["regular", "lost"], "revenue": [1000.0, 0.0],
+    }).astype({"abc": "str", "xyz": "str", "abc_xyz": "str"})
+    after = before.assign(stage=["lost", "lost"], revenue=[0.0, 0.0])
+    listed = downgrades(before, after)
+    assert listed[["customer_id", "from_class", "to_class", "lost_revenue"]].values.tolist() == [
+        ["a", "none", "lost", 1000.0],
+    ]
+
+
 def test_migration_rejects_unknown_options(two_quarters):
     cube, customers = two_quarters
     with pytest.raises(TypeError, match="windows"):

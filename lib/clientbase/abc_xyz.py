@@ -826,6 +826,10 @@ def _downgrades(was: pd.DataFrame, now: pd.DataFrame) -> pd.DataFrame:
         ((abc_was >= 0) & (abc_now > abc_was))
         | ((xyz_was >= 0) & (xyz_now > xyz_was))
         | ((abc_was >= 0) & (abc_now < 0))  # → lost, or → no class (metric ≤ 0)
+        # "anything → lost" (REFERENCE.md "Migration"): also a client without a class
+        # before (net returns, a negative margin) who now stopped buying
+        | (now["stage"].eq("lost").to_numpy(dtype=bool, na_value=False)
+           & was["stage"].ne("lost").to_numpy(dtype=bool, na_value=False))
     )
     was, now = was.loc[worse], now.loc[worse]
     revenue_before = was["revenue"].to_numpy(dtype="float64")
