@@ -31,16 +31,23 @@ FILL_FIELDS = {"manager": "manager", "source": "source", "category": "category",
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """The audit of a 400-customer demo, and the truth folder."""
+def loaded(tmp_path_factory):
+    """A 400-customer demo loaded as a user's data: the workbook and the truth folder."""
     root = tmp_path_factory.mktemp("audit-demo")
     generated = generate_demo(root / "demo", customers=400, years=2, seed=11)
     (root / "profile.yaml").write_text(PROFILE, encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CLIENTBASE_CACHE", str(root / "cache"))
         wb = cb.setup(root / "profile.yaml", period="latest", quiet=True)
-        result = audit.base_audit(wb.customers, wb.cube, wb.contacts, as_of=wb.as_of)
-    return result, generated.truth
+        assert len(wb.cube)  # loaded while the cache variable is set
+    return wb, generated.truth
+
+
+@pytest.fixture(scope="module")
+def demo(loaded):
+    """The audit of the demo, and the truth folder."""
+    wb, folder = loaded
+    return audit.base_audit(wb.customers, wb.cube, wb.contacts, as_of=wb.as_of), folder
 
 
 def truth(folder, table: str) -> pd.DataFrame:
@@ -128,3 +135,16 @@ def test_tasks_cover_every_problem_of_the_demo(demo):
     tasks = result.tasks
     assert len(tasks) == len(result.invalid) + len(result.duplicates) + len(result.fill_gaps)
     assert tasks["manager"].notna().all()
+
+
+def test_the_trend_counts_what_each_quarters_audit_would_count(loaded):
+    # base_trend codes customers once for speed; it must agree with the plain functions
+    wb, _ = loaded
+    customers, cube = wb.customers, wb.cube
+    trend = audit.base_trend(customers, cube, as_of=pd.Timestamp("2026-09-30"), quarters=6)
+    assert trend["sleeping"].min() > 0 and trend["new"].min() > 0
+    for row in trend.itertuples():
+        start = pd.Period(row.quarter, freq="Q").start_time
+        assert row.sleeping == len(audit.sleeping_clients(customers, cube, as_of=row.as_of)), row.quarter
+        assert row.new == len(audit.new_clients(customers, cube, start=start, as_of=row.as_of)), row.quarter
+        assert row.active_buyers == audit._active_buyers(customers, cube, row.as_of, 12), row.quarter
