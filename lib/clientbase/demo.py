@@ -311,6 +311,7 @@ _LINES_WEIGHTS = (0.35, 0.28, 0.18, 0.12, 0.07)
 _RETURN_SHARE = 0.015
 _CANCELLED_SHARE = 0.005
 _DOCS_PER_CHUNK = 500_000
+_CANDIDATES_PER_SLICE = 200_000  # company names rendered and checked at a time
 
 # --- campaigns ------------------------------------------------------------------------
 
@@ -709,9 +710,15 @@ def _identities(rng: np.random.Generator, cust: pd.DataFrame) -> pd.DataFrame:
         cand["style"] = rng.choice(5, len(cand), p=_COMPANY_STYLE_WEIGHTS)
         for col in ("surname", "first", "patronymic", "surname_lat", "first_lat", "suffix"):
             cand[col] = pd.Series("", index=cand.index, dtype="str")
-        cand = _fresh(cand, taken)
-        got.append(cand.iloc[:want])
-        want -= len(got[-1])
+        # tier 2 holds millions of candidates: render and check them a slice at a time and
+        # stop once enough are found (the kept ones are the same as checking all at once,
+        # since a slice only drops names already seen in the slices before it)
+        for low in range(0, len(cand), _CANDIDATES_PER_SLICE):
+            fresh = _fresh(cand.iloc[low:low + _CANDIDATES_PER_SLICE], taken)
+            got.append(fresh.iloc[:want])
+            want -= len(got[-1])
+            if want <= 0:
+                break
         tier += 1
         if tier > 2 and want > 0:
             raise RuntimeError("demo generator: not enough distinct company names")
@@ -1537,9 +1544,13 @@ def _verified_truth(cust: pd.DataFrame, contacts: pd.DataFrame, planted: dict) -
         if theirs.duplicated().any() or theirs.isin(keys[field].dropna()).any():
             problems.append(f"a contact person's {field} repeats another card's or contact's")
     deleted = np.flatnonzero(~alive)
-    for pos in deleted:  # a handful of cards
-        if not any(keys[r].iloc[pos] in set(keys[r][alive].dropna()) for r in _RULES):
-            problems.append(f"deleted card {code[pos]} looks like nobody")
+    # a deleted card's key must be some live card's key, by at least one rule (vectorised:
+    # the deleted cards are a share of the base, so a loop over them would be quadratic)
+    like_live = np.zeros(len(deleted), dtype=bool)
+    for r in _RULES:
+        like_live |= keys[r].iloc[deleted].isin(keys[r][alive].dropna()).to_numpy()
+    for pos in deleted[~like_live]:
+        problems.append(f"deleted card {code[pos]} looks like nobody")
     if problems:
         raise RuntimeError("demo generator bug: " + "; ".join(problems))
 
@@ -1756,6 +1767,8 @@ def _write_export(world: _World, folder: Path, file_format: str, seed: int, say:
 _PRODUCT_PRICE = np.array([p for _, _, p, _ in _PRODUCTS])
 _PRODUCT_STEP = np.array([s for _, _, _, s in _PRODUCTS], dtype=float)
 _PRODUCT_NAME = np.array([name for _, name, _, _ in _PRODUCTS], dtype=object)
+_PRODUCT_IDS = pa.array(_PRODUCT_NAME, type=pa.string())
+_STATUS_TEXT = pa.array(["posted", "cancelled"], type=pa.string())  # by the cancelled flag
 _PRODUCT_COST_RATIO = 0.60 + 0.25 * ((np.arange(len(_PRODUCTS)) * 37) % 61) / 60  # 0.60-0.85, fixed per product
 _GROUP_MEMBERS = tuple(
     np.array(sorted((i for i, p in enumerate(_PRODUCTS) if p[0] == g), key=lambda i: _PRODUCTS[i][2] * _PRODUCTS[i][3]))
@@ -1865,19 +1878,24 @@ def _lines_1c(lines: pd.DataFrame, doc: np.ndarray, part: pd.DataFrame, low: int
 
 def _lines_arrow(lines: pd.DataFrame, doc: np.ndarray, stamp: np.ndarray, kind: np.ndarray,
                  cancelled: np.ndarray, codes: np.ndarray, docs: pd.DataFrame) -> pa.Table:
-    # order ids as year-R|V-number, unique per document; strings built per document, taken per line
-    year = _year(stamp.astype("datetime64[D]"))[doc]
-    order_id = (pd.Series(year, dtype="int64").astype("str") + np.where(kind[doc] == 1, "-V", "-R")
-                + _digits_text(docs["number"].to_numpy()[doc], 6))
+    # order ids as year-R|V-number, unique per document; strings built per document of the
+    # chunk (its documents are consecutive), taken per line
+    low, high = int(doc.min()), int(doc.max()) + 1
+    span = slice(low, high)
+    year = _year(stamp[span].astype("datetime64[D]"))
+    order_id = (pd.Series(year, dtype="int64").astype("str") + np.where(kind[span] == 1, "-V", "-R")
+                + _digits_text(docs["number"].to_numpy()[span], 6))
+    ids = pa.array(order_id.to_numpy(dtype=object), type=pa.string()).take(pa.array(doc - low))
     return pa.table({
-        "order_id": pa.array(order_id.to_numpy(dtype=object), type=pa.string()),
+        "order_id": ids,
         "date": pa.array(stamp[doc]),
-        "customer_id": pa.array(codes[docs["owner"].to_numpy()[doc]], type=pa.string()),
+        # strings by position through Arrow: no Python string object per line
+        "customer_id": pa.array(codes, type=pa.string()).take(pa.array(docs["owner"].to_numpy()[doc])),
         "amount": pa.array(lines["amount"].to_numpy()),
         "cost": pa.array(lines["cost"].to_numpy()),
         "quantity": pa.array(lines["quantity"].to_numpy()),
-        "product_id": pa.array(_PRODUCT_NAME[lines["product"].to_numpy()], type=pa.string()),
-        "status": pa.array(np.where(cancelled[doc], "cancelled", "posted").astype(object), type=pa.string()),
+        "product_id": _PRODUCT_IDS.take(pa.array(lines["product"].to_numpy())),
+        "status": _STATUS_TEXT.take(pa.array(cancelled[doc].astype(np.int8))),
     })
 
 

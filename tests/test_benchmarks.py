@@ -1,0 +1,64 @@
+"""The helpers of benchmarks/ (not the benchmarks themselves: `make bench` runs those)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+import harness  # noqa: E402
+from measure import notebook_calls  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("value", "limit", "below", "expected"),
+    [
+        (2.9, 3.0, False, "met"),
+        (3.0, 3.0, False, "met"),  # ≤ limit
+        (3.0, 3.0, True, "missed by 0 %"),  # < limit
+        (4.5, 3.0, False, "missed by 50 %"),
+        (None, 3.0, False, "not measured"),
+    ],
+    ids=["under", "at-limit-inclusive", "at-limit-strict", "over", "missing"],
+)
+def test_verdict(value, limit, below, expected):
+    assert harness.verdict(value, limit, below=below) == expected
+
+
+@pytest.mark.parametrize(("text", "lines"), [("10M", 10_000_000), ("1.5m", 1_500_000), ("500k", 500_000),
+                                             ("1_000", 1000)])
+def test_parse_size(text, lines):
+    assert harness.parse_size(text) == lines
+
+
+@pytest.mark.parametrize(("lines", "label"), [(10_000_000, "10M"), (1_500_000, "1.5M"), (100_000, "0.1M")])
+def test_size_label(lines, label):
+    assert harness.size_label(lines) == label
+
+
+def test_median_and_spread_skip_failed_runs():
+    assert harness.median([3.0, None, 1.0, 2.0]) == 2.0
+    assert harness.spread([3.0, None, 1.0]) == (1.0, 3.0)
+    assert harness.median([None]) is None
+
+
+def test_notebook_calls_finds_analysis_calls_only():
+    code = ("x = abc_xyz.migration(wb.cube)\nm = abc_xyz.abc_xyz_matrix (x)\nview.summary(x)\n"
+            "t = wb.top_products(months=3)\ny = abc_xyz.CLASSES_CSV_COLUMNS\n")
+    assert notebook_calls(code) == {"abc_xyz.migration", "abc_xyz.abc_xyz_matrix", "wb.top_products"}
+
+
+def test_measure_catches_a_childs_peak_and_exit_code(tmp_path):
+    # a grandchild allocates ~150 MB for a moment: its peak is seen, not the launcher's
+    script = ("import subprocess, sys; subprocess.run([sys.executable, '-c', "
+              "\"import time; b = bytearray(150 * 2**20); b[::4096] = b'x' * len(b[::4096]); time.sleep(0.3)\"]); "
+              "sys.exit(3)")
+    result = tmp_path / "r.json"
+    m = harness.measure([sys.executable, "-c", script], log=tmp_path / "log.txt", result=result)
+    assert m.exit_code == 3
+    assert 150 * 2**20 <= m.peak_rss < 400 * 2**20
+    assert m.result == {}
+    assert m.seconds >= 0.3
