@@ -348,10 +348,16 @@ def _cache_key(profile: Profile, inputs: list[dict[str, Any]]) -> str:
 def _build_tables(profile: Profile, folder: Path, fmt: Any, cache_dir: Path, inputs: list[dict]) -> None:
     from clientbase.sources import load_source
 
-    source = load_source(folder, fmt, files=profile.data.files or None)
-    _atomic_dir(cache_dir, lambda tmp: _write_cache(
-        tmp, profile=profile, tables=source.tables, problems=list(source.problems), inputs=inputs,
-        location={"data_path": str(folder)}))
+    def fill(tmp: Path) -> None:
+        # Parquet order lines go from the input to the cache through DuckDB, never through
+        # pandas: memory follows the customers, not the lines (issue 7)
+        (tmp / "tables").mkdir()
+        source = load_source(folder, fmt, files=profile.data.files or None,
+                             orders_parquet=tmp / "tables" / "orders.parquet")
+        _write_cache(tmp, profile=profile, tables=source.tables, problems=list(source.problems),
+                     inputs=inputs, location={"data_path": str(folder)}, written=source.written)
+
+    _atomic_dir(cache_dir, fill)
 
 
 def _write_cache(
@@ -363,18 +369,23 @@ def _write_cache(
     inputs: list[dict],
     location: dict[str, Any],
     orders: dict[str, Any] | None = None,
+    written: dict[str, Path] | None = None,
 ) -> None:
     """Write the canonical tables, problems.json and meta.json into a new cache folder.
 
-    `orders` is None when the order lines are among `tables` (a file source); a database
-    source gives their statistics instead (``DatabaseSource.orders_meta``).
+    `orders` is None when the order lines are among `tables` or already `written` as
+    Parquet into ``tmp/tables`` (a file source); a database source gives their statistics
+    instead (``DatabaseSource.orders_meta``).
     """
-    (tmp / "tables").mkdir()
+    (tmp / "tables").mkdir(exist_ok=True)
     rows = {}
     for name, frame in tables.items():
         frame.to_parquet(tmp / "tables" / f"{name}.parquet", index=False)
         rows[name] = len(frame)
     stats = {name: _table_stats(frame, name) for name, frame in tables.items()}
+    for name, path in (written or {}).items():
+        stats[name] = _parquet_stats(path, name)
+        rows[name] = stats[name]["rows"]
     if orders is None:
         orders_stats = _orders_stats(tmp / "tables" / "orders.parquet")
     else:
@@ -403,6 +414,26 @@ def _table_stats(frame: pd.DataFrame, name: str) -> dict[str, Any]:
         "columns": filled,
         "date_min": min(lo).date().isoformat() if lo else None,
         "date_max": max(hi).date().isoformat() if hi else None,
+    }
+
+
+def _parquet_stats(path: Path, name: str) -> dict[str, Any]:
+    """`_table_stats` of a canonical table written as Parquet, computed by DuckDB."""
+    src = f"read_parquet('{str(path).replace(chr(39), chr(39) * 2)}')"
+    cols = list(TABLES[name].columns)
+    dates = [c for c, kind in TABLES[name].columns.items() if kind == "date"]
+    parts = ["count(*)", *(f'count("{c}") > 0' for c in cols),
+             *(f'min("{c}")' for c in dates), *(f'max("{c}")' for c in dates)]
+    with duckdb.connect() as con:
+        got = con.execute(f"SELECT {', '.join(parts)} FROM {src}").fetchone()
+    filled = [c for c, f in zip(cols, got[1:1 + len(cols)], strict=True) if f]
+    lo = [v for v in got[1 + len(cols):1 + len(cols) + len(dates)] if v is not None]
+    hi = [v for v in got[1 + len(cols) + len(dates):] if v is not None]
+    return {
+        "rows": int(got[0]),
+        "columns": filled,
+        "date_min": pd.Timestamp(min(lo)).date().isoformat() if lo else None,
+        "date_max": pd.Timestamp(max(hi)).date().isoformat() if hi else None,
     }
 
 
