@@ -770,33 +770,27 @@ class _Words:
     def percent(self) -> str:
         return self.fmt.percent(self.settings.drop_threshold, digits=0)
 
+    def _quarter(self, ru_form: str) -> str:
+        """The run's quarter: "Q3 2026" in English, "III <ru_form> 2026" in Russian."""
+        p = self.period
+        if p is None:
+            return ""
+        if self.lang == "ru":
+            return f"{_ROMAN[p.quarter]} {ru_form.format(year=p.year)}"
+        return f"Q{p.quarter} {p.year}"
+
     @property
     def quarter(self) -> str:
         """"Q3 2026" / "III квартале 2026 г." (after "in" / "в")."""
-        p = self.period
-        if p is None:
-            return ""
-        if self.lang == "ru":
-            return f"{_ROMAN[p.quarter]} квартале {p.year} г."
-        return f"Q{p.quarter} {p.year}"
+        return self._quarter("квартале {year} г.")
 
     @property
     def quarter_genitive(self) -> str:
-        p = self.period
-        if p is None:
-            return ""
-        if self.lang == "ru":
-            return f"{_ROMAN[p.quarter]} квартала {p.year} г."
-        return f"Q{p.quarter} {p.year}"
+        return self._quarter("квартала {year} г.")
 
     @property
     def quarter_short(self) -> str:
-        p = self.period
-        if p is None:
-            return ""
-        if self.lang == "ru":
-            return f"{_ROMAN[p.quarter]} кв. {p.year}"
-        return f"Q{p.quarter} {p.year}"
+        return self._quarter("кв. {year}")
 
 
 def _plain_number(value: float, language: str) -> str:
