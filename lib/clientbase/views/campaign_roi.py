@@ -523,12 +523,9 @@ def roi_forest(
 ) -> Section:
     """The forest plot of campaign ROI with its reading note (or why it cannot be shown)."""
     tx = _TEXT[fmt.language]
-    blocked = _missing_line(missing, ("campaigns", "campaign_members"), fmt.language)
-    if blocked:
-        return blocked
-    measured = results[results["target_size"] > 0]
-    if measured.empty:
-        return Section((Markdown(tx["no_rows"].format(months=window_months, as_of=fmt.date(as_of))),))
+    measured = _measured_or_note(results, fmt=fmt, as_of=as_of, window_months=window_months, missing=missing)
+    if isinstance(measured, Section):
+        return measured
     items: list[Any] = [Markdown(tx["read_forest"].format(conf=fmt.percent(confidence, 0)))]
     if len(measured) > MAX_CAMPAIGNS:
         items.append(Markdown(tx["more_campaigns"].format(shown=MAX_CAMPAIGNS, total=len(measured))))
@@ -548,12 +545,10 @@ def campaigns_section(
 ) -> Section:
     """The table of campaign results: response, incremental revenue, cost and ROI with intervals."""
     tx = _TEXT[fmt.language]
-    blocked = _missing_line(missing, ("campaigns", "campaign_members"), fmt.language)
-    if blocked:
-        return blocked
-    measured = _ordered(results[results["target_size"] > 0])
-    if measured.empty:
-        return Section((Markdown(tx["no_rows"].format(months=window_months, as_of=fmt.date(as_of))),))
+    measured = _measured_or_note(results, fmt=fmt, as_of=as_of, window_months=window_months, missing=missing)
+    if isinstance(measured, Section):
+        return measured
+    measured = _ordered(measured)
     conf = fmt.percent(confidence, 0)
     note = tx["read_campaigns"].format(days=response_days, conf=conf, as_of=fmt.date(as_of))
     return Section((Markdown(note), campaigns_table(measured, fmt=fmt, confidence=confidence)))
@@ -902,6 +897,20 @@ def _closed(figure: Figure) -> Figure:
 
     plt.close(figure)
     return figure
+
+
+def _measured_or_note(
+    results: pd.DataFrame, *, fmt: Formatter, as_of: pd.Timestamp, window_months: int, missing: Sequence[str]
+) -> pd.DataFrame | Section:
+    """The campaigns with members, or the one-line Section that says why none can be shown."""
+    blocked = _missing_line(missing, ("campaigns", "campaign_members"), fmt.language)
+    if blocked:
+        return blocked
+    measured = results[results["target_size"] > 0]
+    if measured.empty:
+        text = _TEXT[fmt.language]["no_rows"]
+        return Section((Markdown(text.format(months=window_months, as_of=fmt.date(as_of))),))
+    return measured
 
 
 def _missing_line(missing: Sequence[str], needed: Sequence[str], language: str) -> Section | None:
