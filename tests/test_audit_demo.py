@@ -148,3 +148,16 @@ def test_the_trend_counts_what_each_quarters_audit_would_count(loaded):
         assert row.sleeping == len(audit.sleeping_clients(customers, cube, as_of=row.as_of)), row.quarter
         assert row.new == len(audit.new_clients(customers, cube, start=start, as_of=row.as_of)), row.quarter
         assert row.active_buyers == audit._active_buyers(customers, cube, row.as_of, 12), row.quarter
+
+
+def test_the_summary_counts_what_the_plain_functions_count(loaded):
+    # base_summary uses the same coded counts as base_trend, at as_of and a quarter earlier
+    wb, _ = loaded
+    customers, cube = wb.customers, wb.cube
+    summary = audit.base_summary(customers, cube, as_of=pd.Timestamp("2026-09-30"),
+                                 previous_as_of=pd.Timestamp("2026-06-30"))
+    for suffix, day, start in (("", "2026-09-30", "2026-07-01"), ("_previous", "2026-06-30", "2026-04-01")):
+        day, start = pd.Timestamp(day), pd.Timestamp(start)
+        assert getattr(summary, f"sleeping{suffix}") == len(audit.sleeping_clients(customers, cube, as_of=day))
+        assert getattr(summary, f"new{suffix}") == len(audit.new_clients(customers, cube, start=start, as_of=day))
+        assert getattr(summary, f"active_buyers{suffix}") == audit._active_buyers(customers, cube, day, 12)

@@ -21,6 +21,7 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from clientbase.frames import isin
 from clientbase.identifiers import (
     ALL_ZEROS,
     NOT_DIGITS,
@@ -299,7 +300,7 @@ def branches(customers: pd.DataFrame) -> pd.DataFrame:
     organisation = (inn.str.len() == 10) & ~inn_problems(inn).isin([NOT_DIGITS, ALL_ZEROS])
     kpps = pd.DataFrame({"inn": inn, "kpp": kpp})[organisation.fillna(False).astype(bool)]
     distinct = kpps.dropna().groupby("inn")["kpp"].nunique()
-    rows = inn.isin(distinct.index[distinct > 1]).to_numpy()
+    rows = isin(inn, distinct.index[distinct > 1])
     out = pd.DataFrame(
         {
             "inn": inn.to_numpy()[rows],
@@ -328,7 +329,11 @@ def fill_rates(customers: pd.DataFrame, contacts: pd.DataFrame | None = None) ->
         First the `ALL` rows, then one set per manager (by name; `NO_MANAGER` last), fields
         in `FILL_FIELDS` order. filled_share is NaN where total is 0.
     """
-    filled, counted, manager = _card_fill(customers, contacts)
+    return _fill_rates(_card_fill(customers, contacts))
+
+
+def _fill_rates(card_fill: tuple[pd.DataFrame, pd.DataFrame, pd.Series]) -> pd.DataFrame:
+    filled, counted, manager = card_fill
     filled_n = (filled & counted).astype("int64")
     counted_n = counted.astype("int64")
     overall = pd.DataFrame({"filled": filled_n.sum(), "total": counted_n.sum()}).assign(manager=ALL)
@@ -358,7 +363,11 @@ def fill_gaps(customers: pd.DataFrame, contacts: pd.DataFrame | None = None) -> 
         manager is the card's (`NO_MANAGER` when none); sorted by customer_id, then field in
         `FILL_FIELDS` order.
     """
-    filled, counted, manager = _card_fill(customers, contacts)
+    return _fill_gaps(_card_fill(customers, contacts))
+
+
+def _fill_gaps(card_fill: tuple[pd.DataFrame, pd.DataFrame, pd.Series]) -> pd.DataFrame:
+    filled, counted, manager = card_fill
     gaps = (counted & ~filled).to_numpy()
     cards, fields = np.nonzero(gaps)
     out = pd.DataFrame(
@@ -385,7 +394,11 @@ def manager_quality(customers: pd.DataFrame, contacts: pd.DataFrame | None = Non
     DataFrame[manager, customers, complete_cards, complete_share]
         worst first: by complete_share, then more customers first, then manager.
     """
-    filled, counted, manager = _card_fill(customers, contacts)
+    return _manager_quality(_card_fill(customers, contacts))
+
+
+def _manager_quality(card_fill: tuple[pd.DataFrame, pd.DataFrame, pd.Series]) -> pd.DataFrame:
+    filled, counted, manager = card_fill
     complete = (filled | ~counted).all(axis=1)
     out = (
         pd.DataFrame({"manager": manager.to_numpy(), "complete": complete.to_numpy()})
@@ -505,12 +518,13 @@ def base_summary(
     as_of, previous = pd.Timestamp(as_of).normalize(), pd.Timestamp(previous_as_of).normalize()
     if previous >= as_of:
         raise ValueError(f"previous_as_of {previous.date()} must be before as_of {as_of.date()}")
+    facts = _coded_activity(customers, cube)
     counts = {}
     for suffix, day in (("", as_of), ("_previous", previous)):
         counts[f"customers{suffix}"] = _base_size(customers, day)
-        counts[f"active_buyers{suffix}"] = _active_buyers(customers, cube, day, window_months)
-        counts[f"sleeping{suffix}"] = len(sleeping_clients(customers, cube, as_of=day, days=sleeping_days))
-        counts[f"new{suffix}"] = len(new_clients(customers, cube, start=quarter_of(day).start, as_of=day))
+        quarter = _quarter_counts(facts, day=day, start=quarter_of(day).start, window_months=window_months,
+                                  sleeping_days=sleeping_days)
+        counts.update({f"{name}{suffix}": value for name, value in quarter.items()})
     growth = counts["customers"] - counts["customers_previous"]
     share = growth / counts["customers_previous"] if counts["customers_previous"] else float("nan")
     return BaseSummary(as_of=as_of, previous_as_of=previous, growth=growth, growth_share=share, **counts)
@@ -699,9 +713,13 @@ def base_audit(
     """
     as_of = pd.Timestamp(as_of).normalize()
     previous = quarter_of(as_of).previous().as_of if previous_as_of is None else pd.Timestamp(previous_as_of)
+    # every check reads only the cards not marked for deletion: select them once
+    customers = _active(customers)
     invalid = invalid_ids(customers)
     duplicates = duplicate_groups(customers, fuzzy_threshold=fuzzy_threshold)
-    gaps = fill_gaps(customers, contacts)
+    # the fill checks share one pass over the cards and contacts (phones and emails normalised once)
+    card_fill = _card_fill(customers, contacts)
+    gaps = _fill_gaps(card_fill)
     return AuditResult(
         as_of=as_of,
         previous_as_of=previous.normalize(),
@@ -709,9 +727,9 @@ def base_audit(
         duplicates=duplicates,
         duplicate_summary=duplicate_summary(duplicates),
         branches=branches(customers),
-        fill_rates=fill_rates(customers, contacts),
+        fill_rates=_fill_rates(card_fill),
         fill_gaps=gaps,
-        manager_quality=manager_quality(customers, contacts),
+        manager_quality=_manager_quality(card_fill),
         sleeping=sleeping_clients(customers, cube, as_of=as_of, days=sleeping_days),
         new=new_clients(customers, cube, start=quarter_of(as_of).start, as_of=as_of),
         base=base_summary(customers, cube, as_of=as_of, previous_as_of=previous, window_months=window_months,
@@ -736,7 +754,9 @@ def _active(customers: pd.DataFrame) -> pd.DataFrame:
     """The cards not marked for deletion."""
     if "is_deleted" not in customers.columns:
         return customers
-    return customers[~customers["is_deleted"].fillna(False).astype(bool)]
+    keep = ~customers["is_deleted"].fillna(False).astype(bool).to_numpy()
+    # no copy when nothing is deleted: selecting rows copies every text column (Arrow take)
+    return customers if keep.all() else customers[keep]
 
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -866,7 +886,7 @@ def _card_fill(
         reachable = normalize_phones(_column(contacts, "phone")).notna() | normalize_emails(
             _column(contacts, "email")
         ).str.contains("@", regex=False).fillna(False).astype(bool)
-        contact = contact | cards["customer_id"].isin(contacts.loc[reachable, "customer_id"])
+        contact = contact | isin(cards["customer_id"], contacts.loc[reachable, "customer_id"])
     filled = pd.DataFrame(
         {
             "source": _stripped(_column(cards, "source")).notna(),
@@ -970,4 +990,4 @@ def _active_buyers(customers: pd.DataFrame, cube: pd.DataFrame, day: pd.Timestam
     window = cube[(cube["month"] >= start) & (cube["month"] <= day) & (cube["orders"] > 0)]
     last = window["last_order_date"]
     buyers = window.loc[last.isna() | (last <= day), "customer_id"].unique()
-    return int(_active(customers)["customer_id"].isin(buyers).sum())
+    return int(isin(_active(customers)["customer_id"], buyers).sum())
