@@ -216,3 +216,24 @@ def test_parquet_stats_match_the_frame_stats(tmp_path):
     assert json.dumps(stats)  # meta.json must be able to hold it
     assert stats["columns"] == ["order_id", "date", "customer_id", "amount", "cost", "quantity",
                                 "product_id", "status"]
+
+
+@pytest.mark.parametrize("product", [["P1", "P2", "P1"], ["P1", "", "P1"], ["P1", "P2 ", "P1"], ["P1", "\u3000", None]],
+                         ids=["clean", "one-empty", "one-padded", "one-blank"])
+def test_columns_read_as_they_are_only_when_nothing_needs_trimming(tmp_path, product):
+    # a text column with no empty value and nothing to trim skips trimming (a speed-up):
+    # the lines must not change either way
+    data = tmp_path / "data"
+    data.mkdir()
+    customers_file(data, ["C1", "C2"])
+    orders_file(data, {
+        "order_id": pa.array(["O1", "O2", "O3"]),
+        "date": pa.array([pd.Timestamp("2025-01-01")] * 3, MS),
+        "customer_id": pa.array(["C1", "C2", "C1"]),
+        "amount": pa.array([1.0, 2.0, 3.0]),
+        "product_id": pa.array(product, pa.string()),
+    })
+    old, old_problems, new, new_problems, _ = both_ways(data, "canonical", tmp_path)
+    pd.testing.assert_frame_equal(new, old)
+    assert new_problems == old_problems == []
+    assert new["product_id"].isna().sum() == sum(1 for p in product if p is None or not p.strip())
