@@ -40,10 +40,10 @@ from clientbase.abc_xyz import (
     unclassified,
 )
 from clientbase.formatting import MINUS, Formatter
-from clientbase.masking import mask_frame
 from clientbase.periods import quarter_of, window_start
 from clientbase.tables import Table, table
 from clientbase.text import ru_plural, t
+from clientbase.views.common import client_names
 
 __all__ = [
     "Settings",
@@ -605,7 +605,8 @@ def downgrades_table(result: Migration, customers: pd.DataFrame, *, fmt: Formatt
     lang = fmt.language
     top = result.downgrades.iloc[:settings.top_n]
     frame = top[["customer_id", "manager", "from_class", "to_class", "revenue_before", "revenue_now",
-                 "lost_revenue"]].merge(_client_names(customers, mask_pii=mask_pii), on="customer_id", how="left")
+                 "lost_revenue"]].merge(client_names(customers, top["customer_id"], mask_pii=mask_pii),
+                                      on="customer_id", how="left")
     names = _TEXT[lang]["labels"]
     frame = frame.assign(
         manager=pd.Series([_manager(m, lang) for m in frame["manager"]], dtype="str"),
@@ -626,7 +627,8 @@ def unclassified_table(classes: pd.DataFrame, customers: pd.DataFrame, *, fmt: F
     listed = unclassified(classes)
     if listed.empty:
         return Markdown(tx["no_unclassified"].format(metric=w.metric))
-    frame = listed.merge(_client_names(customers, mask_pii=mask_pii), on="customer_id", how="left")
+    frame = listed.merge(client_names(customers, listed["customer_id"], mask_pii=mask_pii), on="customer_id",
+                         how="left")
     frame = frame.assign(
         manager=pd.Series([_manager(m, lang) for m in frame["manager"]], dtype="str"),
         stage=frame["stage"].map(tx["stage"]).astype("str"),
@@ -790,12 +792,3 @@ def _manager(manager: object, language: str) -> str:
     if manager is None or pd.isna(manager) or manager == "":
         return _TEXT[language]["unassigned"]
     return str(manager)
-
-
-def _client_names(customers: pd.DataFrame, *, mask_pii: bool) -> pd.DataFrame:
-    """customer_id → client name (masked for individuals and sole traders when asked)."""
-    columns = ["customer_id", "name"] + (["customer_type"] if "customer_type" in customers.columns else [])
-    names = customers[columns].astype({"customer_id": "str"}).drop_duplicates("customer_id")
-    if mask_pii:
-        names = mask_frame(names, email=(), phone=(), customer_name="name")
-    return names[["customer_id", "name"]].rename(columns={"name": "client"})

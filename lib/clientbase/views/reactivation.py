@@ -18,7 +18,6 @@ import pandas as pd
 from IPython.display import Markdown
 
 from clientbase.formatting import Formatter
-from clientbase.masking import mask_frame
 from clientbase.periods import Period, window_start
 from clientbase.reactivation import (
     ACTIVITY_DROP,
@@ -37,6 +36,7 @@ from clientbase.reactivation import (
 )
 from clientbase.tables import Table, table
 from clientbase.text import ru_plural, t, tn
+from clientbase.views.common import client_names
 
 __all__ = [
     "Settings",
@@ -385,7 +385,9 @@ def summary(
     else:
         parts.append(tx["class_unknown"])
     parts.append(_managers_sentence(candidates, fmt))
-    first = candidates.iloc[[0]].merge(_client_names(customers, mask_pii=mask_pii), on="customer_id", how="left")
+    first = candidates.iloc[[0]]
+    first = first.merge(client_names(customers, first["customer_id"], mask_pii=mask_pii), on="customer_id",
+                        how="left")
     parts.append(tx["first_call"].format(
         client=_or_dash(first["client"].iloc[0]), manager=_manager_label(first["manager"].iloc[0], lang),
         lost=fmt.money(first["lost_revenue"].iloc[0]),
@@ -596,9 +598,8 @@ def top_table(
     lang = fmt.language
     tx = _TEXT[lang]
     words = _Words(fmt, settings, period)
-    rows = candidates.iloc[: settings.top_n].merge(
-        _client_names(customers, mask_pii=mask_pii), on="customer_id", how="left"
-    )
+    rows = candidates.iloc[: settings.top_n]
+    rows = rows.merge(client_names(customers, rows["customer_id"], mask_pii=mask_pii), on="customer_id", how="left")
     shown = pd.DataFrame({
         "priority": rows["priority"].astype("int64"),
         "client": rows["client"].astype("str"),
@@ -854,17 +855,6 @@ def _manager_label(manager: object, language: str, *, short: bool = False) -> st
     if manager is None or pd.isna(manager) or manager == UNASSIGNED:
         return _TEXT[language]["unassigned"]
     return _short_person(str(manager)) if short else str(manager)
-
-
-def _client_names(customers: pd.DataFrame, *, mask_pii: bool) -> pd.DataFrame:
-    """customer_id → client name (masked for individuals and sole traders when asked)."""
-    columns = ["customer_id", "name"] + (["customer_type"] if "customer_type" in customers.columns else [])
-    names = customers[columns].drop_duplicates("customer_id")
-    names = names.assign(customer_id=names["customer_id"].astype("str"))
-    if mask_pii:
-        names = mask_frame(names, email=(), phone=(), customer_name="name",
-                           customer_type="customer_type" if "customer_type" in names.columns else None)
-    return names[["customer_id", "name"]].rename(columns={"name": "client"})
 
 
 def _or_dash(value: object) -> str:

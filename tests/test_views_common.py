@@ -1,0 +1,35 @@
+"""Display helpers shared by the report views (clientbase.views.common)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from clientbase.frames import isin
+from clientbase.views.common import client_names
+
+CUSTOMERS = pd.DataFrame({
+    "customer_id": pd.Series(["c1", "c2", "c3", "c3"], dtype="str"),
+    "name": pd.Series(["Иванов Иван Иванович", "ООО «Ромашка»", "ИП Петров Пётр Петрович", "дубль"], dtype="str"),
+    "customer_type": pd.Series(["person", "company", "sole_trader", "sole_trader"], dtype="str"),
+})
+
+
+def test_client_names_returns_only_the_asked_cards_masked_by_type():
+    names = client_names(CUSTOMERS, pd.Series(["c3", "c1", "zz"]), mask_pii=True)
+    assert sorted(names["customer_id"]) == ["c1", "c3"]  # unknown ids give no row; first card of c3 wins
+    shown = dict(zip(names["customer_id"], names["client"], strict=True))
+    assert shown["c1"] != "Иванов Иван Иванович" and shown["c1"].startswith("И")
+    assert shown["c3"].startswith("ИП ") and "Петров" not in shown["c3"]
+
+
+def test_client_names_unmasked_keeps_the_card_name():
+    names = client_names(CUSTOMERS, ["c2", "c1"], mask_pii=False)
+    assert dict(zip(names["customer_id"], names["client"], strict=True)) == {
+        "c1": "Иванов Иван Иванович", "c2": "ООО «Ромашка»"}
+
+
+def test_isin_matches_text_ids_and_never_a_missing_value():
+    values = pd.Series(["a", None, "b", "c"], dtype="str")
+    assert isin(values, ["c", None, "a"]).tolist() == [True, False, False, True]
+    assert isin(values, pd.Series([], dtype="str")).tolist() == [False] * 4
+    assert isin(pd.Index(["1", "2"]), {1, "2"}).tolist() == [True, True]  # compared as text
