@@ -947,6 +947,7 @@ def _coded_activity(customers: pd.DataFrame, cube: pd.DataFrame) -> dict[str, np
     code = ids.get_indexer(cube["customer_id"].astype("str"))
     keep = (code >= 0) & (cube["orders"].to_numpy() > 0)
     return {
+        "cards": np.int64(len(ids)),
         "code": code[keep],
         "month": cube["month"].to_numpy(dtype="datetime64[ns]")[keep],
         "first": cube["first_order_date"].to_numpy(dtype="datetime64[ns]")[keep],
@@ -960,19 +961,28 @@ def _quarter_counts(
     """Active buyers, sleeping and new clients at `day`: the counts of `_active_buyers`,
     `sleeping_clients` and `new_clients`, from the coded activity rows."""
     code, month, first, last = facts["code"], facts["month"], facts["first"], facts["last"]
+    cards = int(facts["cards"])
+
+    def distinct(rows: np.ndarray) -> int:
+        # customers with at least one such row: a flag per card, no sort and no groupby
+        hit = np.zeros(cards, dtype=bool)
+        hit[code[rows]] = True
+        return int(hit.sum())
+
     at = np.datetime64(day, "ns")
     seen = month <= at
     in_window = seen & (month >= np.datetime64(window_start(day, window_months), "ns"))
-    buyers = np.unique(code[in_window & (np.isnat(last) | (last <= at))]).size
     with_first = seen & (first <= at)
-    first_order = pd.Series(first[with_first]).groupby(code[with_first]).min()
     with_last = seen & (last <= at)
-    last_order = pd.Series(last[with_last]).groupby(code[with_last]).max()
-    silent = (pd.Timestamp(day) - last_order.dt.normalize()).dt.days
+    # new: the first order, as a date, is on or after start, i.e. no first order before it;
+    # sleeping: more than sleeping_days whole days since the last order, i.e. none since
+    # `quiet_from`
+    new_from = np.datetime64(pd.Timestamp(start).ceil("D"), "ns")
+    quiet_from = np.datetime64(pd.Timestamp(day).normalize() - pd.Timedelta(days=sleeping_days), "ns")
     return {
-        "active_buyers": int(buyers),
-        "sleeping": int((silent > sleeping_days).sum()),
-        "new": int((first_order.dt.normalize() >= pd.Timestamp(start)).sum()),
+        "active_buyers": distinct(in_window & (np.isnat(last) | (last <= at))),
+        "sleeping": distinct(with_last) - distinct(with_last & (last >= quiet_from)),
+        "new": distinct(with_first) - distinct(with_first & (first < new_from)),
     }
 
 
