@@ -62,3 +62,33 @@ def test_measure_catches_a_childs_peak_and_exit_code(tmp_path):
     assert 150 * 2**20 <= m.peak_rss < 400 * 2**20
     assert m.result == {}
     assert m.seconds >= 0.3
+
+
+def _reference(cube: float, analyses: float, run: float) -> dict:
+    return {
+        "label": "10M", "lines": 10_000_000,
+        "data": {"order_lines": 10_000_000, "documents": 3_000_000, "customers": 330_000},
+        "tasks": {
+            "cube": {"median": cube, "parts": {"build_facts (DuckDB)": cube - 1.0, "read cube": 0.6, "read daily": 0.4},
+                     "info": {"daily": 2_900_000}},
+            "analyses": {"median": analyses, "reports": {"base_audit": analyses / 2},
+                         "parts": {"reactivation: top_products (DuckDB over the lines)": 1.5}},
+            "run_cold": {"median": run, "timings": {"prepare": 20.0, "total": run, "base_audit": 20.0}},
+            "run_warm": {"median": run - 20.0},
+        },
+    }
+
+
+def test_the_report_says_why_each_missed_target_misses():
+    import run
+
+    lines: list[str] = []
+    run.why_missed(lines.append, _reference(cube=6.0, analyses=25.0, run=68.0), floor=1.0)
+    text = "\n".join(lines)
+    assert "### Why the missed targets miss (at 10M)" in text
+    assert "**Cube** (6.00× the floor)" in text and "2,900,000 customer-days" in text
+    assert "The base audit takes 12.50 s of 25.00 s" in text and "330,000 customer cards" in text
+    assert "take 20.00 s before any notebook starts" in text and "base_audit 20.00 s" in text
+    met: list[str] = []
+    run.why_missed(met.append, _reference(cube=2.0, analyses=3.0, run=25.0), floor=1.0)
+    assert met == []  # nothing to explain when every target holds
