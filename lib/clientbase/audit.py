@@ -469,8 +469,12 @@ def sleeping_clients(
     DataFrame[customer_id, name, manager, last_order_date, days_since_last_order]
         longest silence first, then customer_id.
     """
+    return _sleeping(customers, _coded_activity(customers, cube), as_of=as_of, days=days)
+
+
+def _sleeping(customers: pd.DataFrame, activity: _Activity, *, as_of: pd.Timestamp, days: int) -> pd.DataFrame:
     as_of = pd.Timestamp(as_of).normalize()
-    last = _activity_dates(cube, as_of)["last_order_date"]
+    last = _activity_dates(activity, as_of)["last_order_date"]
     out = _cards_with(customers, last)
     out["days_since_last_order"] = (as_of - out["last_order_date"].dt.normalize()).dt.days.astype("int64")
     out = out[out["days_since_last_order"] > days]
@@ -491,10 +495,14 @@ def new_clients(
     DataFrame[customer_id, name, manager, source, first_order_date]
         by first_order_date, then customer_id.
     """
+    return _new(customers, _coded_activity(customers, cube), start=start, as_of=as_of)
+
+
+def _new(customers: pd.DataFrame, activity: _Activity, *, start: pd.Timestamp, as_of: pd.Timestamp) -> pd.DataFrame:
     start, as_of = pd.Timestamp(start).normalize(), pd.Timestamp(as_of).normalize()
     if start > as_of:
         raise ValueError(f"start {start.date()} is after as_of {as_of.date()}")
-    first = _activity_dates(cube, as_of)["first_order_date"]
+    first = _activity_dates(activity, as_of)["first_order_date"]
     out = _cards_with(customers, first, extra=("source",))
     out = out[out["first_order_date"].dt.normalize() >= start]
     return out.sort_values(["first_order_date", "customer_id"], kind="stable", ignore_index=True)
@@ -520,7 +528,7 @@ def base_summary(
 
 
 def _base_summary(
-    customers: pd.DataFrame, facts: dict[str, np.ndarray], *, as_of: pd.Timestamp, previous_as_of: pd.Timestamp,
+    customers: pd.DataFrame, activity: _Activity, *, as_of: pd.Timestamp, previous_as_of: pd.Timestamp,
     window_months: int, sleeping_days: int,
 ) -> BaseSummary:
     as_of, previous = pd.Timestamp(as_of).normalize(), pd.Timestamp(previous_as_of).normalize()
@@ -529,7 +537,7 @@ def _base_summary(
     counts = {}
     for suffix, day in (("", as_of), ("_previous", previous)):
         counts[f"customers{suffix}"] = _base_size(customers, day)
-        quarter = _quarter_counts(facts, day=day, start=quarter_of(day).start, window_months=window_months,
+        quarter = _quarter_counts(activity, day=day, start=quarter_of(day).start, window_months=window_months,
                                   sleeping_days=sleeping_days)
         counts.update({f"{name}{suffix}": value for name, value in quarter.items()})
     growth = counts["customers"] - counts["customers_previous"]
@@ -563,7 +571,7 @@ def base_trend(
 
 
 def _base_trend(
-    customers: pd.DataFrame, facts: dict[str, np.ndarray], *, as_of: pd.Timestamp, quarters: int,
+    customers: pd.DataFrame, activity: _Activity, *, as_of: pd.Timestamp, quarters: int,
     window_months: int, sleeping_days: int,
 ) -> pd.DataFrame:
     if quarters < 1:
@@ -580,7 +588,7 @@ def _base_trend(
             "quarter": period.label,
             "as_of": day,
             "customers": _base_size(customers, day),
-            **_quarter_counts(facts, day=day, start=period.start, window_months=window_months,
+            **_quarter_counts(activity, day=day, start=period.start, window_months=window_months,
                               sleeping_days=sleeping_days),
         })
     out = pd.DataFrame(rows)
@@ -734,7 +742,7 @@ def base_audit(
     # the fill checks share one pass over the cards and contacts (phones and emails normalised once)
     card_fill = _card_fill(customers, contacts)
     gaps = _fill_gaps(card_fill)
-    activity = _coded_activity(customers, cube)  # the summary and the trend share it
+    activity = _coded_activity(customers, cube)  # the lists, the summary and the trend share it
     return AuditResult(
         as_of=as_of,
         previous_as_of=previous.normalize(),
@@ -745,8 +753,8 @@ def base_audit(
         fill_rates=_fill_rates(card_fill),
         fill_gaps=gaps,
         manager_quality=_manager_quality(card_fill),
-        sleeping=sleeping_clients(customers, cube, as_of=as_of, days=sleeping_days),
-        new=new_clients(customers, cube, start=quarter_of(as_of).start, as_of=as_of),
+        sleeping=_sleeping(customers, activity, as_of=as_of, days=sleeping_days),
+        new=_new(customers, activity, start=quarter_of(as_of).start, as_of=as_of),
         base=_base_summary(customers, activity, as_of=as_of, previous_as_of=previous, window_months=window_months,
                            sleeping_days=sleeping_days),
         trend=_base_trend(customers, activity, as_of=as_of, quarters=trend_quarters, window_months=window_months,
@@ -936,19 +944,18 @@ def _manager_field_order(managers: pd.Series, fields: pd.Series) -> np.ndarray:
     return keys.sort_values(["group", "manager", "field"], kind="stable").index.to_numpy()
 
 
-def _activity_dates(cube: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    """Per customer_id: first and last activity order date on or before as_of."""
-    keep = ((cube["month"] <= as_of) & (cube["orders"] > 0)).to_numpy()
-    # grouped by integer codes: grouping 2.7M rows by text ids took a second
-    codes, ids = pd.factorize(cube["customer_id"].astype("str")[keep])
+def _activity_dates(activity: _Activity, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Per customer_id (active cards with an activity order): first and last activity order
+    date on or before as_of (NaT when there is none)."""
     at = np.datetime64(pd.Timestamp(as_of), "ns")
-    first = cube["first_order_date"].to_numpy(dtype="datetime64[ns]")[keep]
-    last = cube["last_order_date"].to_numpy(dtype="datetime64[ns]")[keep]
+    seen = activity.month <= at
+    first, last = activity.first[seen], activity.last[seen]
     dates = pd.DataFrame({
         "first_order_date": np.where(first <= at, first, np.datetime64("NaT", "ns")),
         "last_order_date": np.where(last <= at, last, np.datetime64("NaT", "ns")),
-    }).groupby(codes).agg(first_order_date=("first_order_date", "min"), last_order_date=("last_order_date", "max"))
-    return dates.set_axis(pd.Index(np.asarray(ids)[dates.index], dtype="str", name="customer_id"))
+    }).groupby(activity.code[seen]).agg(first_order_date=("first_order_date", "min"),
+                                        last_order_date=("last_order_date", "max"))
+    return dates.set_axis(pd.Index(activity.ids[dates.index], dtype="str", name="customer_id"))
 
 
 def _cards_with(customers: pd.DataFrame, dates: pd.Series, *, extra: Sequence[str] = ()) -> pd.DataFrame:
@@ -963,27 +970,38 @@ def _cards_with(customers: pd.DataFrame, dates: pd.Series, *, extra: Sequence[st
     return frame.merge(dates.rename(dates.name).reset_index(), on="customer_id", how="inner")
 
 
-def _coded_activity(customers: pd.DataFrame, cube: pd.DataFrame) -> dict[str, np.ndarray]:
-    """The cube's activity rows of active cards: card position, month, first and last order date."""
+@dataclass(frozen=True, eq=False)
+class _Activity:
+    """The cube's activity rows (orders > 0) of the active cards, the customers coded once as
+    integers: grouping millions of rows by text ids was the cost of the audit's dates and counts."""
+
+    ids: pd.Index  # customer_id of each code
+    code: np.ndarray  # per row: position in ids
+    month: np.ndarray
+    first: np.ndarray  # first and last activity order date of the row's month
+    last: np.ndarray
+
+
+def _coded_activity(customers: pd.DataFrame, cube: pd.DataFrame) -> _Activity:
     ids = pd.Index(_active(customers)["customer_id"].astype("str")).drop_duplicates()
     code = ids.get_indexer(cube["customer_id"].astype("str"))
     keep = (code >= 0) & (cube["orders"].to_numpy() > 0)
-    return {
-        "cards": np.int64(len(ids)),
-        "code": code[keep],
-        "month": cube["month"].to_numpy(dtype="datetime64[ns]")[keep],
-        "first": cube["first_order_date"].to_numpy(dtype="datetime64[ns]")[keep],
-        "last": cube["last_order_date"].to_numpy(dtype="datetime64[ns]")[keep],
-    }
+    return _Activity(
+        ids=ids,
+        code=code[keep],
+        month=cube["month"].to_numpy(dtype="datetime64[ns]")[keep],
+        first=cube["first_order_date"].to_numpy(dtype="datetime64[ns]")[keep],
+        last=cube["last_order_date"].to_numpy(dtype="datetime64[ns]")[keep],
+    )
 
 
 def _quarter_counts(
-    facts: dict[str, np.ndarray], *, day: pd.Timestamp, start: pd.Timestamp, window_months: int, sleeping_days: int
+    activity: _Activity, *, day: pd.Timestamp, start: pd.Timestamp, window_months: int, sleeping_days: int
 ) -> dict[str, int]:
     """Active buyers, sleeping and new clients at `day`: the counts of `_active_buyers`,
     `sleeping_clients` and `new_clients`, from the coded activity rows."""
-    code, month, first, last = facts["code"], facts["month"], facts["first"], facts["last"]
-    cards = int(facts["cards"])
+    code, month, first, last = activity.code, activity.month, activity.first, activity.last
+    cards = len(activity.ids)
 
     def distinct(rows: np.ndarray) -> int:
         # customers with at least one such row: a flag per card, no sort and no groupby
