@@ -998,8 +998,9 @@ def _coded_activity(customers: pd.DataFrame, cube: pd.DataFrame) -> _Activity:
 def _quarter_counts(
     activity: _Activity, *, day: pd.Timestamp, start: pd.Timestamp, window_months: int, sleeping_days: int
 ) -> dict[str, int]:
-    """Active buyers, sleeping and new clients at `day`: the counts of `_active_buyers`,
-    `sleeping_clients` and `new_clients`, from the coded activity rows."""
+    """Active buyers, sleeping and new clients at `day` (the counts of `sleeping_clients`,
+    `new_clients` and of customers with an activity order in the window), from the coded
+    activity rows."""
     code, month, first, last = activity.code, activity.month, activity.first, activity.last
     cards = len(activity.ids)
 
@@ -1033,11 +1034,3 @@ def _base_size(customers: pd.DataFrame, day: pd.Timestamp) -> int:
     created = cards["created_at"]
     # a card without a creation date has always been there
     return int((created.isna() | (created.dt.normalize() <= day)).sum())
-
-
-def _active_buyers(customers: pd.DataFrame, cube: pd.DataFrame, day: pd.Timestamp, months: int) -> int:
-    start = window_start(day, months)
-    window = cube[(cube["month"] >= start) & (cube["month"] <= day) & (cube["orders"] > 0)]
-    last = window["last_order_date"]
-    buyers = window.loc[last.isna() | (last <= day), "customer_id"].unique()
-    return int(isin(_active(customers)["customer_id"], buyers).sum())
