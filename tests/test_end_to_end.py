@@ -132,3 +132,21 @@ def test_bad_profile_exits_2_naming_the_key(tmp_path):
     run = clientbase("run", str(profile), out=tmp_path / "reports")
     assert run.code == 2
     assert "language" in run.stderr and str(profile) in run.stderr
+
+
+def test_a_client_has_one_abc_class_in_every_report_of_a_run(tmp_path):
+    # the profile's abc_xyz bounds differ from the defaults: reactivation must use them too
+    profile = tmp_path / "bounds.yaml"
+    text = CI_PROFILE.read_text(encoding="utf-8").replace("path: ../data/ci", f"path: {ROOT / 'data' / 'ci'}")
+    profile.write_text(text + "abc_xyz:\n  abc_bounds: [0.5, 0.7]\n", encoding="utf-8")
+    run = clientbase("run", str(profile), "--only", "abc_xyz", "reactivation", "--no-pdf", out=tmp_path / "out")
+    assert run.code == 0, run.stderr[-3000:]
+    folder = run.folder("bounds")
+    with open(folder / "abc_xyz" / "classes.csv", encoding="utf-8") as f:
+        classes = {r["customer_id"]: r["abc"] for r in csv.DictReader(f)}
+    with open(folder / "reactivation" / "candidates.csv", encoding="utf-8") as f:
+        candidates = list(csv.DictReader(f))
+    assert candidates, "the CI data has clients slipping away"
+    assert all(r["abc"] == classes[r["customer_id"]] for r in candidates)
+    # with the narrower bounds fewer clients are A than with the defaults: the test can tell them apart
+    assert sum(v == "A" for v in classes.values()) < sum(v in ("A", "B") for v in classes.values())

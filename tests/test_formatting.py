@@ -19,7 +19,7 @@ import pytest  # noqa: E402
 
 from clientbase import plots  # noqa: E402
 from clientbase.formatting import Formatter  # noqa: E402
-from clientbase.text import REPORT_NAMES, keys, report_title, t, tn  # noqa: E402
+from clientbase.text import t  # noqa: E402
 
 NBSP = "\xa0"
 EN = Formatter("en")
@@ -355,39 +355,6 @@ def test_words_in_both_languages(key, en, ru):
     assert t(key, "ru") == ru
 
 
-def test_every_word_has_both_languages():
-    for key in keys():
-        assert t(key, "en") and t(key, "ru"), key
-
-
-def test_every_report_has_a_title():
-    assert [report_title(name, "en") for name in REPORT_NAMES] == [
-        "Data overview", "Base audit", "ABC-XYZ analysis", "Reactivation", "Campaign ROI",
-    ]
-
-
-def test_unknown_word_names_key_and_language():
-    with pytest.raises(KeyError, match="'no_such_key'.*'ru'"):
-        t("no_such_key", "ru")
-    with pytest.raises(KeyError, match="'de'"):
-        t("appendix", "de")
-
-
-@pytest.mark.parametrize(
-    ("n", "expected"),
-    [(1, "… и ещё 1 строка"), (3, "… и ещё 3 строки"), (5, "… и ещё 5 строк"), (11, "… и ещё 11 строк"),
-     (21, "… и ещё 21 строка"), (1234, f"… и ещё 1{NBSP}234 строки")],
-    ids=["one", "few", "many", "eleven-is-many", "twenty-one-is-one", "grouped"],
-)
-def test_count_words_follow_russian_plural_rules(n, expected):
-    assert tn("more_rows", n, "ru") == expected
-
-
-def test_count_words_in_english():
-    assert tn("more_rows", 1, "en") == "… and 1 more row"
-    assert tn("more_rows", 12, "en") == "… and 12 more rows"
-
-
 @pytest.mark.parametrize(
     ("language", "period", "expected"),
     [("en", "2026Q3", "Q3 2026"), ("ru", "2026Q3", "3-й кв. 2026"), ("ru", "2025q1", "1-й кв. 2025"),
@@ -396,14 +363,3 @@ def test_count_words_in_english():
 )
 def test_quarter(language, period, expected):
     assert Formatter(language=language).quarter(period) == expected
-
-
-@pytest.mark.parametrize(
-    ("n", "expected"),
-    [(1, "клиент"), (2, "клиента"), (5, "клиентов"), (11, "клиентов"), (21, "клиент"), (104, "клиента"),
-     (112, "клиентов"), (-3, "клиента")],
-)
-def test_ru_plural(n, expected):
-    from clientbase.text import ru_plural
-
-    assert ru_plural(n, ("клиент", "клиента", "клиентов")) == expected

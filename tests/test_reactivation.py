@@ -14,13 +14,15 @@ import pytest
 
 from clientbase.reactivation import (
     COLUMNS,
+    FUNNEL_STEPS,
     UNASSIGNED,
-    candidate_summary,
     order_rhythm,
     reactivation_candidates,
-    reason_text,
+    reactivation_funnel,
+    reactivation_scope,
     revenue_at_stake,
 )
+from clientbase.views.reactivation_lists import reason_text
 
 AS_OF = pd.Timestamp("2024-06-30")
 QUARTER_START = pd.Timestamp("2024-04-01")
@@ -411,29 +413,40 @@ def test_revenue_at_stake_counts_a_customer_once_per_reason():
     assert stake.by_manager["lost_revenue"].tolist() == pytest.approx([200.0, 31.0, 0.0])
 
 
-def test_candidate_summary_headline_numbers():
-    summary = candidate_summary(_mixed(), abc_known=True)
-    assert summary.customers == 3
-    assert summary.lost_revenue == pytest.approx(231.0)
-    assert summary.urgent == 1
-    assert summary.class_a == 2
-    assert summary.class_a_share == pytest.approx(2 / 3)
-    assert summary.class_a_lost_revenue_share == pytest.approx(200 / 231)
-    assert summary.by_manager == {UNASSIGNED: 1, "Ivanov": 1, "Petrova": 1}
-    assert summary.by_reason == {"no_orders_N_days": 1, "overdue_vs_own_rhythm": 1, "activity_drop": 2}
+def _mixed_scope() -> pd.DataFrame:
+    documents = [
+        ("a", "2023-06-15", 800),
+        ("b", "2024-03-15", 400), ("b", "2024-06-20", 69),
+        ("c", "2024-05-20", 100), ("c", "2024-05-30", 100), ("c", "2024-06-09", 100),
+        ("d", "2024-06-20", 100),  # bought in the quarter as usual: in scope, not listed
+    ]
+    daily = _daily(documents)
+    return reactivation_scope(_cube(daily), daily, _customers(["a", "b", "c", "d"], managers={"b": None, "c": "Petrova"}),
+                              as_of=AS_OF, quarter_start=QUARTER_START)
 
 
-def test_candidate_summary_without_abc_states_no_class_share():
-    summary = candidate_summary(_candidates(_TIES), abc_known=False)
-    assert summary.customers == 5
-    assert (summary.class_a, summary.class_a_share, summary.class_a_lost_revenue_share) == (None, None, None)
+def test_funnel_counts_each_step_from_scope_to_urgent():
+    scope = _mixed_scope()
+    candidates = _mixed()
+    funnel = reactivation_funnel(scope, candidates, abc_known=True)
+    assert funnel["step"].tolist() == list(FUNNEL_STEPS)
+    assert funnel["customers"].tolist() == [4, 1, 1, 2, 3, 2, 1, 1]
+    assert funnel["share"].tolist() == pytest.approx([1.0, 0.25, 0.25, 0.5, 0.75, 0.5, 0.25, 0.25])
+    assert funnel["lost_revenue"].iloc[1:].tolist() == pytest.approx([200.0, 0.0, 231.0, 231.0, 200.0, 200.0, 31.0])
+    assert np.isnan(funnel["lost_revenue"].iloc[0])
 
 
-def test_summaries_of_an_empty_list():
+def test_funnel_without_abc_has_no_class_steps():
+    funnel = reactivation_funnel(_mixed_scope(), _mixed(), abc_known=False)
+    assert "class_a" not in funnel["step"].tolist() and "urgent" not in funnel["step"].tolist()
+    assert funnel["step"].iloc[-1] == "unassigned"
+
+
+def test_funnel_of_an_empty_scope():
     empty = _candidates([("a", "2024-06-20", 100)])
-    assert empty.empty
-    summary = candidate_summary(empty, abc_known=True)
-    assert (summary.customers, summary.lost_revenue, summary.class_a_share) == (0, 0.0, None)
+    funnel = reactivation_funnel(empty.assign(reason=pd.Series(dtype="str")), empty, abc_known=True)
+    assert funnel["customers"].tolist() == [0] * 8
+    assert funnel["share"].isna().all()
     assert revenue_at_stake(empty).by_reason.empty
 
 
@@ -441,7 +454,6 @@ def test_summaries_do_not_mutate():
     candidates = _mixed()
     before = candidates.copy()
     revenue_at_stake(candidates)
-    candidate_summary(candidates, abc_known=True)
     pd.testing.assert_frame_equal(candidates, before)
 
 
@@ -484,5 +496,5 @@ def test_reason_text_follows_the_parameters():
     ids=["unknown-code", "n-spelled-into-the-code", "unknown-language"],
 )
 def test_reason_text_rejects_what_it_cannot_say(codes, options):
-    with pytest.raises(ValueError):
+    with pytest.raises((ValueError, KeyError)):
         reason_text(codes, **options)

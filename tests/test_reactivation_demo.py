@@ -33,7 +33,6 @@ from clientbase.reactivation import (
     COLUMNS,
     NO_ORDERS,
     OVERDUE,
-    abc_classes_for,
     rank_candidates,
     reactivation_scope,
 )
@@ -52,7 +51,7 @@ def demo(tmp_path_factory) -> dict:
         wb = cb.setup(root / "profile.yaml", period="latest", quiet=True)
         daily = wb.daily
         scope = reactivation_scope(wb.cube, daily, wb.customers, as_of=wb.as_of, quarter_start=wb.period.start)
-        candidates = rank_candidates(scope, abc=abc_classes_for(wb.cube, wb.customers, as_of=wb.as_of))
+        candidates = rank_candidates(scope, abc=wb.abc_classes())
     truth = pd.read_csv(generated.truth / "customers.csv", dtype={"customer_id": "str", "behaviour": "str"})
     truth = truth[~truth["is_deleted"].astype(bool)]
     # the last activity date of each customer, read from the day facts directly

@@ -204,7 +204,9 @@ def test_roi_forest_shows_a_note_and_a_closed_figure():
     assert "its 95% interval" in note.data
     assert isinstance(figure, Figure)
     assert figure not in [plt.figure(n) for n in plt.get_fignums()]  # closed: shown once, where displayed
-    html = view._figure_html(note.data, figure)
+    from clientbase.views.common import _figure_html
+
+    html = _figure_html(note.data, figure)
     assert html.startswith('<figure class="cb-figure"') and "<figcaption" in html
     assert "data:image/png;base64," in html
 

@@ -163,7 +163,7 @@ def test_russian_text_has_no_english_words():
         view.summary(scope, candidates, _customers(), fmt=fmt, period=PERIOD, settings=settings).data,
         *(view.reading(s, fmt=fmt, settings=settings, scope=scope).data for s in ("stake", "rhythm", "top", "build")),
         view.top_table(candidates, _customers(), fmt=fmt, period=PERIOD, settings=settings).to_html(),
-        view.build_table(scope, candidates, fmt=fmt, period=PERIOD, settings=settings).to_html(),
+        _build(scope, candidates, fmt=fmt, period=PERIOD, settings=settings).to_html(),
     ]
     # the ABC-XYZ class names, Roman quarter numbers and the file name of the call lists are the
     # only Latin letters
@@ -209,7 +209,7 @@ def test_empty_list_says_nobody_and_every_section_still_builds(language):
     assert text == expected[language]
     assert isinstance(view.plot_revenue_at_stake(candidates, fmt=fmt, settings=settings), Markdown)
     assert view.top_table(candidates, _customers(), fmt=fmt, period=PERIOD, settings=settings).frame.empty
-    build = view.build_table(scope, candidates, fmt=fmt, period=PERIOD, settings=settings).frame
+    build = _build(scope, candidates, fmt=fmt, period=PERIOD, settings=settings).frame
     assert build["customers"].tolist() == [4, 0, 0, 0, 0, 0, 0, 0]
     appendix = view.appendix(scope, candidates, fmt=fmt, period=PERIOD, settings=settings, version="9.9").data
     assert "9.9" in appendix
@@ -274,7 +274,7 @@ def test_short_person(name, short):
 
 
 def test_build_table_counts_each_step():
-    frame = view.build_table(_scope(), _candidates(), fmt=_fmt("en"), period=PERIOD, settings=view.Settings()).frame
+    frame = _build(_scope(), _candidates(), fmt=_fmt("en"), period=PERIOD, settings=view.Settings()).frame
     assert frame["customers"].tolist() == [4, 1, 2, 3, 3, 1, 1, 1]
     assert frame["share"].tolist() == [1.0, 0.25, 0.5, 0.75, 0.75, 0.25, 0.25, 0.25]
     assert frame["lost_revenue"].iloc[1:].tolist() == [1000.0, 1200.0, 1600.0, 1600.0, 1000.0, 1000.0, 200.0]
@@ -282,7 +282,7 @@ def test_build_table_counts_each_step():
 
 
 def test_build_table_without_abc_has_no_class_rows():
-    frame = view.build_table(_scope(), _candidates(), fmt=_fmt("ru"), period=PERIOD,
+    frame = _build(_scope(), _candidates(), fmt=_fmt("ru"), period=PERIOD,
                              settings=view.Settings(abc_known=False)).frame
     assert len(frame) == 6
     assert frame["step"].iloc[-1] == "… из них без основного менеджера"
@@ -373,7 +373,7 @@ def test_view_functions_do_not_mutate():
     fmt, settings = _fmt("ru"), view.Settings()
     view.summary(scope, candidates, customers, fmt=fmt, period=PERIOD, settings=settings)
     view.top_table(candidates, customers, fmt=fmt, period=PERIOD, settings=settings)
-    view.build_table(scope, candidates, fmt=fmt, period=PERIOD, settings=settings)
+    _build(scope, candidates, fmt=fmt, period=PERIOD, settings=settings)
     view.appendix(scope, candidates, fmt=fmt, period=PERIOD, settings=settings, version="0")
     view.reading("rhythm", fmt=fmt, settings=settings, scope=scope)
     view.plot_revenue_at_stake(candidates, fmt=fmt, settings=settings)
@@ -508,3 +508,11 @@ def test_call_lists_replace_an_existing_file(tmp_path):
     write_call_lists(_candidates(), _customers(), target)
     assert openpyxl.load_workbook(target).sheetnames == [KUZNETSOV, SMIRNOVA, "(unassigned)"]
     assert sorted(p.name for p in Path(tmp_path).iterdir()) == ["calls.xlsx"]
+
+
+def _build(scope, candidates, **options):
+    """The build table from the analysis funnel of `scope` and `candidates`."""
+    from clientbase.reactivation import reactivation_funnel
+
+    funnel = reactivation_funnel(scope, candidates, abc_known=options["settings"].abc_known)
+    return view.build_table(funnel, **options)

@@ -23,10 +23,13 @@ last, with their stage, and they take no part in the migration.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Literal
 
 import numpy as np
 import pandas as pd
+from pydantic import Field, field_validator
 
+from clientbase.options import Options
 from clientbase.periods import Period, month_starts, window_start
 
 DEFAULT_ABC_BOUNDS = (0.80, 0.95)
@@ -39,6 +42,42 @@ DEFAULT_MIN_PERIODS = 3
 
 METRICS = ("revenue", "gross_profit", "quantity")
 GRAINS = ("month", "quarter", "week")
+
+
+class AbcXyzOptions(Options):
+    """The options of the ABC-XYZ report (REFERENCE.md "ABC", "XYZ", "Relationship stage")."""
+
+    metric: Literal["revenue", "gross_profit", "quantity"] = Field(
+        "revenue", description="revenue | gross_profit (needs cost) | quantity")
+    window_months: int = Field(DEFAULT_WINDOW_MONTHS, ge=1, description="whole calendar months ending at as_of")
+    abc_bounds: tuple[float, float] = Field(
+        DEFAULT_ABC_BOUNDS,
+        description="cumulative share before the client: A below the first, B below the second")
+    xyz_bounds: tuple[float, float] = Field(
+        DEFAULT_XYZ_BOUNDS, description="cv: X up to the first, Y up to the second (classic: [0.10, 0.25])")
+    grain: Literal["month", "quarter", "week"] = Field("month", description="XYZ sub-period: month | quarter | week")
+    min_periods: int = Field(DEFAULT_MIN_PERIODS, ge=1, description="fewest observed sub-periods for an XYZ class")
+    new_days: int = Field(DEFAULT_NEW_DAYS, ge=1, description="a client whose first order is younger than this is new")
+    top_n: int = Field(20, ge=1, description="downgraded clients shown in the report")
+
+    @field_validator("abc_bounds")
+    @classmethod
+    def _abc_bounds(cls, value: tuple[float, float]) -> tuple[float, float]:
+        if not 0 < value[0] < value[1] <= 1:
+            raise ValueError("expected two increasing shares in (0, 1] like [0.8, 0.95]")
+        return value
+
+    @field_validator("xyz_bounds")
+    @classmethod
+    def _xyz_bounds(cls, value: tuple[float, float]) -> tuple[float, float]:
+        if not 0 < value[0] < value[1]:
+            raise ValueError("expected two increasing positive numbers like [0.5, 1.0]")
+        return value
+
+    def classify_keywords(self) -> dict[str, object]:
+        """The keywords of `abc_xyz_classes` and `migration` these options set."""
+        return {k: getattr(self, k) for k in ("metric", "window_months", "abc_bounds", "xyz_bounds", "grain",
+                                              "min_periods", "new_days")}
 STAGES = ("potential", "new", "lost", "one_off", "regular")
 ABC = ("A", "B", "C")
 XYZ = ("X", "Y", "Z")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from pydantic import Field
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
@@ -31,6 +32,7 @@ from clientbase.identifiers import (
     normalize_names,
     normalize_phones,
 )
+from clientbase.options import Options
 from clientbase.periods import quarter_of, window_start
 
 __all__ = [
@@ -70,6 +72,20 @@ WINDOW_MONTHS = 12
 TREND_QUARTERS = 8
 LANGUAGES = ("en", "ru")
 GROUP_PREFIX = "D"
+
+
+class BaseAuditOptions(Options):
+    """The options of the base audit (REFERENCE.md "Base audit")."""
+
+    sleeping_days: int = Field(
+        SLEEPING_DAYS, ge=1, description="a client is sleeping after more than this many days without an order")
+    window_months: int = Field(WINDOW_MONTHS, ge=1, description="buyers are counted over this many months")
+    trend_quarters: int = Field(TREND_QUARTERS, ge=1, description="quarters shown in the trend")
+    fuzzy_threshold: float | None = Field(
+        None, ge=0, le=1, description="similarity of names (0-1, e.g. 0.9) for fuzzy duplicates; None = off")
+    executors: tuple[str, ...] = Field(
+        (), description="who gets the tasks of cards without a manager (evenly); [] = an unassigned list")
+    top_n: int = Field(20, ge=1, description="example rows shown in the report")
 
 # how many sorted neighbours each distinct name is compared with (see duplicate_groups)
 FUZZY_WINDOW = 10

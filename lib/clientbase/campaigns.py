@@ -19,11 +19,14 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
+from pydantic import Field
 from scipy import stats
 
+from clientbase.options import Options
 from clientbase.periods import window_start
 from clientbase.schema import TABLES
 
@@ -32,6 +35,21 @@ ATTRIBUTED = "attributed"
 ROI_NOT_APPLICABLE = "n/a"
 ATTRIBUTED_NOTE = "attributed, not incremental"
 METHODS = ("welch", "bootstrap")
+
+
+class CampaignRoiOptions(Options):
+    """The options of the campaign ROI report (REFERENCE.md "Campaign economics")."""
+
+    response_days: int = Field(
+        30, ge=1, description="days after a campaign's end in which a purchase still counts as a response")
+    window_months: int = Field(
+        12, ge=1, description="campaigns whose attribution window ended in these months; also the CAC period")
+    ltv_months: int = Field(12, ge=1, description="LTV horizon: months from a customer's first order")
+    margin_share: float = Field(
+        0.0, ge=0, le=1, description="gross margin used only when orders have no cost; 0 = unknown")
+    ci_method: Literal["welch", "bootstrap"] = Field(
+        "welch", description="interval of the incremental revenue: welch | bootstrap")
+    confidence: float = Field(0.95, gt=0, lt=1, description="confidence level of every interval")
 # the contract columns of `campaign_roi/campaigns.csv` (DESIGN.md "Output contract")
 CAMPAIGN_COLUMNS = (
     "campaign_id", "cost", "target_size", "control_size", "response_rate_target", "response_rate_control",

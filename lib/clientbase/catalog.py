@@ -8,6 +8,7 @@ notebook only the parameters it declares.
 from __future__ import annotations
 
 import ast
+import importlib
 import json
 import os
 from dataclasses import dataclass
@@ -15,8 +16,19 @@ from functools import cache
 from pathlib import Path
 
 from clientbase.errors import ClientbaseError
+from clientbase.options import Options
 
 REPORTS: tuple[str, ...] = ("data_overview", "base_audit", "abc_xyz", "reactivation", "campaign_roi")
+
+# each report's options model ("module:Class"), imported when asked for: the single declaration of
+# its parameters (default, range, meaning); see clientbase.options
+OPTIONS: dict[str, str] = {
+    "data_overview": "clientbase.overview:DataOverviewOptions",
+    "base_audit": "clientbase.audit:BaseAuditOptions",
+    "abc_xyz": "clientbase.abc_xyz:AbcXyzOptions",
+    "reactivation": "clientbase.reactivation:ReactivationOptions",
+    "campaign_roi": "clientbase.campaigns:CampaignRoiOptions",
+}
 
 # parameters every report notebook may declare; the runner fills them from the profile
 COMMON_PARAMETERS: tuple[str, ...] = (
@@ -32,6 +44,14 @@ class Parameter:
     default: object
     type_name: str
     help: str = ""
+
+
+def options_model(report: str) -> type[Options]:
+    """The options model of a report (`AbcXyzOptions` for "abc_xyz")."""
+    if report not in OPTIONS:
+        raise ClientbaseError(f"unknown report {report!r}: expected one of {', '.join(REPORTS)}")
+    module, _, name = OPTIONS[report].partition(":")
+    return getattr(importlib.import_module(module), name)
 
 
 def notebooks_dir() -> Path:

@@ -91,11 +91,12 @@ def _list(args: argparse.Namespace) -> int:
 
     for report in catalog.available_reports():
         print(report)
-        for p in catalog.notebook_parameters(report).values():
-            if p.name in catalog.COMMON_PARAMETERS:
-                continue
-            note = f"  # {p.help}" if p.help else ""
-            print(f"    {p.name} = {p.default!r}{note}")
+        model = catalog.options_model(report)
+        meanings = model.meanings()
+        for name, default in model.defaults().items():
+            shown = list(default) if isinstance(default, tuple) else default
+            note = f"  # {meanings[name]}" if meanings[name] else ""
+            print(f"    {name} = {shown!r}{note}")
     return 0
 
 

@@ -10,8 +10,16 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
+from pydantic import Field
 
+from clientbase.options import Options
 from clientbase.schema import TABLES
+
+
+class DataOverviewOptions(Options):
+    """The options of the data overview."""
+
+    window_months: int = Field(12, ge=1, description="months of activity in the summary and the chart")
 
 
 def table_overview(tables: Mapping[str, Mapping[str, Any]], inputs: Sequence[Mapping[str, Any]]) -> pd.DataFrame:

@@ -159,44 +159,22 @@ def load_profile(path: str | Path, *, check_reports: bool = True) -> Profile:
 
 
 def check_report_settings(report: str, settings: dict[str, Any], *, file: Path | str) -> None:
-    """Check a report's section against the parameters its notebook declares."""
-    declared = catalog.notebook_parameters(report)
-    for key, value in settings.items():
+    """Check a report's section against the report's options model (`catalog.options_model`)."""
+    for key in settings:
         if key in catalog.COMMON_PARAMETERS:
             raise ProfileError(f"{file}: key '{report}.{key}' is set for every report at the top level")
-        if key not in declared:
-            options = ", ".join(k for k in declared if k not in catalog.COMMON_PARAMETERS) or "none"
-            raise ProfileError(f"{file}: unknown key '{report}.{key}'; the report takes: {options}")
-        expected = declared[key].default
-        if not _same_kind(value, expected):
-            raise ProfileError(
-                f"{file}: key '{report}.{key}' must be {_kind_name(expected)} "
-                f"(like {expected!r}), got {value!r}"
-            )
-    from clientbase.checks import check_values
-
-    problem = check_values(report, {**{k: p.default for k, p in declared.items()}, **settings})
-    if problem:
-        raise ProfileError(f"{file}: {report}.{problem}")
-
-
-def _same_kind(value: object, default: object) -> bool:
-    if default is None:
-        return True
-    if isinstance(default, bool) or isinstance(value, bool):
-        return isinstance(value, bool) and isinstance(default, bool)
-    if isinstance(default, float):
-        return isinstance(value, int | float)
-    if isinstance(default, list | tuple):
-        return isinstance(value, list | tuple) and (
-            not default or all(_same_kind(v, default[0]) for v in value)
-        )
-    return isinstance(value, type(default))
-
-
-def _kind_name(default: object) -> str:
-    return {bool: "true or false", int: "a whole number", float: "a number", str: "a text",
-            list: "a list", dict: "a mapping"}.get(type(default), type(default).__name__)
+    model = catalog.options_model(report)
+    unknown = [key for key in settings if key not in model.model_fields]
+    if unknown:
+        options = ", ".join(model.model_fields) or "none"
+        raise ProfileError(f"{file}: unknown key '{report}.{unknown[0]}'; the report takes: {options}")
+    try:
+        model.parse(settings, where=f"{file}: {report}")
+    except ValueError as exc:
+        # "file: report: key: problem" → "file: key 'report.key': problem"
+        message = str(exc).removeprefix(f"{file}: {report}: ")
+        key, _, problem = message.partition(": ")
+        raise ProfileError(f"{file}: key '{report}.{key}': {problem}") from None
 
 
 def _describe(exc: ValidationError, file: Path) -> str:

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from pydantic import Field
 
+from clientbase.options import Options
 from clientbase.periods import window_start
 
 __all__ = [
@@ -26,17 +28,16 @@ __all__ = [
     "COLUMNS",
     "NO_ORDERS",
     "OVERDUE",
+    "FUNNEL_STEPS",
     "UNASSIGNED",
-    "CandidateSummary",
+    "ReactivationOptions",
     "RevenueAtStake",
     "SCOPE_COLUMNS",
-    "abc_classes_for",
-    "candidate_summary",
     "order_rhythm",
     "rank_candidates",
     "reactivation_candidates",
+    "reactivation_funnel",
     "reactivation_scope",
-    "reason_text",
     "revenue_at_stake",
 ]
 
@@ -47,6 +48,22 @@ DROP_THRESHOLD = 0.30
 URGENT_DAYS = 30
 MIN_DATES = 3
 BASELINE_QUARTERS = 4
+
+
+class ReactivationOptions(Options):
+    """The options of the reactivation report (REFERENCE.md "Reactivation")."""
+
+    lookback_months: int = Field(
+        LOOKBACK_MONTHS, ge=1, description="clients with revenue in these months are considered")
+    no_order_days: int = Field(
+        NO_ORDER_DAYS, ge=1, description="reason no_orders_N_days: no order for more than N days")
+    rhythm_multiplier: float = Field(
+        RHYTHM_MULTIPLIER, gt=0, description="reason overdue_vs_own_rhythm: silent > multiplier x usual interval")
+    drop_threshold: float = Field(
+        DROP_THRESHOLD, ge=0, le=1,
+        description="reason activity_drop: quarter revenue below (1 - threshold) x average quarter")
+    urgent_days: int = Field(URGENT_DAYS, ge=1, description="class-A clients silent longer than this are urgent")
+    top_n: int = Field(20, ge=1, description="rows of the list shown in the report")
 
 # the reason codes of REFERENCE.md, literally (N is the `no_order_days` parameter)
 NO_ORDERS = "no_orders_N_days"
@@ -202,6 +219,7 @@ def reactivation_scope(
     no_order_days: int = NO_ORDER_DAYS,
     rhythm_multiplier: float = RHYTHM_MULTIPLIER,
     drop_threshold: float = DROP_THRESHOLD,
+    options: ReactivationOptions | None = None,
 ) -> pd.DataFrame:
     """Every customer the reactivation list looks at, with its money, days and reasons.
 
@@ -218,7 +236,8 @@ def reactivation_scope(
       days_since_last_order > `rhythm_multiplier` × expected_interval_days;
     - `activity_drop`: baseline > 0 and recent < (1 − `drop_threshold`) × baseline.
 
-    Parameters are those of `reactivation_candidates`.
+    Parameters are those of `reactivation_candidates`; `options` (the report's options
+    model), when given, sets them instead.
 
     Returns
     -------
@@ -229,6 +248,9 @@ def reactivation_scope(
         `recent_revenue`, `lost_revenue`, `reason` (codes joined by "|"; NA when none
         applies: the customer is not listed).
     """
+    if options is not None:
+        lookback_months, no_order_days = options.lookback_months, options.no_order_days
+        rhythm_multiplier, drop_threshold = options.rhythm_multiplier, options.drop_threshold
     as_of = pd.Timestamp(as_of).normalize()
     quarter_start = pd.Timestamp(quarter_start).normalize()
     if quarter_start > as_of:
@@ -322,41 +344,6 @@ def rank_candidates(
     return table[list(COLUMNS)]
 
 
-def abc_classes_for(
-    cube: pd.DataFrame,
-    customers: pd.DataFrame,
-    *,
-    as_of: pd.Timestamp,
-    metric: str = "revenue",
-    window_months: int = 12,
-) -> pd.Series | None:
-    """Each customer's ABC class from the ABC-XYZ analysis, or None when it is unavailable.
-
-    REFERENCE.md "ABC": the classes of `clientbase.abc_xyz.abc_xyz_classes` at as_of
-    (default bounds; `metric` over the `window_months` months ending at as_of). The
-    reactivation list works without them (the class is then unknown and nobody is
-    urgent), so an installation without the ABC-XYZ module, or a metric the data cannot
-    give (gross profit without cost), yields None instead of an error.
-
-    Returns
-    -------
-    pandas.Series or None
-        customer_id → "A"/"B"/"C" (NA for customers without a class).
-    """
-    try:
-        from clientbase.abc_xyz import abc_xyz_classes
-    except ImportError:
-        return None
-    try:
-        classes = abc_xyz_classes(cube, customers, as_of=as_of, metric=metric, window_months=window_months)
-    except ValueError:
-        # e.g. metric="gross_profit" on orders without cost: no classes, the list still works
-        return None
-    return pd.Series(
-        classes["abc"].astype("str").to_numpy(), index=classes["customer_id"].astype("str"), name="abc"
-    )
-
-
 @dataclass(frozen=True)
 class RevenueAtStake:
     """Lost revenue of the reactivation list, by reason and by manager."""
@@ -421,123 +408,45 @@ def revenue_at_stake(candidates: pd.DataFrame) -> RevenueAtStake:
     return RevenueAtStake(by_reason=by_reason, by_manager=by_manager)
 
 
-@dataclass(frozen=True)
-class CandidateSummary:
-    """The headline numbers of the reactivation list (for the executive summary)."""
-
-    customers: int
-    lost_revenue: float
-    urgent: int
-    # None when ABC classes were not available (no share can be stated)
-    class_a: int | None
-    class_a_share: float | None
-    class_a_lost_revenue_share: float | None
-    # manager (UNASSIGNED for none) → customers, most customers first
-    by_manager: dict[str, int]
-    # reason code → customers (a customer with several reasons counts once per reason)
-    by_reason: dict[str, int]
+FUNNEL_STEPS = ("scope", NO_ORDERS, OVERDUE, ACTIVITY_DROP, "listed", "class_a", "urgent", "unassigned")
 
 
-def candidate_summary(candidates: pd.DataFrame, *, abc_known: bool) -> CandidateSummary:
-    """Count, lost revenue, class-A share and per-manager counts of the reactivation list.
+def reactivation_funnel(scope: pd.DataFrame, candidates: pd.DataFrame, *, abc_known: bool) -> pd.DataFrame:
+    """How the list was built, step by step (`reactivation/funnel.csv`).
 
-    REFERENCE.md "Reactivation". `abc_known` says whether ABC classes were given to
-    `reactivation_candidates`; without them the class-A figures are None rather than a
-    misleading zero. Shares are of the listed customers (and of their lost revenue);
-    they are None for an empty list.
+    REFERENCE.md "Reactivation". Steps (codes, in this order): `scope` (clients who
+    bought in the lookback), each reason (`no_orders_N_days`, `overdue_vs_own_rhythm`,
+    `activity_drop`; a client with several reasons counts under each, so these overlap),
+    `listed` (at least one reason), then of the listed: `class_a`, `urgent` (only when
+    `abc_known`) and `unassigned` (no responsible manager).
+
+    Returns
+    -------
+    DataFrame[step, customers, share, lost_revenue]
+        share = customers / clients in scope (NaN for an empty scope); lost_revenue per
+        quarter, NaN for the scope row (it is not a loss).
     """
-    n = len(candidates)
-    lost = float(candidates["lost_revenue"].sum())
-    class_a = class_a_share = class_a_lost_share = None
+    codes = "|" + scope["reason"].fillna("").astype("str") + "|"
+    lost = scope["lost_revenue"].to_numpy(dtype=float)
+    rows: list[tuple[str, int, float]] = [("scope", len(scope), np.nan)]
+    for code in (NO_ORDERS, OVERDUE, ACTIVITY_DROP):
+        has = codes.str.contains(f"|{code}|", regex=False).to_numpy(dtype=bool)
+        rows.append((code, int(has.sum()), float(lost[has].sum())))
+    listed = codes.ne("||").to_numpy(dtype=bool)
+    rows.append(("listed", int(listed.sum()), float(lost[listed].sum())))
+    picked = candidates["lost_revenue"].to_numpy(dtype=float)
     if abc_known:
-        is_a = candidates["abc"].eq("A").fillna(False).astype(bool)
-        class_a = int(is_a.sum())
-        class_a_share = class_a / n if n else None
-        lost_a = float(candidates.loc[is_a, "lost_revenue"].sum())
-        class_a_lost_share = lost_a / lost if lost > 0 else None
-    stake = revenue_at_stake(candidates)
-    per_manager = stake.by_manager.sort_values(
-        ["customers", "manager"], ascending=[False, True], kind="mergesort"
-    )
-    return CandidateSummary(
-        customers=n,
-        lost_revenue=lost,
-        urgent=int(candidates["urgent"].sum()),
-        class_a=class_a,
-        class_a_share=class_a_share,
-        class_a_lost_revenue_share=class_a_lost_share,
-        by_manager=dict(zip(per_manager["manager"], per_manager["customers"].tolist(), strict=True)),
-        by_reason=dict(zip(stake.by_reason["reason"], stake.by_reason["customers"].tolist(), strict=True)),
-    )
-
-
-_WORDS = {
-    "en": {
-        "no_orders": "no orders for more than {days} days",
-        "overdue": "overdue vs own rhythm",
-        "overdue_interval": "overdue vs own rhythm (usually every {interval})",
-        "overdue_multiplier": "overdue vs own rhythm (silent more than {multiplier}× the usual interval)",
-        "drop": "activity drop of more than {percent}%",
-    },
-    "ru": {
-        "no_orders": "нет заказов более {days}",
-        # not "просрочка": in 1C that word means overdue receivables
-        "overdue": "нарушен собственный ритм заказов",
-        "overdue_interval": "нарушен собственный ритм заказов (обычно {interval})",
-        "overdue_multiplier": "нарушен собственный ритм заказов (пауза более чем в {multiplier} дольше обычной)",
-        "drop": "падение активности более {percent} %",
-    },
-}
-
-
-def reason_text(
-    codes: str,
-    *,
-    language: str = "en",
-    no_order_days: int = NO_ORDER_DAYS,
-    rhythm_multiplier: float = RHYTHM_MULTIPLIER,
-    drop_threshold: float = DROP_THRESHOLD,
-    expected_interval_days: float | None = None,
-) -> str:
-    """The reasons of one candidate in words, joined by "; ".
-
-    Words per GLOSSARY.md (ru: "нет заказов более 90 дней", "падение активности более
-    30 %"). The code `no_orders_N_days` does not carry N: pass the `no_order_days`,
-    `rhythm_multiplier` and `drop_threshold` the list was computed with. With
-    `expected_interval_days` the rhythm reason says the usual interval ("обычно раз в 14
-    дней"), otherwise the multiplier.
-
-    Raises
-    ------
-    ValueError
-        An unknown language or reason code.
-    """
-    if language not in _WORDS:
-        raise ValueError(f"language {language!r} is not supported: expected one of {sorted(_WORDS)}")
-    words = _WORDS[language]
-    parts = []
-    for code in (c for c in str(codes).split(REASON_SEPARATOR) if c):
-        if code == NO_ORDERS:
-            days = int(no_order_days)
-            shown = _ru_days_genitive(days) if language == "ru" else days
-            parts.append(words["no_orders"].format(days=shown))
-        elif code == OVERDUE:
-            if expected_interval_days is not None and not pd.isna(expected_interval_days):
-                interval = _interval_words(float(expected_interval_days), language)
-                parts.append(words["overdue_interval"].format(interval=interval))
-            else:
-                multiplier = _number(rhythm_multiplier, language)
-                if language == "ru":
-                    multiplier = f"{multiplier} {_ru_times_word(float(rhythm_multiplier))}"
-                parts.append(words["overdue_multiplier"].format(multiplier=multiplier))
-        elif code == ACTIVITY_DROP:
-            parts.append(words["drop"].format(percent=_number(drop_threshold * 100, language)))
-        else:
-            raise ValueError(
-                f"unknown reactivation reason code {code!r}: "
-                f"expected {NO_ORDERS}, {OVERDUE} or {ACTIVITY_DROP}"
-            )
-    return "; ".join(parts)
+        is_a = candidates["abc"].eq("A").fillna(False).to_numpy(dtype=bool)
+        urgent = candidates["urgent"].fillna(False).to_numpy(dtype=bool)
+        rows += [("class_a", int(is_a.sum()), float(picked[is_a].sum())),
+                 ("urgent", int(urgent.sum()), float(picked[urgent].sum()))]
+    unassigned = candidates["manager"].isna().to_numpy(dtype=bool)
+    rows.append(("unassigned", int(unassigned.sum()), float(picked[unassigned].sum())))
+    frame = pd.DataFrame(rows, columns=["step", "customers", "lost_revenue"])
+    frame["step"] = frame["step"].astype("str")
+    frame["customers"] = frame["customers"].astype(np.int64)
+    frame.insert(2, "share", frame["customers"] / len(scope) if len(scope) else np.nan)
+    return frame
 
 
 def _revenue_windows(
@@ -591,46 +500,3 @@ def _reason_order(code: str) -> int:
 
 def _day_number(day: pd.Timestamp) -> int:
     return int(np.datetime64(pd.Timestamp(day).normalize().date(), "D").astype(np.int64))
-
-
-def _number(value: float, language: str) -> str:
-    """A short number: no trailing zeros, decimal comma in Russian."""
-    text = f"{round(float(value), 2):g}"
-    return text.replace(".", ",") if language == "ru" else text
-
-
-def _interval_words(days: float, language: str) -> str:
-    """"every 14 days" / "раз в 14 дней" (Russian accusative after "раз в")."""
-    if language == "ru":
-        if days == 1:
-            return "каждый день"
-        return f"раз в {_number(days, language)} {_ru_day_word(days)}"
-    if days == 1:
-        return "day"
-    return f"{_number(days, language)} days"
-
-
-def _ru_day_word(days: float) -> str:
-    """день / дня / дней after a number (nominative–accusative agreement)."""
-    if days != int(days):
-        return "дня"
-    n = int(days)
-    if n % 10 == 1 and n % 100 != 11:
-        return "день"
-    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
-        return "дня"
-    return "дней"
-
-
-def _ru_times_word(times: float) -> str:
-    """раза / раз after "в N": в 1,5 раза, в 2 раза, в 5 раз."""
-    if times != int(times):
-        return "раза"
-    n = int(times)
-    return "раза" if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14) else "раз"
-
-
-def _ru_days_genitive(days: int) -> str:
-    """"более 90 дней", "более 21 дня": genitive after "более"."""
-    word = "дня" if days % 10 == 1 and days % 100 != 11 else "дней"
-    return f"{days} {word}"

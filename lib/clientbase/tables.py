@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from clientbase.formatting import MISSING, Formatter
-from clientbase.text import t, tn
+from clientbase.text import t
 
 KINDS = ("money", "number", "percent", "date", "month", "text")
 _NUMERIC_KINDS = ("money", "number", "percent")
@@ -95,7 +95,7 @@ class Table:
             parts.append("</tr>")
         parts.append("</tbody></table>")
         if self.hidden_rows:
-            note = tn("more_rows", self.hidden_rows, self.fmt.language)
+            note = t("more_rows", self.fmt.language, n=self.hidden_rows)
             parts.append(f'<p class="cb-table-note">{html.escape(note)}</p>')
         if not len(self.frame):
             parts.append(f'<p class="cb-table-note">{html.escape(t("no_rows", self.fmt.language))}</p>')

@@ -16,7 +16,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
@@ -130,6 +130,7 @@ class Workbook:
         self.fmt = Formatter(language=language, currency=currency)
         self.meta: dict[str, Any] = json.loads((self.cache_dir / "meta.json").read_text(encoding="utf-8"))
         self._facts = self.cache_dir / f"facts-{self.as_of.date().isoformat()}"
+        self._classes: dict[Any, pd.DataFrame] = {}
 
     def __repr__(self) -> str:
         return (f"Workbook(profile={self.profile.name!r}, period={self.period.label}, "
@@ -204,6 +205,60 @@ class Workbook:
     def window_start(self, months: int = 12) -> pd.Timestamp:
         return window_start(self.as_of, months)
 
+    # --- options and shared results ---------------------------------------------------------
+    def options(self, report: str | None = None, /, **values: Any) -> Any:
+        """The validated options model of `report` (default: this notebook's report) from `values`.
+
+        A notebook passes its parameters; an impossible value is a `ValueError` naming the
+        report and the key.
+        """
+        from clientbase.catalog import options_model
+
+        name = report or self.report
+        if name is None:
+            raise ValueError("options: name the report (setup(..., report=...) or options('abc_xyz', ...))")
+        return options_model(name).parse(values, where=f"{self.profile.file}: {name}")
+
+    def abc_xyz_classes(self, options: Any = None) -> pd.DataFrame:
+        """The run's one ABC-XYZ classification (`abc_xyz.abc_xyz_classes`), shared by every report.
+
+        With `options` None, the classification uses the profile's `abc_xyz:` section — the
+        options the ABC-XYZ report of the same run uses — so a client's class is the same
+        in every report of a run (REFERENCE.md "ABC"). Computed once per session and options.
+        """
+        from clientbase.abc_xyz import abc_xyz_classes
+
+        if options is None:
+            options = self.options("abc_xyz", **self.profile.report_settings("abc_xyz"))
+        if options not in self._classes:
+            daily = self.daily if options.grain == "week" else None
+            self._classes[options] = abc_xyz_classes(
+                self.cube, self.customers, as_of=self.as_of, daily=daily, **options.classify_keywords())
+        return self._classes[options]
+
+    def abc_xyz_migration(self, options: Any) -> Any:
+        """`abc_xyz.migration` at as_of with `options` (the ABC-XYZ report's own call).
+
+        The day facts are read only for weekly XYZ (`grain: week`).
+        """
+        from clientbase.abc_xyz import migration
+
+        daily = self.daily if options.grain == "week" else None
+        return migration(self.cube, self.customers, as_of=self.as_of, daily=daily, **options.classify_keywords())
+
+    def abc_classes(self) -> pd.Series | None:
+        """customer_id → ABC class ("A"/"B"/"C", NA without one) of the run's classification.
+
+        None when the classification cannot be made from this data (gross profit as the
+        metric and orders without cost): the reports that show a class then say it is unknown.
+        """
+        try:
+            classes = self.abc_xyz_classes()
+        except ValueError:
+            return None
+        return pd.Series(classes["abc"].astype("str").to_numpy(), index=classes["customer_id"].astype("str"),
+                         name="abc")
+
     # --- output -----------------------------------------------------------------------
     def output_path(self, name: str) -> Path | None:
         """Where a table or list of this report goes in a run; None in an analyst's session."""
@@ -228,6 +283,22 @@ class Workbook:
                 out[col] = out[col].dt.strftime("%Y-%m-%d")
         out.to_csv(path, index=False, encoding="utf-8", lineterminator="\n", float_format="%.12g")
         return path
+
+    def write_list(self, name: str, write: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Path | None:
+        """Write a list for people (an .xlsx) into the run's folder with `write(*args, path=..., **kwargs)`.
+
+        In an analyst's session (no output folder) nothing is written and None is returned,
+        so a notebook needs no condition around it.
+        """
+        path = self.output_path(name)
+        if path is None:
+            return None
+        return write(*args, path=path, **kwargs)
+
+    def headlines(self, items: Sequence[tuple[str, str]]) -> None:
+        """Record the report's headline numbers, (label, value) pairs, for the run's index page."""
+        for label, value in items:
+            self.headline(label, value)
 
     def headline(self, label: str, value: str) -> None:
         """Record a headline number for the run's index page."""

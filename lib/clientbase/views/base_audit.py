@@ -22,7 +22,7 @@ from clientbase.identifiers import INN_PROBLEMS, KPP_PROBLEMS
 from clientbase.masking import mask_frame
 from clientbase.periods import Period, quarter_of
 from clientbase.tables import Table, table
-from clientbase.text import t
+from clientbase.text import t, texts
 
 __all__ = [
     "appendix", "duplicate_examples", "invalid_table", "plot_duplicates", "plot_fill_rates", "plot_trend",
@@ -33,249 +33,12 @@ __all__ = [
 _MAX_MANAGERS = 15
 _RULES = (*EXACT_RULES, "fuzzy_name")
 
-_TEXT = {
-    "en": {
-        "section_duplicates": "Duplicate cards by rule",
-        "section_examples": "Examples of duplicate groups",
-        "section_invalid": "Invalid INN and KPP",
-        "section_fill": "Fill rate of the card fields per manager",
-        "section_trend": "Base size, new and sleeping clients by quarter",
-        "section_tasks": "Tasks per manager",
-        "headline_duplicates": "Duplicate groups",
-        "headline_invalid": "Invalid INN/KPP",
-        "headline_complete": "Fully filled cards",
-        "headline_tasks": "Audit tasks",
-        "base": "On {as_of} the base holds **{customers}** client cards ({growth} since {previous}, "
-                "{growth_share}); **{buyers}** of them bought in the last {window} months.",
-        "duplicates": "**{groups}** groups of duplicates join **{cards}** cards (by the rule that joined "
-                      "each card: {by_rule}).",
-        "no_duplicates": "No duplicate cards were found.",
-        "branches": "{orgs} organisations have branches (the same INN under several KPP, {cards} cards): "
-                    "they are listed apart, not as duplicates.",
-        "invalid": "**{n}** invalid identifiers on {cards} cards: INN {inn}, KPP {kpp}.",
-        "invalid_top": "Most often: {top} (`{code}`).",
-        "no_invalid": "Every filled INN and KPP is valid.",
-        "fill": "**{complete}** of the cards are fully filled; the emptiest field is {field} ({field_share} "
-                "filled).",
-        "quality": "Data quality is best at {best} ({best_share} of cards fully filled) and worst at "
-                   "{worst} ({worst_share}).",
-        "activity": "**{sleeping}** sleeping clients (no order for more than {days} days): {change} since "
-                    "{previous}. **{new}** new clients in {quarter} against {new_previous} in "
-                    "{previous_quarter}.",
-        "tasks": "**{tasks}** tasks on {cards} cards for {managers} managers and executors.",
-        "tasks_spread": "{orphans} cards without a manager are spread evenly over {executors}.",
-        "tasks_unassigned": "{orphans} cards without a manager are on the unassigned list: name the "
-                            "executors (parameter `executors`) to spread them.",
-        "no_tasks": "Nothing to fix: the audit found no problem.",
-        "read_duplicates": "Each card is counted under the first rule that joins it to another card (same "
-                           "INN and KPP, then phone, email, name); a group is every card linked by any rule, "
-                           "directly or through another card. Cards marked for deletion are left out. The full "
-                           "list is in `duplicates.csv`, the branches in `branches.csv`.",
-        "read_examples": "The first {n} cards of the groups, with the rule and the value they share.",
-        "read_masked": " Names of persons and sole traders, phones and emails are masked; the managers' "
-                       "task lists show them in full.",
-        "read_invalid": "INN is checked for digits, length and the FNS check digits; KPP for its format and "
-                        "for whether the INN needs one (a company's 10-digit INN does, a 12-digit one of a "
-                        "sole trader or person does not). An empty INN is a fill-rate gap, not an error. "
-                        "Every row is in `invalid_ids.csv`.",
-        "read_fill": "Share of each manager's cards with the field filled; INN counts for companies only, "
-                     "phone or email from the card or any of its contact persons. The last column, the "
-                     "share of fully filled cards, is the manager's data-quality score. Darker is better.",
-        "read_fill_more": " The {n} managers with the most cards are shown; `fill_rates.csv` has all.",
-        "read_no_contacts": " The source has no contacts table: only the card's own phone and email count.",
-        "read_trend": "At each quarter end: cards in the base and clients who bought in the {window} months "
-                      "before it (left); clients whose first order fell in the quarter and clients silent "
-                      "for more than {days} days (right). Counted from today's cards and orders.",
-        "read_tasks": "One row per person: cards to fix and tasks by kind. Each list is a sheet of "
-                      "`tasks.xlsx` (`tasks.csv` has every task).",
-        "all_cards": "All cards", "no_manager": "No manager", "unassigned": "Unassigned",
-        "complete": "Fully\nfilled", "cards": "Cards", "groups": "Groups",
-        "chart_duplicates": "Cards in duplicate groups, by rule",
-        "chart_fill": "Fill rate per manager",
-        "chart_base": "Cards and buyers", "chart_activity": "New and sleeping clients",
-        "series_customers": "Cards in the base", "series_buyers": "Bought in {window} months",
-        "series_new": "New", "series_sleeping": "Sleeping",
-        "quarter": "Q{q} {year}", "quarter_tick": "Q{q}\n{year}",
-        "field": {"source": "Source", "manager": "Manager", "category": "Category",
-                  "contact": "Phone or email", "inn": "INN (companies)", "region": "Region"},
-        "field_short": {"source": "Source", "manager": "Manager", "category": "Category",
-                        "contact": "Phone or\nemail", "inn": "INN\n(companies)", "region": "Region"},
-        "rule": {"inn_kpp": "same INN and KPP", "phone": "same phone", "email": "same email",
-                 "name": "same name", "fuzzy_name": "similar name"},
-        "field_id": {"inn": "INN", "kpp": "KPP"},
-        "problem": {
-            "not_digits": "characters other than digits", "all_zeros": "all zeros (a placeholder)",
-            "length": "wrong length (10 digits for a company, 12 for a person)",
-            "checksum": "wrong check digits", "kpp_format": "not 4 digits, 2 digits or capitals, 3 digits",
-            "kpp_missing": "missing for a company", "kpp_unexpected": "filled for a sole trader or person",
-        },
-        "col": {"group_id": "Group", "client": "Client", "manager": "Manager", "match_rule": "Rule",
-                "match_value": "Shared value", "field": "Field", "problem": "Code", "meaning": "Problem",
-                "cards": "Cards", "tasks": "Tasks", "ids": "INN/KPP", "duplicates": "Duplicates",
-                "gaps": "Empty fields"},
-        "xlsx": {"customer_id": "Code", "name": "Client", "task": "Task", "inn": "INN", "kpp": "KPP",
-                 "phone": "Phone", "email": "Email", "done": "Done / comment"},
-        "definitions": [
-            "INN: 10 digits (organisations) or 12 (persons, sole traders) with the FNS check digits; "
-            "non-digits (`not_digits`), all zeros (`all_zeros`), another length (`length`) and wrong check "
-            "digits (`checksum`) are invalid. KPP: 9 characters, 4 digits, 2 digits or capital letters, 3 "
-            "digits (`kpp_format`); required for a 10-digit INN (`kpp_missing`), absent for a 12-digit one "
-            "(`kpp_unexpected`). An empty INN is a fill-rate gap.",
-            "Duplicates: groups of cards linked by the same INN and KPP (`inn_kpp`; a 12-digit INN alone), "
-            "the same phone (digits only, 8 and +7 unified, at least 10 digits), the same email (case and "
-            "spaces folded) or the same name (case, quotes, punctuation and legal forms such as ООО, АО, "
-            "ИП, LLC removed){fuzzy}; links are transitive. The same INN with another KPP is a branch, not "
-            "a duplicate. Cards marked for deletion are left out of every check.",
-            "Fill rate: share of cards with source, manager, category, phone or email (on the card or a "
-            "contact person), INN (companies only) and region filled; a card with all of them is fully "
-            "filled, and a manager's share of fully filled cards is their data-quality score.",
-            "Sleeping client: the last order (a document with a positive total) more than {days} days "
-            "before the date; new client: the first order falls in the quarter; buyers: clients with an "
-            "order in the {window} months to the date; base size: cards created on or before the date.",
-            "Tasks: every problem is a task for the card's manager; the cards without one are spread "
-            "evenly, card by card in code order, over the executors (or left unassigned).",
-        ],
-        "fuzzy_on": ", or similar names (similarity of at least {threshold}, `fuzzy_name`)",
-        "parameters": {
-            "sleeping_days": "a client is sleeping after this many days without an order",
-            "window_months": "buyers are counted over this many months",
-            "trend_quarters": "quarters in the trend",
-            "fuzzy_threshold": "similarity of names for fuzzy duplicates (empty: off)",
-            "executors": "who gets the tasks of cards without a manager",
-            "top_n": "example rows shown",
-        },
-        "none": "none", "off": "off",
-        "data_period": "Audit as of {as_of} ({quarter}); the previous audit date is {previous}. Cards "
-                       "checked: {cards}; later orders are not read.",
-        "version": "clientbase {version}.",
-    },
-    "ru": {
-        "section_duplicates": "Дубли контрагентов по признакам",
-        "section_examples": "Примеры групп дублей",
-        "section_invalid": "Ошибки в ИНН и КПП",
-        "section_fill": "Заполненность реквизитов карточек по менеджерам",
-        "section_trend": "Размер базы, новые и «спящие» клиенты по кварталам",
-        "section_tasks": "Задачи по менеджерам",
-        "headline_duplicates": "Групп дублей",
-        "headline_invalid": "Ошибок в ИНН/КПП",
-        "headline_complete": "Полностью заполненных карточек",
-        "headline_tasks": "Задач по ревизии",
-        "base": "Карточек клиентов в базе на {as_of}: **{customers}** ({growth} с {previous}, "
-                "{growth_share}); покупали за последние {window} мес.: **{buyers}**.",
-        "duplicates": "Групп дублей: **{groups}**, карточек в них: **{cards}** (по признаку, связавшему "
-                      "карточку: {by_rule}).",
-        "no_duplicates": "Дублей контрагентов не найдено.",
-        "branches": "Организаций с обособленными подразделениями (тот же ИНН, другой КПП): {orgs}, "
-                    "карточек: {cards}; это не дубли, они перечислены отдельно.",
-        "invalid": "Ошибок в ИНН и КПП: **{n}**, карточек с ошибками: {cards}; ИНН — {inn}, КПП — {kpp}.",
-        "invalid_top": "Чаще всего: {top} (`{code}`).",
-        "no_invalid": "Все заполненные ИНН и КПП корректны.",
-        "fill": "Полностью заполнены **{complete}** карточек; хуже всего заполнено поле «{field}» "
-                "({field_share}).",
-        "quality": "Лучшее качество данных: {best} ({best_share} карточек заполнены полностью); "
-                   "худшее: {worst} ({worst_share}).",
-        "activity": "«Спящих» клиентов (нет заказов более {days} дн.): **{sleeping}**, изменение с "
-                    "{previous}: {change}. Новых клиентов за {quarter}: **{new}** (за {previous_quarter}: "
-                    "{new_previous}).",
-        "tasks": "Задач: **{tasks}**, карточек к исправлению: {cards}, исполнителей: {managers}.",
-        "tasks_spread": "Карточки без основного менеджера ({orphans}) распределены поровну между "
-                        "исполнителями: {executors}.",
-        "tasks_unassigned": "Карточки без основного менеджера ({orphans}) собраны в отдельный список: "
-                            "укажите исполнителей (параметр `executors`), чтобы распределить их.",
-        "no_tasks": "Исправлять нечего: ревизия не нашла проблем.",
-        "read_duplicates": "Карточка учтена по первому признаку, связавшему её с другой (совпадают ИНН и КПП, "
-                           "затем телефон, электронная почта, наименование); группа — все карточки, связанные "
-                           "любым признаком напрямую или через другую карточку. Карточки с пометкой удаления "
-                           "не проверяются. Полный список — в `duplicates.csv`, филиалы — в `branches.csv`.",
-        "read_examples": "Первые {n} карточек из групп дублей с признаком и совпавшим значением.",
-        "read_masked": " Имена физлиц и ИП, телефоны и адреса электронной почты скрыты; в списках задач "
-                       "менеджеров они указаны полностью.",
-        "read_invalid": "ИНН проверяется на цифры, длину и контрольные разряды по алгоритму ФНС; КПП — на "
-                        "формат и на то, нужен ли он при таком ИНН (10-значному ИНН организации нужен, "
-                        "12-значному ИНН ИП или физлица — нет). Пустой ИНН — пробел в заполненности, а не "
-                        "ошибка. Все строки — в `invalid_ids.csv`.",
-        "read_fill": "Доля карточек менеджера с заполненным полем; ИНН учитывается только у юрлиц, телефон "
-                     "или электронная почта — в карточке или у любого контактного лица. Последний столбец — "
-                     "доля полностью заполненных карточек, оценка качества данных менеджера. Чем темнее, "
-                     "тем лучше.",
-        "read_fill_more": " Показаны {n} менеджеров с наибольшим числом карточек; все — в `fill_rates.csv`.",
-        "read_no_contacts": " В источнике нет таблицы контактных лиц: учитываются только телефон и почта "
-                            "в карточке.",
-        "read_trend": "На конец каждого квартала: карточек в базе и клиентов, покупавших за {window} мес. "
-                      "до него (слева); клиентов с первым заказом в квартале и клиентов без заказов более "
-                      "{days} дн. (справа). Рассчитано по текущим карточкам и заказам.",
-        "read_tasks": "Строка на исполнителя: карточек к исправлению и задач по видам. Список каждого — "
-                      "отдельный лист `tasks.xlsx` (все задачи — в `tasks.csv`).",
-        "all_cards": "Все карточки", "no_manager": "Без менеджера", "unassigned": "Без исполнителя",
-        "complete": "Заполнены\nполностью", "cards": "Карточек", "groups": "Групп",
-        "chart_duplicates": "Карточек в группах дублей по признаку",
-        "chart_fill": "Заполненность по менеджерам",
-        "chart_base": "Карточки и покупатели", "chart_activity": "Новые и «спящие» клиенты",
-        "series_customers": "Карточек в базе", "series_buyers": "Покупали за {window} мес.",
-        "series_new": "Новые", "series_sleeping": "«Спящие»",
-        "quarter": "{q} кв. {year}", "quarter_tick": "{q} кв.\n{year}",
-        "field": {"source": "Источник привлечения", "manager": "Основной менеджер", "category": "Категория",
-                  "contact": "Телефон или e-mail", "inn": "ИНН (юрлица)", "region": "Бизнес-регион"},
-        "field_short": {"source": "Источник", "manager": "Менеджер", "category": "Категория",
-                        "contact": "Телефон\nили e-mail", "inn": "ИНН\n(юрлица)", "region": "Регион"},
-        "rule": {"inn_kpp": "совпадают ИНН и КПП", "phone": "совпадает телефон",
-                 "email": "совпадает эл. почта", "name": "совпадает наименование",
-                 "fuzzy_name": "похожее наименование"},
-        "field_id": {"inn": "ИНН", "kpp": "КПП"},
-        "problem": {
-            "not_digits": "недопустимые символы (не цифры)", "all_zeros": "одни нули (заглушка)",
-            "length": "неверная длина (10 цифр у организации, 12 у ИП и физлица)",
-            "checksum": "неверные контрольные разряды", "kpp_format": "неверный формат",
-            "kpp_missing": "не указан у организации", "kpp_unexpected": "указан у ИП или физлица",
-        },
-        "col": {"group_id": "Группа", "client": "Клиент", "manager": "Менеджер", "match_rule": "Признак",
-                "match_value": "Совпавшее значение", "field": "Реквизит", "problem": "Код",
-                "meaning": "Ошибка", "cards": "Карточек", "tasks": "Задач", "ids": "ИНН/КПП",
-                "duplicates": "Дубли", "gaps": "Пустые поля"},
-        "xlsx": {"customer_id": "Код", "name": "Клиент", "task": "Задача", "inn": "ИНН", "kpp": "КПП",
-                 "phone": "Телефон", "email": "Электронная почта", "done": "Выполнено / комментарий"},
-        "definitions": [
-            "ИНН: 10 цифр (организации) или 12 (ИП и физлица) с контрольными разрядами по алгоритму ФНС; "
-            "ошибки — не цифры (`not_digits`), одни нули (`all_zeros`), другая длина (`length`), неверные "
-            "контрольные разряды (`checksum`). КПП: 9 знаков — 4 цифры, 2 цифры или заглавные латинские "
-            "буквы, 3 цифры (`kpp_format`); обязателен при 10-значном ИНН (`kpp_missing`), не указывается "
-            "при 12-значном (`kpp_unexpected`). Пустой ИНН — пробел в заполненности.",
-            "Дубли: группы карточек, связанных совпадением ИНН и КПП (`inn_kpp`; 12-значного ИНН — без КПП), "
-            "телефона (только цифры, 8 и +7 приведены к одному виду, не менее 10 цифр), электронной почты "
-            "(без учёта регистра и пробелов) или наименования (без учёта регистра, кавычек, знаков "
-            "препинания и организационно-правовой формы: ООО, АО, ИП, LLC){fuzzy}; связь транзитивна. "
-            "Тот же ИНН с другим КПП — обособленное подразделение, а не дубль. Карточки с пометкой "
-            "удаления не проверяются.",
-            "Заполненность: доля карточек, где заполнены источник привлечения, основной менеджер, "
-            "категория, телефон или электронная почта (в карточке или у контактного лица), ИНН (только у "
-            "юрлиц) и бизнес-регион; карточка со всеми полями заполнена полностью, а доля таких карточек "
-            "у менеджера — оценка качества его данных.",
-            "«Спящий» клиент: последний заказ (документ с положительной суммой) более {days} дн. до даты; "
-            "новый клиент: первый заказ пришёлся на квартал; покупатели: клиенты с заказом за {window} мес. "
-            "до даты; размер базы: карточки, созданные не позднее даты.",
-            "Задачи: каждая проблема — задача основному менеджеру карточки; карточки без менеджера "
-            "распределяются поровну, по порядку кодов, между исполнителями (или остаются без исполнителя).",
-        ],
-        "fuzzy_on": ", либо похожего наименования (сходство не ниже {threshold}, `fuzzy_name`)",
-        "parameters": {
-            "sleeping_days": "клиент считается «спящим» после стольких дней без заказа",
-            "window_months": "покупатели считаются за столько месяцев",
-            "trend_quarters": "кварталов в динамике",
-            "fuzzy_threshold": "сходство наименований для нечётких дублей (пусто — не искать)",
-            "executors": "исполнители задач по карточкам без менеджера",
-            "top_n": "строк в примерах",
-        },
-        "none": "не заданы", "off": "выключено",
-        "data_period": "Ревизия на {as_of} ({quarter}); дата предыдущей ревизии — {previous}. Проверено "
-                       "карточек: {cards}; более поздние заказы не читаются.",
-        "version": "clientbase {version}.",
-    },
-}
+# every word of this report: lib/clientbase/text/base_audit.yaml
 
 
 def text(language: str, key: str) -> str | dict:
     """A string (or dict of strings) of this report in the language."""
-    return _TEXT[language][key]
+    return texts("base_audit", language)[key]
 
 
 # --- executive summary ------------------------------------------------------------------------
@@ -283,7 +46,7 @@ def text(language: str, key: str) -> str | dict:
 
 def summary(result: AuditResult, *, fmt: Formatter) -> Markdown:
     """The executive summary: base and growth, duplicates, invalid ids, fill rates, activity, tasks."""
-    tx = _TEXT[fmt.language]
+    tx = texts("base_audit", fmt.language)
     base = result.base
     parts = [tx["base"].format(
         as_of=fmt.date(result.as_of), customers=fmt.number(base.customers), growth=_signed(base.growth, fmt),
@@ -329,7 +92,7 @@ def summary(result: AuditResult, *, fmt: Formatter) -> Markdown:
 
 
 def _fill_sentences(result: AuditResult, fmt: Formatter) -> list[str]:
-    tx = _TEXT[fmt.language]
+    tx = texts("base_audit", fmt.language)
     quality = result.manager_quality
     if not quality["customers"].sum():
         return []
@@ -347,7 +110,7 @@ def _fill_sentences(result: AuditResult, fmt: Formatter) -> list[str]:
 
 
 def _tasks_sentence(result: AuditResult, fmt: Formatter) -> str:
-    tx = _TEXT[fmt.language]
+    tx = texts("base_audit", fmt.language)
     tasks = result.tasks
     if tasks.empty:
         return tx["no_tasks"]
@@ -365,7 +128,7 @@ def _tasks_sentence(result: AuditResult, fmt: Formatter) -> str:
 
 def reading(section: str, result: AuditResult, *, fmt: Formatter, top_n: int = 20, mask_pii: bool = True) -> Markdown:
     """How to read a section: "duplicates", "examples", "invalid", "fill", "trend" or "tasks"."""
-    tx = _TEXT[fmt.language]
+    tx = texts("base_audit", fmt.language)
     if section == "duplicates":
         return Markdown(tx["read_duplicates"])
     if section == "examples":
@@ -396,7 +159,7 @@ def plot_duplicates(result: AuditResult, *, fmt: Formatter):
 
     from clientbase import plots
 
-    tx = _TEXT[fmt.language]
+    tx = texts("base_audit", fmt.language)
     if result.duplicates.empty:
         return Markdown(tx["no_duplicates"])
     rules = _rules_of(result)
@@ -420,7 +183,7 @@ def plot_fill_rates(result: AuditResult, *, fmt: Formatter):
 
     from clientbase import plots
 
-    tx = _TEXT[fmt.language]
+    tx = texts("base_audit", fmt.language)
     quality = result.manager_quality
     named = quality[quality["manager"] != NO_MANAGER]
     if len(named) > _MAX_MANAGERS:
@@ -454,7 +217,7 @@ def plot_trend(result: AuditResult, *, fmt: Formatter):
 
     from clientbase.plots import ACCENT, GREY, NEGATIVE
 
-    tx = _TEXT[fmt.language]
+    tx = texts("base_audit", fmt.language)
     trend = result.trend
     ticks = [_quarter(_period(q), fmt.language, tick=True) for q in trend["quarter"]]
     x = np.arange(len(trend))
@@ -490,7 +253,7 @@ def duplicate_examples(
     When `mask_pii`: names of persons and sole traders (`masking.mask_frame`), phones and
     emails masked; the shared name or ИНН of a person or sole trader is shown as ``***``.
     """
-    tx = _TEXT[fmt.language]
+    tx = texts("base_audit", fmt.language)
     rows = result.duplicates.iloc[:top_n].merge(_cards(customers), on="customer_id", how="left")
     value = rows["match_value"].astype("str")
     shown = pd.DataFrame({
@@ -516,7 +279,7 @@ def duplicate_examples(
 
 def invalid_table(result: AuditResult, *, fmt: Formatter) -> Table:
     """Invalid ИНН and КПП by problem code: every code of REFERENCE.md, with its count of cards."""
-    tx = _TEXT[fmt.language]
+    tx = texts("base_audit", fmt.language)
     codes = [("inn", c) for c in INN_PROBLEMS] + [("kpp", c) for c in KPP_PROBLEMS]
     counts = result.invalid.groupby(["field", "problem"]).size()
     frame = pd.DataFrame({
@@ -532,7 +295,7 @@ def invalid_table(result: AuditResult, *, fmt: Formatter) -> Table:
 
 def tasks_table(result: AuditResult, *, fmt: Formatter) -> Table:
     """Tasks per person: cards to fix, tasks, and tasks by kind (identifiers, duplicates, empty fields)."""
-    tx = _TEXT[fmt.language]
+    tx = texts("base_audit", fmt.language)
     tasks = result.tasks
     code = tasks["task_code"].astype("str")
     kind = np.select([code.str.startswith("duplicate_").to_numpy(dtype=bool),
@@ -559,7 +322,7 @@ def write_task_lists(tasks: pd.DataFrame, customers: pd.DataFrame, path: str | P
     Nothing is masked here (DESIGN.md "Rendering"); tasks of `UNASSIGNED` go to the
     workbook's unassigned sheet. The last column is left for the manager's notes.
     """
-    tx = _TEXT[language]
+    tx = texts("base_audit", language)
     details = customers[[c for c in ("customer_id", "name", "inn", "kpp", "phone", "email") if c in customers]]
     rows = tasks.drop(columns=["name"], errors="ignore").merge(details, on="customer_id", how="left")
     rows["manager"] = rows["manager"].mask(rows["manager"] == UNASSIGNED)
@@ -574,7 +337,7 @@ def write_task_lists(tasks: pd.DataFrame, customers: pd.DataFrame, path: str | P
 def appendix(result: AuditResult, *, fmt: Formatter, period: Period, top_n: int, version: str) -> Markdown:
     """Definitions (REFERENCE.md "Base audit"), parameters used, data period, package version."""
     lang = fmt.language
-    tx = _TEXT[lang]
+    tx = texts("base_audit", lang)
     fuzzy = "" if result.fuzzy_threshold is None else tx["fuzzy_on"].format(
         threshold=fmt.percent(result.fuzzy_threshold, digits=0))
     lines = [f"### {t('definitions', lang)}", ""]
@@ -621,11 +384,11 @@ def _cards(customers: pd.DataFrame) -> pd.DataFrame:
 
 def _manager_label(manager: object, language: str) -> str:
     if manager is None or pd.isna(manager) or manager == NO_MANAGER:
-        return _TEXT[language]["no_manager"]
+        return texts("base_audit", language)["no_manager"]
     if manager == ALL:
-        return _TEXT[language]["all_cards"]
+        return texts("base_audit", language)["all_cards"]
     if manager == UNASSIGNED:
-        return _TEXT[language]["unassigned"]
+        return texts("base_audit", language)["unassigned"]
     return str(manager)
 
 
@@ -641,4 +404,5 @@ def _period(label: str) -> Period:
 
 
 def _quarter(period: Period, language: str, *, tick: bool = False) -> str:
-    return _TEXT[language]["quarter_tick" if tick else "quarter"].format(q=period.quarter, year=period.year)
+    template = texts("base_audit", language)["quarter_tick" if tick else "quarter"]
+    return template.format(q=period.quarter, year=period.year)

@@ -16,17 +16,12 @@ nothing to mask.
 
 from __future__ import annotations
 
-import base64
-import html
-import io
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from babel import Locale
-from IPython.display import HTML, Markdown, display
+from IPython.display import Markdown
 from matplotlib.ticker import MaxNLocator
 
 from clientbase import plots
@@ -34,11 +29,11 @@ from clientbase.campaigns import ATTRIBUTED, CampaignRoi, CampaignSummary
 from clientbase.channels import UNKNOWN_SOURCE
 from clientbase.formatting import MISSING, Formatter
 from clientbase.tables import Table, table
-from clientbase.text import t
+from clientbase.text import t, texts
+from clientbase.views.common import Section, _closed
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
 
 __all__ = [
     "Section", "appendix", "campaigns_section", "channels_section", "headline", "missing_tables",
@@ -51,308 +46,12 @@ MAX_SOURCES = 12
 MAX_COHORTS = 12
 _NAME_CHARS = 38
 
-_TEXT: dict[str, dict[str, Any]] = {
-    "en": {
-        # summary
-        "spend": "In the {months} months to {as_of}, **{n}** finished with a total cost of **{spend}**.",
-        "spend_running": " {running} still running ({running_spend}; partial figures).",
-        "no_campaigns": "No campaign to existing clients finished in the {months} months to {as_of}.",
-        "incremental": "The {n} with a control group brought **{revenue}** of incremental revenue and "
-                       "**{profit}** of incremental gross profit: **{net}** after their cost of {cost}.",
-        "incremental_no_profit": "The {n} with a control group brought **{revenue}** of incremental revenue; "
-                                 "gross profit and ROI are unknown: the orders have no cost "
-                                 "(set `margin_share` to estimate them).",
-        "no_control": "No finished campaign had a control group, so no effect can be measured: "
-                      "figures are attributed, not incremental.",
-        "best": "Best: **{name}**, ROI {roi} ({conf} interval {low} to {high}): {verdict}.",
-        "worst": "Worst: **{name}**, ROI {roi} ({conf} interval {low} to {high}): {verdict}.",
-        "only": "The only campaign with a measurable ROI: **{name}**, ROI {roi} "
-                "({conf} interval {low} to {high}): {verdict}.",
-        "paid_off": "it paid for itself (the whole interval is above 0 %)",
-        "lost": "it lost money (the whole interval is below 0 %)",
-        "unproven": "the interval includes 0 %, so a gain is not proven",
-        "proven": "Paid for itself beyond doubt (the whole {conf} interval above 0 %): {items}.",
-        "proven_loss": "Lost money beyond doubt (the whole {conf} interval below 0 %): {items}.",
-        "attributed": "Without a control group ({names}): revenue attributed, not incremental — "
-                      "not an effect, and not ranked.",
-        "free": "No cost recorded ({names}): ROI n/a.",
-        "channel_best": "Best LTV/CAC: **{source}** — a new customer brings {ltv} of gross profit in its first "
-                        "{ltv_months} months and costs {cac} to acquire (**{ratio}**).",
-        "channel_worst": "Worst: **{source}** — LTV {ltv} against CAC {cac} ({ratio}){below}.",
-        "below_one": ": acquiring a customer costs more than it earns in {ltv_months} months",
-        "acquisition": "Acquisition spend in the period: {spend} for {new} new customers.",
-        "no_channels": "CAC is unknown: no acquisition campaign with a cost matches a customer source.",
-        "retention": "Of a quarter's new customers, on average {q1} buy again in the next quarter "
-                     "and {q4} a year later.",
-        "campaigns": {"one": "{n} campaign", "other": "{n} campaigns"},
-        # sections
-        "section_forest": "Return on investment by campaign",
-        "read_forest": "Each row is a campaign with a control group: the dot is its ROI = (incremental gross "
-                       "profit − cost) / cost, the line its {conf} interval. Right of the dashed line (0 %) "
-                       "the campaign paid for itself; a line crossing it means the data cannot tell a gain "
-                       "from a loss. Campaigns without a control group are listed as attributed, not "
-                       "incremental; campaigns without a cost have ROI n/a.",
-        "more_campaigns": "The chart shows {shown} of {total} campaigns (the costliest); the table below lists all.",
-        "section_campaigns": "Campaign results",
-        "read_campaigns": "Response is the share of members who bought in the attribution window (start to "
-                          "end + {days} days). Incremental revenue = (revenue per target member − revenue "
-                          "per control member) × target size, with its {conf} interval. Campaigns in "
-                          "progress show partial figures up to {as_of}.",
-        "section_channels": "Acquisition cost and customer value by source",
-        "read_channels": "CAC is the acquisition spend of the last {months} months divided by the customers "
-                         "acquired from the source in that time; LTV is the average gross profit of a customer "
-                         "in its first {ltv_months} months (customers acquired {ltv_from} – {ltv_to}). "
-                         "LTV/CAC above 1 means a customer earns back its acquisition cost within "
-                         "{ltv_months} months; 3 is a common target.",
-        "section_retention": "Cohort retention",
-        "read_retention": "Each row is a cohort: the customers whose first purchase fell in that quarter (its size "
-                          "in brackets). Each cell is the share of the cohort that bought in the N-th quarter "
-                          "after it; quarter 0 is 100 % by definition and not shown.",
-        "first_cohort": " The first cohort of the data ({cohort}) is left out: it also holds customers "
-                        "acquired before the data starts.",
-        "incomplete_cohort": " Cells marked * are quarters not yet complete.",
-        "section_reactivation": "Reactivation campaigns: effect on the clients they targeted",
-        "read_reactivation": "The targeted clients (target group) are compared with the clients of the same "
-                             "campaign who were not contacted (control group): the difference is the effect.",
-        "no_reactivation": "No reactivation campaign ran in the {months} months to {as_of}.",
-        "no_rows": "No campaign with members ended in the {months} months to {as_of}.",
-        "no_channel_rows": "No customer was acquired in the data.",
-        "no_cohorts": "No customer has an order in the data.",
-        # charts
-        "chart_forest": "ROI by campaign, {conf} interval",
-        "attributed_label": "attributed, not incremental: {roi}",
-        "attributed_short": "attributed, not incremental",
-        "na_label": "n/a",
-        "no_interval": "no interval",
-        "in_progress": "in progress",
-        "chart_channels": "LTV ({ltv_months} months) and CAC by source",
-        "ltv": "LTV: gross profit of a customer in {ltv_months} months",
-        "cac": "CAC: acquisition cost per new customer",
-        "chart_retention": "Share of the cohort buying, by quarter since the first purchase",
-        "quarters_since": "Quarters since the first purchase",
-        "cohort": "Cohort (customers)",
-        # tables
-        "col": {
-            "campaign": "Campaign", "start_date": "Start", "members": "Target / control",
-            "response": "Response: target / control", "incremental_revenue": "Incremental revenue",
-            "revenue_interval": "{conf} interval", "cost": "Cost", "roi": "ROI", "roi_interval": "ROI interval",
-            "source": "Source", "new_customers": "New customers", "cac": "CAC", "ltv": "LTV",
-            "ltv_to_cac": "LTV/CAC", "conversion_rate": "Lead conversion",
-            "targeted": "Clients targeted", "responded": "Bought again: target",
-            "responded_control": "Bought again: control", "lift": "Difference ({conf} interval)",
-            "per_target": "Revenue per target client", "per_control": "Revenue per control client",
-        },
-        "ratio": "{value}×",
-        "points": "pp",
-        "unknown_source": "(not specified)",
-        # appendix
-        "definitions": [
-            "**Attribution window**: from a campaign's start to its end + {days} days, both included. Listed are "
-            "the campaigns whose window ends in the {months} months to {as_of} ({window_start} – {as_of}) and "
-            "those still in progress, with partial figures; nothing after {as_of} is read.",
-            "**Response**: a member with at least one order document with a positive total in the window "
-            "(or the response recorded in the data). **Response rate** = responders / "
-            "members of the group; the difference target − control, in percentage points, has the interval Δ ± z·SE, "
-            "SE = √(p_T(1−p_T)/n_T + p_C(1−p_C)/n_C).",
-            "**Incremental revenue** = (revenue per target member − revenue per control member) × target size, "
-            "over the attribution window, returns included; **incremental gross profit** likewise on "
-            "{profit}. Its interval: {method} at {conf}, times the target size.",
-            "**ROI** = (incremental gross profit − cost) / cost; its interval comes from the interval of the "
-            "incremental gross profit. Without a control group ROI is computed on the target members' own "
-            "gross profit and marked \u201cattributed, not incremental\u201d: it is not an effect. Cost 0: ROI n/a.",
-            "**CAC** (cost of acquiring a customer) per source = the cost of the acquisition campaigns of that "
-            "channel in the {months} months (a campaign's cost spread evenly over its days) / customers whose "
-            "first order fell in those months. **LTV** (historical) = average gross profit per customer in its "
-            "first {ltv_months} calendar months, over the customers acquired in the {months} months ending "
-            "with the last month whose horizon is complete.",
-            "**Cohort retention**: customers are grouped by the quarter of their first order (a document with a "
-            "positive total); a cell is the share of the cohort with at least one order in that quarter.",
-        ],
-        "profit_cost": "amount − cost of each order line",
-        "profit_margin": "revenue × {margin} (the orders have no cost)",
-        "profit_unknown": "amount − cost (unknown here: the orders have no cost and no margin was set)",
-        "welch": "the Welch interval of the difference of the group means",
-        "bootstrap": "the percentile bootstrap interval of the difference of the group means",
-        "parameters_used": "Parameters used",
-        "data": "Data: period {period} (as of {as_of}); rows loaded: {rows}.",
-        "version": "clientbase {version}.",
-        "param_names": {
-            "response_days": "days added to a campaign's end for responses",
-            "window_months": "months of campaigns covered",
-            "ltv_months": "months of the LTV horizon",
-            "margin_share": "margin used when orders have no cost (0 = unknown)",
-            "ci_method": "interval method",
-            "confidence": "confidence level",
-        },
-        "headline_spend": "Campaign spend, {months} months",
-        "headline_profit": "Incremental gross profit",
-        "headline_channel": "Best LTV/CAC",
-    },
-    "ru": {
-        "spend": "За {months} мес. по {as_of} завершённых кампаний: **{n}**, их стоимость **{spend}**.",
-        "spend_running": " Незавершённых: {running} ({running_spend}; данные неполные).",
-        "no_campaigns": "За {months} мес. по {as_of} не завершилась ни одна кампания по клиентской базе.",
-        "incremental": "Кампании с контрольной группой ({n}) принесли **{revenue}** дополнительной (приростной) "
-                       "выручки и **{profit}** дополнительной валовой прибыли: **{net}** за вычетом их "
-                       "стоимости {cost}.",
-        "incremental_no_profit": "Кампании с контрольной группой ({n}) принесли **{revenue}** дополнительной "
-                                 "(приростной) "
-                                 "выручки; валовая прибыль и окупаемость неизвестны: в продажах нет "
-                                 "себестоимости (задайте `margin_share`, чтобы их оценить).",
-        "no_control": "Ни у одной завершённой кампании не было контрольной группы, поэтому эффект измерить "
-                      "нельзя: цифры атрибутированные, не приростные.",
-        "best": "Лучшая: **{name}**, ROI {roi} (доверительный интервал {conf}: от {low} до {high}): {verdict}.",
-        "worst": "Худшая: **{name}**, ROI {roi} (доверительный интервал {conf}: от {low} до {high}): {verdict}.",
-        "only": "Единственная кампания с измеримой окупаемостью: **{name}**, ROI {roi} "
-                "(доверительный интервал {conf}: от {low} до {high}): {verdict}.",
-        "paid_off": "окупилась (весь интервал выше 0 %)",
-        "lost": "не окупилась (весь интервал ниже 0 %)",
-        "unproven": "интервал включает 0 %, окупаемость не доказана",
-        "proven": "Окупились с уверенностью (весь интервал {conf} выше 0 %): {items}.",
-        "proven_loss": "Не окупились с уверенностью (весь интервал {conf} ниже 0 %): {items}.",
-        "attributed": "Без контрольной группы ({names}): выручка атрибутированная, не приростная — это не "
-                      "эффект кампании, в сравнении не участвует.",
-        "free": "Стоимость не указана ({names}): ROI н/д.",
-        "channel_best": "Лучшее соотношение LTV/CAC: **{source}** — новый клиент приносит {ltv} валовой прибыли "
-                        "за первые {ltv_months} мес., а его привлечение стоит {cac} (**{ratio}**).",
-        "channel_worst": "Худшее: **{source}** — LTV {ltv} при CAC {cac} ({ratio}){below}.",
-        "below_one": ": привлечение клиента стоит больше, чем он приносит за {ltv_months} месяцев",
-        "acquisition": "Затраты на привлечение за период: {spend}, новых клиентов: {new}.",
-        "no_channels": "CAC неизвестна: ни одна кампания привлечения со стоимостью не совпадает с источником "
-                       "привлечения клиентов.",
-        "retention": "Из новых клиентов квартала в среднем {q1} покупают снова в следующем квартале "
-                     "и {q4} — через год.",
-        # the Russian sentences name the noun themselves ("завершённых кампаний: 5")
-        "campaigns": {"other": "{n}"},
-        "section_forest": "Окупаемость по кампаниям (ROI)",
-        "read_forest": "Каждая строка — кампания с контрольной группой: точка — её ROI = (дополнительная валовая "
-                       "прибыль − стоимость) / стоимость, линия — доверительный интервал {conf}. Правее пунктира (0 %) "
-                       "кампания окупилась; если линия пересекает пунктир, данные не позволяют отличить "
-                       "прибыль от убытка. Кампании без контрольной группы показаны как атрибутированные, "
-                       "не приростные; у кампаний без стоимости ROI н/д.",
-        "more_campaigns": "На графике {shown} из {total} кампаний (самые дорогие); в таблице ниже — все.",
-        "section_campaigns": "Результаты кампаний",
-        "read_campaigns": "Отклик — доля участников, купивших в окне атрибуции (от начала до окончания + {days} "
-                          "дн.). Дополнительная (приростная) выручка = (выручка на участника целевой группы − "
-                          "на участника контрольной) × размер целевой группы, с доверительным интервалом {conf}. По "
-                          "незавершённым кампаниям данные неполные, по {as_of}.",
-        "section_channels": "Стоимость привлечения и ценность клиента по источникам",
-        "read_channels": "Стоимость привлечения клиента (CAC) — затраты на привлечение за последние {months} мес., "
-                         "делённые на число клиентов, привлечённых из источника за это время; пожизненная "
-                         "ценность клиента (LTV) — средняя валовая прибыль клиента за первые {ltv_months} мес. "
-                         "(клиенты, привлечённые {ltv_from} – {ltv_to}). LTV/CAC больше 1 — клиент окупает "
-                         "своё привлечение за {ltv_months} мес.; обычный ориентир — 3.",
-        "section_retention": "Удержание клиентов по когортам",
-        "read_retention": "Каждая строка — когорта: клиенты, впервые купившие в этом квартале (в скобках — их "
-                          "число). Клетка — доля когорты, покупавшая в N-м квартале после первой покупки; "
-                          "квартал 0 по определению равен 100 % и не показан.",
-        "first_cohort": " Первая когорта данных ({cohort}) не показана: в неё попали и клиенты, привлечённые "
-                        "до начала данных.",
-        "incomplete_cohort": " Клетки со * — незавершённые кварталы.",
-        "section_reactivation": "Реактивация: эффект для клиентов, с которыми работали",
-        "read_reactivation": "Клиенты целевой группы сравниваются с клиентами контрольной группы той же "
-                             "кампании, с которыми не связывались: разница — эффект кампании.",
-        "no_reactivation": "За {months} мес. по {as_of} кампаний реактивации не было.",
-        "no_rows": "За {months} мес. по {as_of} не завершилась ни одна кампания с участниками.",
-        "no_channel_rows": "В данных нет привлечённых клиентов.",
-        "no_cohorts": "В данных нет клиентов с заказами.",
-        "chart_forest": "ROI по кампаниям, доверительный интервал {conf}",
-        "attributed_label": "атрибутированная, не приростная: {roi}",
-        "attributed_short": "атрибутированная, не приростная",
-        "na_label": "н/д",
-        "no_interval": "без интервала",
-        "in_progress": "идёт",
-        "chart_channels": "LTV ({ltv_months} мес.) и CAC по источникам привлечения",
-        "ltv": "LTV: валовая прибыль клиента за {ltv_months} мес.",
-        "cac": "CAC: затраты на привлечение одного клиента",
-        "chart_retention": "Доля когорты, покупавшей в квартале после первой покупки",
-        "quarters_since": "Кварталов после первой покупки",
-        "cohort": "Когорта (клиентов)",
-        "col": {
-            "campaign": "Кампания", "start_date": "Начало", "members": "Целевая / контрольная",
-            "response": "Отклик: целевая / контрольная", "incremental_revenue": "Дополнительная выручка",
-            "revenue_interval": "Интервал {conf}", "cost": "Стоимость", "roi": "ROI",
-            "roi_interval": "Интервал ROI", "source": "Источник привлечения", "new_customers": "Новых клиентов",
-            "cac": "CAC", "ltv": "LTV", "ltv_to_cac": "LTV/CAC", "conversion_rate": "Конверсия лидов",
-            "targeted": "Клиентов в целевой группе", "responded": "Купили снова: целевая",
-            "responded_control": "Купили снова: контрольная", "lift": "Разница (интервал {conf})",
-            "per_target": "Выручка на клиента целевой группы",
-            "per_control": "Выручка на клиента контрольной группы",
-        },
-        "ratio": "{value}×",
-        "points": "п.\xa0п.",
-        "unknown_source": "(не указан)",
-        "definitions": [
-            "**Окно атрибуции**: от начала кампании до её окончания + {days} дн. включительно. В отчёте — "
-            "кампании, окно которых закончилось за {months} мес. по {as_of} ({window_start} – {as_of}), и "
-            "незавершённые (данные неполные); данные после {as_of} не используются.",
-            "**Отклик**: участник, у которого в окне есть хотя бы один документ продажи с положительной суммой "
-            "(или отклик, записанный в данных). **Доля откликнувшихся** = откликнувшиеся / участники группы; "
-            "разница целевая − контрольная в процентных пунктах с интервалом Δ ± z·SE, "
-            "SE = √(p_T(1−p_T)/n_T + p_C(1−p_C)/n_C).",
-            "**Дополнительная (приростная) выручка** = (выручка на участника целевой группы − на участника "
-            "контрольной) × размер целевой группы, за окно атрибуции, с учётом возвратов; **дополнительная "
-            "валовая прибыль** так же по {profit}. Интервал: {method}, уровень {conf}, умноженный на размер "
-            "целевой группы.",
-            "**ROI (окупаемость)** = (дополнительная валовая прибыль − стоимость) / стоимость; интервал — из "
-            "интервала дополнительной валовой прибыли. Без контрольной группы ROI считается по собственной "
-            "валовой прибыли участников целевой группы и помечается «атрибутированная, не приростная»: это не "
-            "эффект кампании. Стоимость 0: ROI н/д.",
-            "**Стоимость привлечения клиента (CAC)** по источнику = затраты кампаний привлечения этого канала "
-            "за {months} мес. (стоимость кампании распределяется равномерно по её дням) / число клиентов, "
-            "чей первый заказ пришёлся на эти месяцы. **Пожизненная ценность клиента (LTV)**, историческая = "
-            "средняя валовая прибыль клиента за первые {ltv_months} календарных мес., по клиентам, "
-            "привлечённым за {months} мес., которые заканчиваются последним месяцем с полным горизонтом.",
-            "**Удержание по когортам**: клиенты группируются по кварталу первого заказа (документ с "
-            "положительной суммой); клетка — доля когорты, у которой в этом квартале был хотя бы один заказ.",
-        ],
-        "profit_cost": "сумме за вычетом себестоимости каждой строки продажи",
-        "profit_margin": "выручке × {margin} (в продажах нет себестоимости)",
-        "profit_unknown": "сумме за вычетом себестоимости (здесь неизвестна: в продажах нет себестоимости, "
-                          "маржа не задана)",
-        "welch": "интервал Уэлча для разницы средних по группам",
-        "bootstrap": "перцентильный бутстреп-интервал для разницы средних по группам",
-        "parameters_used": "Параметры расчёта",
-        "data": "Данные: период {period} (по состоянию на {as_of}); загружено строк: {rows}.",
-        "version": "clientbase {version}.",
-        "param_names": {
-            "response_days": "дней после окончания кампании для отклика",
-            "window_months": "месяцев кампаний в отчёте",
-            "ltv_months": "месяцев горизонта LTV",
-            "margin_share": "маржа, если в продажах нет себестоимости (0 — неизвестна)",
-            "ci_method": "метод интервала",
-            "confidence": "доверительный уровень",
-        },
-        "headline_spend": "Затраты на кампании, {months} мес.",
-        "headline_profit": "Дополнительная валовая прибыль",
-        "headline_channel": "Лучшее LTV/CAC",
-    },
-}
-
-
-@dataclass(frozen=True)
-class Section:
-    """What a report section shows, in order: Markdown, figures (closed) and tables.
-
-    A notebook cell that ends with a Section displays each item in turn.
-    """
-
-    items: tuple[Any, ...]
-
-    def _ipython_display_(self) -> None:
-        items = list(self.items)
-        while items:
-            item = items.pop(0)
-            if isinstance(item, Markdown) and items and _is_figure(items[0]):
-                # one <figure>: the sentence that introduces a chart stays on its page in the PDF
-                display(HTML(_figure_html(item.data, items.pop(0))))
-            else:
-                display(item)
+# every word of this report: lib/clientbase/text/campaign_roi.yaml
 
 
 def text(language: str, key: str) -> Any:
     """A string (or dict of strings) of this report in `language`."""
-    return _TEXT[language][key]
+    return texts("campaign_roi", language)[key]
 
 
 def missing_tables(**tables: pd.DataFrame | None) -> tuple[str, ...]:
@@ -362,7 +61,7 @@ def missing_tables(**tables: pd.DataFrame | None) -> tuple[str, ...]:
 
 def headline(key: str, summary: CampaignSummary, *, fmt: Formatter, window_months: int = 12) -> tuple[str, str]:
     """(label, value) of a headline for the run's index: "spend", "profit" or "channel"."""
-    tx = _TEXT[fmt.language]
+    tx = texts("campaign_roi", fmt.language)
     if key == "spend":
         return tx["headline_spend"].format(months=window_months), fmt.money_compact(summary.total_spend)
     if key == "profit":
@@ -394,7 +93,7 @@ def summary(
     `summary` is `campaigns.campaign_summary(results, channels)`; `missing` names the
     optional tables the source lacks (`missing_tables`).
     """
-    tx = _TEXT[fmt.language]
+    tx = texts("campaign_roi", fmt.language)
     lang = fmt.language
     conf = fmt.percent(confidence, 0)
     when = {"months": window_months, "as_of": fmt.date(as_of)}
@@ -441,7 +140,7 @@ def summary(
 
 
 def _effect_lines(summary: CampaignSummary, results: pd.DataFrame, *, fmt: Formatter, conf: str) -> list[str]:
-    tx = _TEXT[fmt.language]
+    tx = texts("campaign_roi", fmt.language)
     lang = fmt.language
     lines = []
     if summary.with_control:
@@ -476,7 +175,7 @@ def _effect_lines(summary: CampaignSummary, results: pd.DataFrame, *, fmt: Forma
 
 def _proven_lines(done: pd.DataFrame, summary: CampaignSummary, *, fmt: Formatter, conf: str) -> list[str]:
     """Campaigns whose whole ROI interval is above (below) 0 %, unless the best (worst) line said it all."""
-    tx = _TEXT[fmt.language]
+    tx = texts("campaign_roi", fmt.language)
     rated = done[(done["measure"] != ATTRIBUTED) & done["roi"].notna()].sort_values("roi", ascending=False)
     lines = []
     for key, chosen, shown in (
@@ -496,7 +195,7 @@ def _proven_lines(done: pd.DataFrame, summary: CampaignSummary, *, fmt: Formatte
 
 
 def _roi_line(template: str, campaign: CampaignRoi, *, fmt: Formatter, conf: str) -> str:
-    tx = _TEXT[fmt.language]
+    tx = texts("campaign_roi", fmt.language)
     if campaign.roi_low > 0:
         verdict = tx["paid_off"]
     elif campaign.roi_high < 0:
@@ -522,7 +221,7 @@ def roi_forest(
     missing: Sequence[str] = (),
 ) -> Section:
     """The forest plot of campaign ROI with its reading note (or why it cannot be shown)."""
-    tx = _TEXT[fmt.language]
+    tx = texts("campaign_roi", fmt.language)
     measured = _measured_or_note(results, fmt=fmt, as_of=as_of, window_months=window_months, missing=missing)
     if isinstance(measured, Section):
         return measured
@@ -544,7 +243,7 @@ def campaigns_section(
     missing: Sequence[str] = (),
 ) -> Section:
     """The table of campaign results: response, incremental revenue, cost and ROI with intervals."""
-    tx = _TEXT[fmt.language]
+    tx = texts("campaign_roi", fmt.language)
     measured = _measured_or_note(results, fmt=fmt, as_of=as_of, window_months=window_months, missing=missing)
     if isinstance(measured, Section):
         return measured
@@ -556,7 +255,7 @@ def campaigns_section(
 
 def campaigns_table(results: pd.DataFrame, *, fmt: Formatter, confidence: float = 0.95) -> Table:
     """Campaign results as a report table (one row per campaign, in the order given)."""
-    tx = _TEXT[fmt.language]
+    tx = texts("campaign_roi", fmt.language)
     cols = tx["col"]
     conf = fmt.percent(confidence, 0)
     incremental = results["measure"] != ATTRIBUTED
@@ -594,7 +293,7 @@ def channels_section(
     missing: Sequence[str] = (),
 ) -> Section:
     """CAC vs LTV by source: the reading note, the chart and the table (CAC needs campaigns)."""
-    tx = _TEXT[fmt.language]
+    tx = texts("campaign_roi", fmt.language)
     lang = fmt.language
     shown = channels[(channels["new_customers"] > 0) | channels["cost"].notna() | channels["ltv"].notna()]
     if shown.empty:
@@ -614,7 +313,7 @@ def channels_section(
 
 def channels_table(channels: pd.DataFrame, *, fmt: Formatter) -> Table:
     """New customers, acquisition cost, CAC, LTV and LTV/CAC per source, best ratio first."""
-    cols = _TEXT[fmt.language]["col"]
+    cols = texts("campaign_roi", fmt.language)["col"]
     frame = _by_ratio(channels, fmt.language)
     keep = ["source", "new_customers", "cost", "cac", "ltv", "ltv_to_cac"]
     if "conversion_rate" in frame and frame["conversion_rate"].notna().any():
@@ -629,7 +328,7 @@ def channels_table(channels: pd.DataFrame, *, fmt: Formatter) -> Table:
 
 def retention_section(cohorts: pd.DataFrame, *, fmt: Formatter, max_cohorts: int = MAX_COHORTS) -> Section:
     """The cohort retention heatmap with its reading note."""
-    tx = _TEXT[fmt.language]
+    tx = texts("campaign_roi", fmt.language)
     shown, dropped = _cohort_rows(cohorts, max_cohorts)
     if shown.empty:
         return Section((Markdown(tx["no_cohorts"]),))
@@ -652,7 +351,7 @@ def reactivation_section(
     missing: Sequence[str] = (),
 ) -> Section:
     """Reactivation campaigns: targeted clients against the control group, with intervals."""
-    tx = _TEXT[fmt.language]
+    tx = texts("campaign_roi", fmt.language)
     cols = tx["col"]
     blocked = _missing_line(missing, ("campaigns", "campaign_members"), fmt.language)
     if blocked:
@@ -709,7 +408,7 @@ def appendix(
     """
     from clientbase.periods import window_start
 
-    tx = _TEXT[fmt.language]
+    tx = texts("campaign_roi", fmt.language)
     margin = parameters.get("margin_share") or 0
     if has_cost:
         profit = tx["profit_cost"]
@@ -753,7 +452,7 @@ def plot_roi_forest(
     with a label instead of a dot, so that no attributed figure is read as an effect.
     With more than `max_campaigns` campaigns the costliest are shown.
     """
-    tx = _TEXT[fmt.language]
+    tx = texts("campaign_roi", fmt.language)
     rows = _ordered(results[results["target_size"] > 0])
     if len(rows) > max_campaigns:
         keep = rows["cost"].fillna(0).rank(method="first", ascending=False) <= max_campaigns
@@ -806,7 +505,7 @@ def plot_cac_ltv(
     max_sources: int = MAX_SOURCES,
 ) -> Axes:
     """LTV and CAC of each source as paired bars, LTV/CAC written at the right; best ratio on top."""
-    tx = _TEXT[fmt.language]
+    tx = texts("campaign_roi", fmt.language)
     rows = _by_ratio(channels, fmt.language).head(max_sources)
     n = len(rows)
     if ax is None:
@@ -847,7 +546,7 @@ def plot_retention(
     The data's first cohort is left out (it also holds customers acquired before the data
     starts), and so is quarter 0 (100 % by definition); incomplete quarters are marked *.
     """
-    tx = _TEXT[fmt.language]
+    tx = texts("campaign_roi", fmt.language)
     shown, _dropped = _cohort_rows(cohorts, max_cohorts)
     shown = shown[shown["quarters_since"] > 0]
     sizes = shown.groupby("cohort", sort=True)["customers"].first()
@@ -871,34 +570,6 @@ def plot_retention(
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _is_figure(item: Any) -> bool:
-    from matplotlib.figure import Figure
-
-    return isinstance(item, Figure)
-
-
-def _figure_html(note: str, figure: Figure) -> str:
-    """A figure element: the reading note as its caption above the chart (PNG as a data URI)."""
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    width = round(figure.get_figwidth() * 100)
-    return (
-        '<figure class="cb-figure" style="margin: 0">'
-        f'<figcaption style="margin-bottom: 8px">{html.escape(note)}</figcaption>'
-        f'<img src="data:image/png;base64,{data}" width="{width}" alt="">'
-        "</figure>"
-    )
-
-
-def _closed(figure: Figure) -> Figure:
-    """Detach a figure from pyplot so that the notebook shows it once, where it is displayed."""
-    import matplotlib.pyplot as plt
-
-    plt.close(figure)
-    return figure
-
-
 def _measured_or_note(
     results: pd.DataFrame, *, fmt: Formatter, as_of: pd.Timestamp, window_months: int, missing: Sequence[str]
 ) -> pd.DataFrame | Section:
@@ -908,7 +579,7 @@ def _measured_or_note(
         return blocked
     measured = results[results["target_size"] > 0]
     if measured.empty:
-        text = _TEXT[fmt.language]["no_rows"]
+        text = texts("campaign_roi", fmt.language)["no_rows"]
         return Section((Markdown(text.format(months=window_months, as_of=fmt.date(as_of))),))
     return measured
 
@@ -937,7 +608,7 @@ def _ordered(results: pd.DataFrame) -> pd.DataFrame:
 
 
 def _campaign_labels(rows: pd.DataFrame, language: str, *, short: bool = False) -> list[str]:
-    running = _TEXT[language]["in_progress"]
+    running = texts("campaign_roi", language)["in_progress"]
     labels = []
     for name, cid, progress in zip(rows["name"], rows["campaign_id"], rows["in_progress"], strict=True):
         label = str(name) if pd.notna(name) and str(name).strip() else str(cid)
@@ -948,7 +619,7 @@ def _campaign_labels(rows: pd.DataFrame, language: str, *, short: bool = False) 
 
 
 def _forest_value(row: pd.Series, fmt: Formatter) -> str:
-    tx = _TEXT[fmt.language]
+    tx = texts("campaign_roi", fmt.language)
     if pd.isna(row["roi"]):
         return tx["na_label"]
     if row["measure"] == ATTRIBUTED:
@@ -961,7 +632,8 @@ def _forest_value(row: pd.Series, fmt: Formatter) -> str:
 def _points(share: float, fmt: Formatter) -> str:
     """A difference of two shares in percentage points: +12 pp / +12 п. п."""
     text = fmt.signed_percent(share, 0).replace("%", "").rstrip("\xa0 ")
-    return f"{text}\xa0{_TEXT[fmt.language]['points']}"
+    points = texts("campaign_roi", fmt.language)["points"]
+    return f"{text}\xa0{points}"
 
 
 def _roi(value: float, fmt: Formatter) -> str:
@@ -970,7 +642,7 @@ def _roi(value: float, fmt: Formatter) -> str:
 
 def _roi_cell(value: float, incremental: bool, fmt: Formatter) -> str:
     if pd.isna(value):
-        return _TEXT[fmt.language]["na_label"]
+        return texts("campaign_roi", fmt.language)["na_label"]
     return _roi(value, fmt) if incremental else f"({_roi(value, fmt)})"
 
 
@@ -1003,12 +675,12 @@ def _compact_signed(value: float, fmt: Formatter) -> str:
 def _ratio(value: float, fmt: Formatter) -> str:
     if value is None or pd.isna(value):
         return MISSING
-    return _TEXT[fmt.language]["ratio"].format(value=fmt.number(value, 1))
+    return texts("campaign_roi", fmt.language)["ratio"].format(value=fmt.number(value, 1))
 
 
 def _by_ratio(channels: pd.DataFrame, language: str) -> pd.DataFrame:
     """Sources by LTV/CAC (best first), then those without a ratio by new customers; names for the reader."""
-    unknown = _TEXT[language]["unknown_source"]
+    unknown = texts("campaign_roi", language)["unknown_source"]
     channels = channels.assign(source=channels["source"].astype("str").replace(UNKNOWN_SOURCE, unknown))
     return channels.assign(_r=-channels["ltv_to_cac"].fillna(-np.inf)).sort_values(
         ["_r", "new_customers", "source"], ascending=[True, False, True], kind="stable"
@@ -1044,6 +716,4 @@ def _names(names: pd.Series, language: str) -> str:
 
 
 def _campaigns(n: int, language: str) -> str:
-    forms = _TEXT[language]["campaigns"]
-    category = Locale.parse(language).plural_form(abs(n))
-    return forms.get(category, forms["other"]).format(n=n)
+    return t("campaign_roi.campaigns", language, n=n)

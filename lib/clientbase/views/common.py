@@ -1,13 +1,27 @@
-"""Small display helpers shared by every report notebook."""
+"""The display protocol shared by every report notebook: headings and sections.
+
+A notebook cell makes one call that returns what it shows: a `Section` (a heading, the
+sentence on how to read it, then figures and tables) or a single Markdown block. The
+reading sentence and the figure after it become one `<figure>`, so that the PDF keeps
+them on one page. Figures are detached from pyplot, so a notebook shows each once.
+"""
 
 from __future__ import annotations
 
+import base64
+import html
+import io
+from dataclasses import dataclass
+from typing import Any
+
 import pandas as pd
-from IPython.display import Markdown
+from IPython.display import HTML, Markdown, display
 
 from clientbase.frames import isin
 from clientbase.masking import mask_frame
 from clientbase.text import t
+
+__all__ = ["Section", "client_names", "heading", "section", "title"]
 
 
 def heading(key: str, language: str, *, level: int = 2) -> Markdown:
@@ -20,8 +34,42 @@ def title(text: str, *, level: int = 2) -> Markdown:
     return Markdown(f"{'#' * level} {text}")
 
 
-def paragraph(text: str) -> Markdown:
-    return Markdown(text)
+@dataclass(frozen=True)
+class Section:
+    """What a report section shows, in order: Markdown, figures and tables.
+
+    A notebook cell that ends with a Section displays each item in turn; a Markdown item
+    directly followed by a figure is that figure's caption.
+    """
+
+    items: tuple[Any, ...]
+
+    def _ipython_display_(self) -> None:
+        items = list(self.items)
+        while items:
+            item = items.pop(0)
+            if isinstance(item, Markdown) and items and _is_figure(items[0]):
+                display(HTML(_figure_html(item.data, items.pop(0))))
+            elif _is_axes(item):
+                display(_closed(item.figure))
+            elif _is_figure(item):
+                display(_closed(item))
+            else:
+                display(item)
+
+
+def section(heading_text: str | None, *items: Any) -> Section:
+    """A Section: a level-2 heading (None: none), then the items (Markdown, figures, Axes, tables).
+
+    Strings become Markdown; None items are left out, so a reading sentence that does not
+    apply can be passed as None.
+    """
+    shown: list[Any] = [] if heading_text is None else [title(heading_text)]
+    for item in items:
+        if item is None:
+            continue
+        shown.append(Markdown(item) if isinstance(item, str) else item)
+    return Section(tuple(shown))
 
 
 def client_names(customers: pd.DataFrame, ids: pd.Series, *, mask_pii: bool) -> pd.DataFrame:
@@ -38,3 +86,41 @@ def client_names(customers: pd.DataFrame, ids: pd.Series, *, mask_pii: bool) -> 
     if mask_pii:
         names = mask_frame(names, email=(), phone=(), customer_name="name")
     return names[["customer_id", "name"]].rename(columns={"name": "client"}).reset_index(drop=True)
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _is_figure(item: Any) -> bool:
+    from matplotlib.figure import Figure
+
+    return isinstance(item, Figure)
+
+
+def _is_axes(item: Any) -> bool:
+    from matplotlib.axes import Axes
+
+    return isinstance(item, Axes)
+
+
+def _figure_html(note: str, figure: Any) -> str:
+    """A figure element: the reading note as its caption above the chart (PNG as a data URI)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
+    _closed(figure)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    width = round(figure.get_figwidth() * 100)
+    return (
+        '<figure class="cb-figure" style="margin: 0">'
+        f'<figcaption style="margin-bottom: 8px">{html.escape(note)}</figcaption>'
+        f'<img src="data:image/png;base64,{data}" width="{width}" alt="">'
+        "</figure>"
+    )
+
+
+def _closed(figure: Any) -> Any:
+    """Detach a figure from pyplot so that the notebook shows it once, where it is displayed."""
+    import matplotlib.pyplot as plt
+
+    plt.close(figure)
+    return figure

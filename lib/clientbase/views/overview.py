@@ -9,72 +9,18 @@ import pandas as pd
 from IPython.display import Markdown
 
 from clientbase.formatting import Formatter
+from clientbase.text import texts
 
-# the canonical tables as their users call them (GLOSSARY.md words for ru)
-TABLE_NAMES = {
-    "en": {"customers": "customers", "contacts": "contact persons", "orders": "order lines",
-           "campaigns": "campaigns", "campaign_members": "campaign members", "leads": "leads"},
-    "ru": {"customers": "контрагенты", "contacts": "контактные лица", "orders": "продажи",
-           "campaigns": "маркетинговые кампании", "campaign_members": "участники кампаний", "leads": "лиды"},
-}
-
-_TEXT = {
-    "en": {
-        "loaded": "The source holds **{customers}** customers and **{lines}** order lines "
-                  "from {first} to {last}, read from {files} files ({tables}).",
-        "window": "In the 12 months to {as_of}, **{buyers}** customers bought for **{revenue}**; "
-                  "the last quarter ({period}) brought {quarter_revenue} from {quarter_buyers} customers.",
-        "no_problems": "Validation found no problems: every order line was matched to a customer.",
-        "problems": "Validation found **{n}** problem(s) that did not stop the run; "
-                    "they are listed below (most often: {top}).",
-        "after": "Order lines dated after {as_of} ({later} days of data) are not used by this run.",
-        "section_tables": "Tables loaded", "section_monthly": "Customers and revenue per month",
-        "section_problems": "Problems found at loading",
-        "appendix": "Rows are counted after dropping title blocks and total rows of 1C reports. "
-                    "Revenue is net of returns; cancelled orders are excluded; a *buying customer* "
-                    "has at least one order document with a positive total in the month. "
-                    "Nothing dated after {as_of} is used. Input files and their SHA-256 fingerprints "
-                    "(the run manifest run.json has them too):",
-        "version": "clientbase {version}.",
-        "headline_customers": "Customers", "headline_revenue": "Revenue, 12 months",
-        "chart_revenue": "Revenue per month", "chart_customers": "Buying customers per month",
-        "col": {"table": "Table", "file": "File", "rows": "Rows", "columns": "Columns",
-                "date_min": "From", "date_max": "To", "sha256": "SHA-256",
-                "column": "Column", "severity": "Severity", "message": "Problem", "row": "Row"},
-    },
-    "ru": {
-        "loaded": "В источнике **{customers}** клиентов и **{lines}** строк продаж "
-                  "с {first} по {last}; прочитано файлов: {files} ({tables}).",
-        "window": "За 12 месяцев по {as_of} покупали **{buyers}** клиентов на **{revenue}**; "
-                  "последний квартал ({period}) принёс {quarter_revenue} от {quarter_buyers} клиентов.",
-        "no_problems": "Проверка не нашла проблем: каждая строка продаж сопоставлена с клиентом.",
-        "problems": "Проверка нашла проблем: **{n}**; они не остановили расчёт и перечислены ниже "
-                    "(чаще всего: {top}).",
-        "after": "Строки продаж после {as_of} (ещё {later} дн. данных) в этом расчёте не используются.",
-        "section_tables": "Загруженные таблицы", "section_monthly": "Клиенты и выручка по месяцам",
-        "section_problems": "Проблемы, найденные при загрузке",
-        "appendix": "Строки считаются после удаления шапки и строк «Итого» отчётов 1С. "
-                    "Выручка — за вычетом возвратов; отменённые заказы исключены; *покупавший клиент* — "
-                    "хотя бы один документ продажи с положительной суммой за месяц. "
-                    "Данные после {as_of} не используются. Исходные файлы и их отпечатки SHA-256 "
-                    "(они же — в манифесте запуска run.json):",
-        "version": "clientbase {version}.",
-        "headline_customers": "Клиентов", "headline_revenue": "Выручка за 12 месяцев",
-        "chart_revenue": "Выручка по месяцам", "chart_customers": "Покупавших клиентов по месяцам",
-        "col": {"table": "Таблица", "file": "Файл", "rows": "Строк", "columns": "Колонок",
-                "date_min": "С", "date_max": "По", "sha256": "SHA-256",
-                "column": "Колонка", "severity": "Важность", "message": "Проблема", "row": "Строка"},
-    },
-}
+# every word of this report: lib/clientbase/text/data_overview.yaml
 
 
 def text(language: str, key: str) -> str | dict:
-    return _TEXT[language][key]
+    return texts("data_overview", language)[key]
 
 
 def table_name(name: str, language: str) -> str:
     """A canonical table's name for readers ("orders" → "продажи"); unknown names as they are."""
-    return TABLE_NAMES[language].get(name, name)
+    return texts("data_overview", language)["table_names"].get(name, name)
 
 
 def tables_shown(tables: pd.DataFrame, language: str) -> pd.DataFrame:
@@ -91,7 +37,7 @@ def summary(
 
     `window` and `quarter` are `overview.activity_totals` of the 12 months and of the quarter.
     """
-    tx = _TEXT[fmt.language]
+    tx = texts("data_overview", fmt.language)
     rows = tables.set_index("table")
     orders = rows.loc["orders"]
     parts = [
@@ -118,7 +64,7 @@ def summary(
 
 def appendix(tables: pd.DataFrame, *, fmt: Formatter, as_of: pd.Timestamp, version: str) -> Markdown:
     """Definitions, the input files with their fingerprints, and the package version."""
-    tx = _TEXT[fmt.language]
+    tx = texts("data_overview", fmt.language)
     lines = [tx["appendix"].format(as_of=fmt.date(as_of)), ""]
     lines += [f"- `{r.file}` ({table_name(r.table, fmt.language)}): `{r.sha256}`" for r in tables.itertuples()]
     lines += ["", tx["version"].format(version=version)]
@@ -131,7 +77,7 @@ def plot_monthly(monthly: pd.DataFrame, *, fmt: Formatter, ax=None):
 
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 5.2), sharex=True,
                                       gridspec_kw={"height_ratios": [3, 2]})
-    tx = _TEXT[fmt.language]
+    tx = texts("data_overview", fmt.language)
     top.bar(monthly["month"], monthly["revenue"], width=20, color="#2f5d8a")
     top.set_title(tx["chart_revenue"], loc="left")
     fmt.axis(top, "y", "money")

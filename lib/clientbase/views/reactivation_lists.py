@@ -15,14 +15,18 @@ import pandas as pd
 
 from clientbase.excel import sheet_names, write_manager_workbook
 from clientbase.reactivation import (
+    ACTIVITY_DROP,
     DROP_THRESHOLD,
     NO_ORDER_DAYS,
+    NO_ORDERS,
+    OVERDUE,
+    REASON_SEPARATOR,
     RHYTHM_MULTIPLIER,
     UNASSIGNED,
-    reason_text,
 )
+from clientbase.text import t
 
-__all__ = ["sheet_names", "write_call_lists"]
+__all__ = ["reason_text", "sheet_names", "write_call_lists"]
 
 # column key → label per language; the order is the order of the sheet
 _LABELS = {
@@ -178,6 +182,54 @@ def _reasons_in_words(
         words, on=["reason", "expected_interval_days"], how="left"
     )
     return pd.Series(merged["_words"].to_numpy(), index=rows.index, dtype="str")
+
+
+def reason_text(
+    codes: str,
+    *,
+    language: str = "en",
+    no_order_days: int = NO_ORDER_DAYS,
+    rhythm_multiplier: float = RHYTHM_MULTIPLIER,
+    drop_threshold: float = DROP_THRESHOLD,
+    expected_interval_days: float | None = None,
+) -> str:
+    """The reasons of one candidate in words, joined by "; " (`reactivation.reason_words` texts).
+
+    Words per GLOSSARY.md (ru: "нет заказов более 90 дней", "падение активности более
+    30 %"). The code `no_orders_N_days` does not carry N: pass the `no_order_days`,
+    `rhythm_multiplier` and `drop_threshold` the list was computed with. With
+    `expected_interval_days` the rhythm reason says the usual interval ("обычно раз в 14
+    дней"), otherwise the multiplier.
+
+    Raises
+    ------
+    ValueError
+        An unknown reason code.
+    KeyError
+        An unknown language.
+    """
+    def say(key: str, **values: object) -> str:
+        return t(f"reactivation.reason_words.{key}", language, **values)
+
+    parts = []
+    for code in (c for c in str(codes).split(REASON_SEPARATOR) if c):
+        if code == NO_ORDERS:
+            parts.append(say("no_orders", n=int(no_order_days)))
+        elif code == OVERDUE:
+            interval = expected_interval_days
+            if interval is None or pd.isna(interval):
+                parts.append(say("overdue_multiplier", n=float(rhythm_multiplier)))
+            elif float(interval) == 1:
+                parts.append(say("overdue_daily"))
+            else:
+                parts.append(say("overdue_interval", n=float(interval)))
+        elif code == ACTIVITY_DROP:
+            parts.append(say("drop", percent=round(float(drop_threshold) * 100, 2)))
+        else:
+            raise ValueError(
+                f"unknown reactivation reason code {code!r}: expected {NO_ORDERS}, {OVERDUE} or {ACTIVITY_DROP}"
+            )
+    return "; ".join(parts)
 
 
 def _as_text(value: object) -> str | None:
