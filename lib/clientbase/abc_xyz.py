@@ -93,6 +93,9 @@ CLASSES_COLUMNS = (
 
 # columns of `abc_xyz/classes.csv` (DESIGN.md output contract first); names stay in the
 # customers table
+# abc_xyz/downgrades.csv: the downgrades without the client's name (names stay out of the tables)
+DOWNGRADES_CSV_COLUMNS = ("customer_id", "manager", "from_class", "to_class", "revenue_before", "revenue_now",
+                          "lost_revenue")
 CLASSES_CSV_COLUMNS = (
     "customer_id", "metric_value", "share", "cum_share", "abc", "cv", "xyz", "abc_xyz", "stage",
     "manager", "revenue", "observed_periods", "months_with_sales", "is_deleted",

@@ -50,6 +50,11 @@ class CampaignRoiOptions(Options):
     ci_method: Literal["welch", "bootstrap"] = Field(
         "welch", description="interval of the incremental revenue: welch | bootstrap")
     confidence: float = Field(0.95, gt=0, lt=1, description="confidence level of every interval")
+
+    @property
+    def margin(self) -> float | None:
+        """The margin for revenue without cost: None when `margin_share` is 0 (unknown)."""
+        return self.margin_share or None
 # the contract columns of `campaign_roi/campaigns.csv` (DESIGN.md "Output contract")
 CAMPAIGN_COLUMNS = (
     "campaign_id", "cost", "target_size", "control_size", "response_rate_target", "response_rate_control",

@@ -52,5 +52,3 @@ class DataError(ClientbaseError):
         )
 
 
-class ReportError(ClientbaseError):
-    """A report notebook failed or timed out."""

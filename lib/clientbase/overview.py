@@ -22,6 +22,10 @@ class DataOverviewOptions(Options):
     window_months: int = Field(12, ge=1, description="months of activity in the summary and the chart")
 
 
+# data_overview/tables.csv
+TABLES_CSV_COLUMNS = ("table", "rows", "columns", "date_min", "date_max", "file", "sha256")
+
+
 def table_overview(tables: Mapping[str, Mapping[str, Any]], inputs: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     """One row per table loaded: table, file, rows, columns (filled ones), date_min, date_max, sha256."""
     files = {i["table"]: i for i in inputs}
@@ -68,3 +72,10 @@ def activity_totals(cube: pd.DataFrame, *, start: pd.Timestamp, as_of: pd.Timest
         "buyers": int(part.loc[part["orders"] > 0, "customer_id"].nunique()),
         "revenue": float(part["revenue"].sum()),
     }
+
+
+def most_common_problem(problems: pd.DataFrame) -> str | None:
+    """The kind of problem found most often (the message up to its first colon), or None without problems."""
+    if problems.empty:
+        return None
+    return str(problems["message"].str.split(":").str[0].value_counts().index[0])

@@ -88,13 +88,6 @@ def use_style() -> None:
     mpl.rcParams.update(RC)
 
 
-def style_context():
-    """The clientbase style for a ``with`` block only (leaves global settings alone)."""
-    import matplotlib as mpl
-
-    return mpl.rc_context(RC)
-
-
 def bar(
     series: pd.Series,
     *,
@@ -118,7 +111,7 @@ def bar(
         are in the accent colour.
     """
     _check_kind(kind)
-    ax = _axes(ax)
+    ax = axes(ax)
     values = pd.to_numeric(series, errors="coerce").astype(float)
     labels = [_label(i, fmt) for i in series.index]
     colors = _bar_colours(series.index, highlight)
@@ -150,41 +143,6 @@ def bar(
     return ax
 
 
-def line(
-    frame_or_series: pd.DataFrame | pd.Series,
-    *,
-    fmt: Formatter,
-    kind: str = "money",
-    ax: Axes | None = None,
-    title: str | None = None,
-) -> Axes:
-    """Lines over months: the index holds month starts, each column is a line.
-
-    The first column is drawn in the accent colour, the others in receding greys; the
-    x axis is labelled with `Formatter.month` (``Sep 2026`` / ``сент. 2026``).
-    """
-    import matplotlib.dates as mdates
-
-    _check_kind(kind)
-    ax = _axes(ax)
-    frame = frame_or_series.to_frame() if isinstance(frame_or_series, pd.Series) else frame_or_series
-    index = pd.DatetimeIndex(pd.to_datetime(frame.index))
-    for i, column in enumerate(frame.columns):
-        values = pd.to_numeric(frame[column], errors="coerce").astype(float).to_numpy()
-        colour = PALETTE[i % len(PALETTE)]
-        ax.plot(index, values, color=colour, marker="o" if len(index) <= 24 else None,
-                linewidth=2.2 if i == 0 else 1.6, label=str(column))
-    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonthday=1, interval=_month_step(len(index))))
-    fmt.axis(ax, "x", "month")
-    fmt.axis(ax, "y", kind)
-    if frame.shape[1] > 1:
-        ax.legend(loc="upper left", bbox_to_anchor=(0, 1.02), ncols=min(frame.shape[1], 4))
-    if kind != "percent" and np.nanmin(frame.select_dtypes("number").to_numpy(float), initial=0) >= 0:
-        ax.set_ylim(bottom=0)
-    _finish(ax, title)
-    return ax
-
-
 def heatmap(
     frame: pd.DataFrame,
     *,
@@ -202,7 +160,7 @@ def heatmap(
     import matplotlib as mpl
 
     _check_kind(kind)
-    ax = _axes(ax)
+    ax = axes(ax)
     values = frame.apply(pd.to_numeric, errors="coerce").astype(float).to_numpy()
     masked = np.ma.masked_invalid(values)
     colormap = mpl.colormaps[cmap or SEQUENTIAL_CMAP].with_extremes(bad="white")
@@ -238,7 +196,8 @@ def heatmap(
 # -- helpers -------------------------------------------------------------------------------
 
 
-def _axes(ax: Axes | None) -> Axes:
+def axes(ax: Axes | None) -> Axes:
+    """`ax`, or the Axes of a new figure when None (what every plot function does with ax=None)."""
     if ax is not None:
         return ax
     import matplotlib.pyplot as plt
@@ -295,9 +254,3 @@ def _bar_colours(index: pd.Index, highlight: Any) -> list[str]:
     return [ACCENT if i in chosen else GREY_LIGHT for i in index]
 
 
-def _month_step(n_months: int) -> int:
-    """Label every month up to a year, then fewer so the labels do not collide."""
-    for limit, step in ((13, 1), (25, 2), (37, 3), (73, 6)):
-        if n_months <= limit:
-            return step
-    return 12

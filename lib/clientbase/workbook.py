@@ -193,6 +193,16 @@ class Workbook:
     def has_cost(self) -> bool:
         return bool(self.meta["orders"].get("has_cost"))
 
+    @property
+    def table_stats(self) -> dict[str, Any]:
+        """Per canonical table the statistics of the prepared data (rows, columns, dates)."""
+        return self.meta["tables"]
+
+    @property
+    def row_counts(self) -> dict[str, int]:
+        """Rows per canonical table in the prepared data."""
+        return self.meta["rows"]
+
     def top_products(self, *, months: int = 12, n: int = 3) -> pd.DataFrame:
         """What each customer bought most in the `months` months ending at as_of."""
         start = window_start(self.as_of, months)
@@ -268,16 +278,17 @@ class Workbook:
         path.parent.mkdir(parents=True, exist_ok=True)
         return path
 
-    def save_table(self, frame: pd.DataFrame, name: str) -> Path | None:
+    def save_table(self, frame: pd.DataFrame, name: str, *, columns: Sequence[str] | None = None) -> Path | None:
         """Write a machine-readable table (UTF-8, comma, ISO dates) into the run's folder.
 
-        Numbers keep 12 significant digits: kopecks of a billion survive, the binary noise of
-        summed decimals (441057.35500000004) does not.
+        `columns`: the columns written, in this order (default: all). Numbers keep 12
+        significant digits: kopecks of a billion survive, the binary noise of summed decimals
+        (441057.35500000004) does not.
         """
         path = self.output_path(name)
         if path is None:
             return None
-        out = frame.copy()
+        out = frame[list(columns)].copy() if columns is not None else frame.copy()
         for col in out.columns:
             if pd.api.types.is_datetime64_any_dtype(out[col]):
                 out[col] = out[col].dt.strftime("%Y-%m-%d")

@@ -106,7 +106,16 @@ class Words:
         self.language = language
 
     def __call__(self, key: str, /, **values: Any) -> Any:
+        """The text of ``<report>.<key>`` with its placeholders filled (`t`)."""
         return t(f"{self.report}.{key}", self.language, **values)
+
+    def __getitem__(self, key: str) -> Any:
+        """The raw template (or group of templates, as a dict) of `key`, for keys picked by code."""
+        return texts(self.report, self.language)[key]
+
+    def fill(self, template: str, /, **values: Any) -> str:
+        """A raw template from `self[...]` filled as `t` fills it."""
+        return fill(template, self.language, **values)
 
     def group(self, key: str) -> dict[str, Any]:
         return group(f"{self.report}.{key}", self.language)

@@ -35,10 +35,13 @@ from clientbase.abc_xyz import (
 from clientbase.formatting import MINUS, Formatter
 from clientbase.periods import quarter_of, window_start
 from clientbase.tables import Table, table
-from clientbase.text import t, texts
-from clientbase.views.common import client_names
+from clientbase.text import Words, t, texts
+from clientbase.views.common import Section, client_names
+from clientbase.views.common import section as common_section
 
 __all__ = [
+    "SECTIONS",
+    "section",
     "Settings",
     "appendix",
     "downgrades_table",
@@ -77,12 +80,12 @@ def text(language: str, key: str) -> str | dict:
 
 def headlines(classes: pd.DataFrame, result: Migration, *, fmt: Formatter, settings: Settings) -> list[tuple[str, str]]:
     """(label, value) pairs for the run's index page: concentration, core, downgrades, lost revenue."""
-    tx = texts("abc_xyz", fmt.language)
+    tx = Words("abc_xyz", fmt.language)
     low = settings.abc_bounds[0]
     share = share_of_customers_for(classes, low) if classes["abc"].notna().any() else float("nan")
     core = int(classes["abc_xyz"].isin(_CORE).sum())
     return [
-        (tx["headline_concentration"].format(percent=fmt.percent(low, digits=0)), fmt.percent(share, digits=0)),
+        (tx("headline_concentration", percent=fmt.percent(low, digits=0)), fmt.percent(share, digits=0)),
         (tx["headline_core"], fmt.number(core)),
         (tx["headline_downgraded"], fmt.number(len(result.downgrades))),
         (tx["headline_lost"], fmt.money(result.downgrades["lost_revenue"].sum())),
@@ -103,15 +106,15 @@ def summary(classes: pd.DataFrame, result: Migration, *, fmt: Formatter, setting
         `abc_xyz.migration` of the run (classes at the previous quarter end and the moves).
     """
     lang = fmt.language
-    tx = texts("abc_xyz", lang)
+    tx = Words("abc_xyz", lang)
     w = _Words(fmt, settings, result)
     classified = classes[classes["abc"].notna()]
     if classified.empty:
-        return Markdown("- " + tx["nobody"].format(metric=w.metric, window=w.window, as_of=w.as_of))
+        return Markdown("- " + tx("nobody", metric=w.metric, window=w.window, as_of=w.as_of))
     low = settings.abc_bounds[0]
     share = share_of_customers_for(classes, low)
     counts = classified["abc"].value_counts()
-    parts = [tx["concentration"].format(
+    parts = [tx("concentration",
         share=fmt.percent(share), buyers=fmt.number(len(classified)), metric=w.metric, window=w.window,
         as_of=w.as_of, top=_clients(int(counts.get("A", 0)), lang),
         percent=fmt.percent(low, digits=0), total=_value(classified["metric_value"].sum(), fmt, settings),
@@ -120,20 +123,20 @@ def summary(classes: pd.DataFrame, result: Migration, *, fmt: Formatter, setting
     )]
     matrix = abc_xyz_matrix(classes).set_index("abc_xyz")
     core = matrix.loc[list(_CORE)]
-    parts.append(tx["core"].format(
+    parts.append(tx("core",
         n=_clients(int(core["customers"].sum()), lang), share_customers=fmt.percent(core["customer_share"].sum()),
         revenue=fmt.money(core["revenue"].sum()), share_revenue=fmt.percent(core["revenue_share"].sum()),
-        items=", ".join(tx["core_item"].format(cell=c, n=fmt.number(core.loc[c, "customers"]),
+        items=", ".join(tx("core_item", cell=c, n=fmt.number(core.loc[c, "customers"]),
                                                share=fmt.percent(core.loc[c, "revenue_share"]))
                         for c in _CORE),
     ))
     listed = result.downgrades
     if listed.empty:
-        parts.append(tx["no_downgrades"].format(previous=w.previous_since))
+        parts.append(tx("no_downgrades", previous=w.previous_since))
     else:
         before = float(listed["revenue_before"].sum())
         lost = float(listed["lost_revenue"].sum())
-        parts.append(tx["downgrades"].format(
+        parts.append(tx("downgrades",
             previous=w.previous_since, n=_clients(len(listed), lang), lost=fmt.money(lost),
             lost_share=fmt.percent(lost / before) if before > 0 else "—", window=w.window,
             to_lost=fmt.number(int((listed["to_class"] == LOST).sum())),
@@ -143,7 +146,7 @@ def summary(classes: pd.DataFrame, result: Migration, *, fmt: Formatter, setting
     if not listed.empty:
         by_manager = downgrades_by_manager(listed)
         first = by_manager.iloc[0]
-        parts.append(tx["first_manager"].format(
+        parts.append(tx("first_manager",
             manager=_manager(first["manager"], lang), n=_clients(int(first["customers"]), lang),
             lost=fmt.money(first["lost_revenue"]),
         ))
@@ -151,10 +154,10 @@ def summary(classes: pd.DataFrame, result: Migration, *, fmt: Formatter, setting
     returns = len(unclassified(classes))
     no_class = []
     if young:
-        no_class.append(tx["no_class"].format(young=_clients(young, lang), min_periods=settings.min_periods,
+        no_class.append(tx("no_class", young=_clients(young, lang), min_periods=settings.min_periods,
                                               grain_plural=w.grain_plural))
     if returns:
-        no_class.append(tx["no_abc"].format(returns=_clients(returns, lang), metric=w.metric))
+        no_class.append(tx("no_abc", returns=_clients(returns, lang), metric=w.metric))
     if no_class:
         parts.append(" ".join(no_class))
     return Markdown("\n".join(f"- {p}" for p in parts))
@@ -165,7 +168,7 @@ def _change_sentence(result: Migration, fmt: Formatter, w: _Words) -> str:
     revenue_now = float(now.loc[~now["is_deleted"], "revenue"].sum())
     revenue_before = float(before.loc[~before["is_deleted"], "revenue"].sum())
     change = fmt.signed_percent(revenue_now / revenue_before - 1) if revenue_before > 0 else "—"
-    return texts("abc_xyz", fmt.language)["change"].format(
+    return t("abc_xyz.change", fmt.language,
         previous_as_of=w.previous_as_of, revenue_change=change, revenue=fmt.money(revenue_now),
         a_now=fmt.number(int(now["abc"].eq("A").sum())), a_before=fmt.number(int(before["abc"].eq("A").sum())),
         ax_now=fmt.number(int(now["abc_xyz"].eq("AX").sum())),
@@ -179,30 +182,54 @@ def _change_sentence(result: Migration, fmt: Formatter, w: _Words) -> str:
 def reading(key: str, classes: pd.DataFrame, result: Migration, *, fmt: Formatter, settings: Settings,
             mask_pii: bool = True) -> Markdown:
     """The sentence under a section heading that says how to read it (`key`: the section)."""
-    tx = texts("abc_xyz", fmt.language)
+    tx = Words("abc_xyz", fmt.language)
     w = _Words(fmt, settings, result)
     if key == "matrix":
         outside = int((classes["abc"].notna() & classes["xyz"].isna()).sum())
-        rest = (tx["matrix_outside"].format(n=_clients(outside, fmt.language)) if outside
+        rest = (tx("matrix_outside", n=_clients(outside, fmt.language)) if outside
                 else tx["matrix_all_inside"])
-        return Markdown(tx["read_matrix"].format(window=w.window, outside=rest))
+        return Markdown(tx("read_matrix", window=w.window, outside=rest))
     if key == "pareto":
-        return Markdown(tx["read_pareto"].format(metric=w.metric))
+        return Markdown(tx("read_pareto", metric=w.metric))
     if key == "migration":
         change = result.transitions["revenue_change"].sum()
-        return Markdown(tx["read_migration"].format(
+        return Markdown(tx("read_migration",
             previous_as_of=w.previous_as_of, as_of=w.as_of, window=w.window, metric=w.metric,
             change=_signed_money(change, fmt), lost=fmt.money(result.downgrades["lost_revenue"].sum()),
         ))
     if key == "downgrades":
         n = min(settings.top_n, len(result.downgrades))
-        return Markdown(tx["read_downgrades"].format(n=fmt.number(n))
+        return Markdown(tx("read_downgrades", n=fmt.number(n))
                         + (tx["read_downgrades_masked"] if mask_pii else ""))
     if key == "unclassified":
-        return Markdown(tx["read_unclassified"].format(metric=w.metric))
+        return Markdown(tx("read_unclassified", metric=w.metric))
     if key in ("playbook", "managers"):
         return Markdown(tx[f"read_{key}"])
     raise KeyError(f"no reading for section {key!r}")
+
+
+SECTIONS = ("matrix", "playbook", "pareto", "migration", "managers", "downgrades", "unclassified")
+
+
+def section(key: str, classes: pd.DataFrame, result: Migration, customers: pd.DataFrame, *, fmt: Formatter,
+            settings: Settings, mask_pii: bool = True) -> Section:
+    """One section of the report (`key` from `SECTIONS`): its heading, how to read it, its chart or table."""
+    bodies = {
+        "matrix": lambda: plot_matrix(classes, fmt=fmt),
+        "playbook": lambda: playbook_table(classes, fmt=fmt),
+        "pareto": lambda: plot_pareto(classes, fmt=fmt, settings=settings),
+        "migration": lambda: plot_migration(result, fmt=fmt),
+        "managers": lambda: managers_table(result, fmt=fmt),
+        "downgrades": lambda: downgrades_table(result, customers, fmt=fmt, settings=settings, mask_pii=mask_pii),
+        "unclassified": lambda: unclassified_table(classes, customers, fmt=fmt, settings=settings,
+                                                   mask_pii=mask_pii),
+    }
+    if key not in bodies:
+        raise KeyError(f"no section {key!r}: expected one of {', '.join(SECTIONS)}")
+    tx = Words("abc_xyz", fmt.language)
+    return common_section(tx[f"section_{key}"],
+                          reading(key, classes, result, fmt=fmt, settings=settings, mask_pii=mask_pii),
+                          bodies[key]())
 
 
 # --- charts ---------------------------------------------------------------------------------------
@@ -215,7 +242,7 @@ def plot_matrix(classes: pd.DataFrame, *, fmt: Formatter, ax=None):
 
     from clientbase import plots
 
-    tx = texts("abc_xyz", fmt.language)
+    tx = Words("abc_xyz", fmt.language)
     matrix = abc_xyz_matrix(classes).set_index("abc_xyz")
     shares = matrix["revenue_share"].fillna(0.0).to_numpy(dtype=float).reshape(3, 3)
     if ax is None:
@@ -248,7 +275,7 @@ def plot_pareto(classes: pd.DataFrame, *, fmt: Formatter, settings: Settings, ax
 
     from clientbase import plots
 
-    tx = texts("abc_xyz", fmt.language)
+    tx = Words("abc_xyz", fmt.language)
     w = _Words(fmt, settings, None)
     curve = pareto_curve(classes)
     if ax is None:
@@ -262,16 +289,16 @@ def plot_pareto(classes: pd.DataFrame, *, fmt: Formatter, settings: Settings, ax
             ax.plot([0, x, x], [bound, bound, 0], color=plots.GREY, linestyle=":", linewidth=1.2)
         low = settings.abc_bounds[0]
         x = share_of_customers_for(classes, low)
-        ax.annotate(tx["pareto_note"].format(share=fmt.percent(x, digits=0), percent=fmt.percent(low, digits=0)),
+        ax.annotate(tx("pareto_note", share=fmt.percent(x, digits=0), percent=fmt.percent(low, digits=0)),
                     xy=(x, low), xytext=(x + 0.06, low - 0.18), fontsize=9.5, color=plots.INK,
                     arrowprops={"arrowstyle": "-", "color": plots.GREY, "linewidth": 0.8})
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.02)
     fmt.axis(ax, "x", "percent")
     fmt.axis(ax, "y", "percent")
-    ax.set_xlabel(tx["axis_customers"].format(metric=w.metric))
-    ax.set_ylabel(tx["axis_cum_share"].format(metric=w.metric))
-    ax.set_title(tx["chart_pareto"].format(metric=w.metric), loc="left")
+    ax.set_xlabel(tx("axis_customers", metric=w.metric))
+    ax.set_ylabel(tx("axis_cum_share", metric=w.metric))
+    ax.set_title(tx("chart_pareto", metric=w.metric), loc="left")
     return ax
 
 
@@ -281,7 +308,7 @@ def plot_migration(result: Migration, *, fmt: Formatter, ax=None):
 
     from clientbase import plots
 
-    tx = texts("abc_xyz", fmt.language)
+    tx = Words("abc_xyz", fmt.language)
     moves = result.transitions
     if moves.empty:
         return Markdown(t("no_rows", fmt.language))
@@ -299,8 +326,8 @@ def plot_migration(result: Migration, *, fmt: Formatter, ax=None):
     plots.heatmap(grid, fmt=fmt, kind="percent", ax=ax)
     ax.tick_params(axis="both", labelsize=8.5)
     w = _Words(fmt, None, result)
-    ax.set_ylabel(tx["axis_from"].format(date=w.previous_as_of))
-    ax.set_xlabel(tx["axis_to"].format(date=w.as_of), labelpad=8)
+    ax.set_ylabel(tx("axis_from", date=w.previous_as_of))
+    ax.set_xlabel(tx("axis_to", date=w.as_of), labelpad=8)
     ax.xaxis.set_label_position("top")
     ax.set_title(tx["chart_migration"], loc="left", pad=10)
     return ax
@@ -353,11 +380,11 @@ def unclassified_table(classes: pd.DataFrame, customers: pd.DataFrame, *, fmt: F
                        mask_pii: bool = True) -> Table | Markdown:
     """Clients with order lines in the window but a metric ≤ 0: no ABC class, to be checked."""
     lang = fmt.language
-    tx = texts("abc_xyz", lang)
+    tx = Words("abc_xyz", lang)
     w = _Words(fmt, settings, None)
     listed = unclassified(classes)
     if listed.empty:
-        return Markdown(tx["no_unclassified"].format(metric=w.metric))
+        return Markdown(tx("no_unclassified", metric=w.metric))
     frame = listed.merge(client_names(customers, listed["customer_id"], mask_pii=mask_pii), on="customer_id",
                          how="left")
     frame = frame.assign(
@@ -384,7 +411,7 @@ def write_downgrades(result: Migration, customers: pd.DataFrame, path: str | Pat
     """
     from clientbase.excel import write_manager_workbook
 
-    tx = texts("abc_xyz", language)
+    tx = Words("abc_xyz", language)
     listed = result.downgrades
     details = [c for c in ("inn", "phone", "email") if c in customers.columns]
     cards = customers[["customer_id", *details]].astype({"customer_id": "str"}).drop_duplicates("customer_id")
@@ -409,7 +436,7 @@ def appendix(classes: pd.DataFrame, result: Migration, *, fmt: Formatter, settin
              version: str) -> Markdown:
     """Definitions (REFERENCE.md), the parameters used, the data period and the package version."""
     lang = fmt.language
-    tx = texts("abc_xyz", lang)
+    tx = Words("abc_xyz", lang)
     w = _Words(fmt, settings, result)
     values = {
         "window_months": settings.window_months, "window_start": w.window_start, "as_of": w.as_of,
@@ -422,7 +449,7 @@ def appendix(classes: pd.DataFrame, result: Migration, *, fmt: Formatter, settin
         "previous_as_of": w.previous_as_of, "previous_start": w.previous_start,
     }
     lines = [f"### {t('definitions', lang)}", ""]
-    lines += [f"- {d.format(**values)}" for d in tx["definitions"]]
+    lines += [f"- {d}" for d in tx("definitions", **values)]
     lines += ["", f"### {t('parameters', lang)}", ""]
     shown = {
         "metric": f"`{settings.metric}`", "window_months": fmt.number(settings.window_months),
@@ -433,12 +460,12 @@ def appendix(classes: pd.DataFrame, result: Migration, *, fmt: Formatter, settin
     }
     lines += [f"- `{key}` = {value} — {tx['parameters'][key]}" for key, value in shown.items()]
     lines += ["", f"### {t('data_period', lang)}", ""]
-    lines.append(tx["data_period"].format(
+    lines.append(tx("data_period",
         as_of=w.as_of, window_start=w.window_start, previous_as_of=w.previous_as_of,
         customers=fmt.number(len(classes)), classified=fmt.number(int(classes["abc"].notna().sum())),
         in_matrix=fmt.number(int(classes["abc_xyz"].notna().sum())),
     ))
-    lines += ["", f"### {t('package_version', lang)}", "", tx["version"].format(version=version)]
+    lines += ["", f"### {t('package_version', lang)}", "", tx("version", version=version)]
     return Markdown("\n".join(lines))
 
 

@@ -25,18 +25,20 @@ from IPython.display import Markdown
 from matplotlib.ticker import MaxNLocator
 
 from clientbase import plots
-from clientbase.campaigns import ATTRIBUTED, CampaignRoi, CampaignSummary
+from clientbase.campaigns import ATTRIBUTED, CampaignRoi, CampaignRoiOptions, CampaignSummary
 from clientbase.channels import UNKNOWN_SOURCE
 from clientbase.formatting import MISSING, Formatter
 from clientbase.tables import Table, table
-from clientbase.text import t, texts
+from clientbase.text import Words, fill, t, texts
 from clientbase.views.common import Section, _closed
+from clientbase.views.common import section as common_section
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 __all__ = [
-    "Section", "appendix", "campaigns_section", "channels_section", "headline", "missing_tables",
+    "SECTIONS", "Section", "appendix", "campaigns_section", "channels_section", "headline", "headlines",
+    "missing_tables", "section",
     "plot_cac_ltv", "plot_retention", "plot_roi_forest", "reactivation_section", "retention_section",
     "roi_forest", "summary", "text",
 ]
@@ -61,9 +63,9 @@ def missing_tables(**tables: pd.DataFrame | None) -> tuple[str, ...]:
 
 def headline(key: str, summary: CampaignSummary, *, fmt: Formatter, window_months: int = 12) -> tuple[str, str]:
     """(label, value) of a headline for the run's index: "spend", "profit" or "channel"."""
-    tx = texts("campaign_roi", fmt.language)
+    tx = Words("campaign_roi", fmt.language)
     if key == "spend":
-        return tx["headline_spend"].format(months=window_months), fmt.money_compact(summary.total_spend)
+        return tx("headline_spend", months=window_months), fmt.money_compact(summary.total_spend)
     if key == "profit":
         return tx["headline_profit"], fmt.money_compact(summary.total_incremental_gross_profit)
     if key == "channel":
@@ -71,6 +73,44 @@ def headline(key: str, summary: CampaignSummary, *, fmt: Formatter, window_month
         value = MISSING if best is None else f"{best.source} {_ratio(best.ltv_to_cac, fmt)}"
         return tx["headline_channel"], value
     raise KeyError(f"no headline {key!r}: expected spend, profit or channel")
+
+
+def headlines(summary: CampaignSummary, *, fmt: Formatter, window_months: int = 12) -> list[tuple[str, str]]:
+    """The run index's headline numbers: spend, incremental gross profit, best LTV/CAC channel."""
+    return [headline(key, summary, fmt=fmt, window_months=window_months) for key in ("spend", "profit", "channel")]
+
+
+SECTIONS = ("forest", "campaigns", "channels", "retention", "reactivation")
+
+
+def section(
+    key: str,
+    results: pd.DataFrame,
+    sources: pd.DataFrame,
+    cohorts: pd.DataFrame,
+    *,
+    fmt: Formatter,
+    as_of: pd.Timestamp,
+    options: CampaignRoiOptions,
+    missing: Sequence[str] = (),
+) -> Section:
+    """One section of the report (`key` from `SECTIONS`) under its heading."""
+    o = options
+    bodies = {
+        "forest": lambda: roi_forest(results, fmt=fmt, as_of=as_of, window_months=o.window_months,
+                                     confidence=o.confidence, missing=missing),
+        "campaigns": lambda: campaigns_section(results, fmt=fmt, as_of=as_of, window_months=o.window_months,
+                                               response_days=o.response_days, confidence=o.confidence,
+                                               missing=missing),
+        "channels": lambda: channels_section(sources, fmt=fmt, window_months=o.window_months,
+                                             ltv_months=o.ltv_months, missing=missing),
+        "retention": lambda: retention_section(cohorts, fmt=fmt),
+        "reactivation": lambda: reactivation_section(results, fmt=fmt, as_of=as_of, window_months=o.window_months,
+                                                     confidence=o.confidence, missing=missing),
+    }
+    if key not in bodies:
+        raise KeyError(f"no section {key!r}: expected one of {', '.join(SECTIONS)}")
+    return common_section(Words("campaign_roi", fmt.language)[f"section_{key}"], bodies[key]())
 
 
 # --- executive summary -------------------------------------------------------------------
@@ -93,41 +133,41 @@ def summary(
     `summary` is `campaigns.campaign_summary(results, channels)`; `missing` names the
     optional tables the source lacks (`missing_tables`).
     """
-    tx = texts("campaign_roi", fmt.language)
+    tx = Words("campaign_roi", fmt.language)
     lang = fmt.language
     conf = fmt.percent(confidence, 0)
     when = {"months": window_months, "as_of": fmt.date(as_of)}
     parts: list[str] = []
     campaign_tables = [m for m in missing if m in ("campaigns", "campaign_members")]
     if campaign_tables:
-        parts.append(t("missing_input", lang).format(table=", ".join(campaign_tables)))
+        parts.append(t("missing_input", lang, table=", ".join(campaign_tables)))
     elif summary.completed or summary.in_progress:
-        line = tx["spend"].format(n=_campaigns(summary.completed, lang), spend=fmt.money(summary.total_spend), **when)
+        line = tx("spend", n=_campaigns(summary.completed, lang), spend=fmt.money(summary.total_spend), **when)
         if summary.in_progress:
-            line += tx["spend_running"].format(
+            line += tx("spend_running",
                 running=_campaigns(summary.in_progress, lang), running_spend=fmt.money(summary.in_progress_spend)
             )
         parts.append(line)
     else:
-        parts.append(tx["no_campaigns"].format(**when))
+        parts.append(tx("no_campaigns", **when))
 
     if not campaign_tables and summary.completed:
         parts += _effect_lines(summary, results, fmt=fmt, conf=conf)
 
     if summary.best_channel is not None:
         best = summary.best_channel
-        parts.append(tx["channel_best"].format(
+        parts.append(tx("channel_best",
             source=best.source, ltv=fmt.money(best.ltv), cac=fmt.money(best.cac),
             ratio=_ratio(best.ltv_to_cac, fmt), ltv_months=ltv_months,
         ))
         worst = summary.worst_channel
         if worst is not None:
-            below = tx["below_one"].format(ltv_months=ltv_months) if worst.ltv_to_cac < 1 else ""
-            parts.append(tx["channel_worst"].format(
+            below = tx("below_one", ltv_months=ltv_months) if worst.ltv_to_cac < 1 else ""
+            parts.append(tx("channel_worst",
                 source=worst.source, ltv=fmt.money(worst.ltv), cac=fmt.money(worst.cac),
                 ratio=_ratio(worst.ltv_to_cac, fmt), below=below,
             ))
-        parts.append(tx["acquisition"].format(
+        parts.append(tx("acquisition",
             spend=fmt.money(summary.acquisition_spend), new=fmt.number(summary.new_customers)
         ))
     elif "campaigns" not in missing:
@@ -135,20 +175,20 @@ def summary(
 
     retention = _average_retention(cohorts, quarters=(1, 4))
     if retention is not None:
-        parts.append(tx["retention"].format(q1=fmt.percent(retention[0], 0), q4=fmt.percent(retention[1], 0)))
+        parts.append(tx("retention", q1=fmt.percent(retention[0], 0), q4=fmt.percent(retention[1], 0)))
     return Markdown("\n".join(f"- {p}" for p in parts))
 
 
 def _effect_lines(summary: CampaignSummary, results: pd.DataFrame, *, fmt: Formatter, conf: str) -> list[str]:
-    tx = texts("campaign_roi", fmt.language)
+    tx = Words("campaign_roi", fmt.language)
     lang = fmt.language
     lines = []
     if summary.with_control:
         n = _campaigns(summary.with_control, lang)
         if np.isnan(summary.total_incremental_gross_profit):
-            lines.append(tx["incremental_no_profit"].format(n=n, revenue=fmt.money(summary.total_incremental_revenue)))
+            lines.append(tx("incremental_no_profit", n=n, revenue=fmt.money(summary.total_incremental_revenue)))
         else:
-            lines.append(tx["incremental"].format(
+            lines.append(tx("incremental",
                 n=n, revenue=fmt.money(summary.total_incremental_revenue),
                 profit=fmt.money(summary.total_incremental_gross_profit),
                 net=_signed_money(summary.total_incremental_gross_profit - summary.with_control_spend, fmt),
@@ -166,16 +206,16 @@ def _effect_lines(summary: CampaignSummary, results: pd.DataFrame, *, fmt: Forma
     lines += _proven_lines(done, summary, fmt=fmt, conf=conf)
     attributed = done[done["measure"] == ATTRIBUTED]
     if len(attributed):
-        lines.append(tx["attributed"].format(names=_names(attributed["name"], lang)))
+        lines.append(tx("attributed", names=_names(attributed["name"], lang)))
     free = done[~(done["cost"] > 0)]
     if len(free):
-        lines.append(tx["free"].format(names=_names(free["name"], lang)))
+        lines.append(tx("free", names=_names(free["name"], lang)))
     return lines
 
 
 def _proven_lines(done: pd.DataFrame, summary: CampaignSummary, *, fmt: Formatter, conf: str) -> list[str]:
     """Campaigns whose whole ROI interval is above (below) 0 %, unless the best (worst) line said it all."""
-    tx = texts("campaign_roi", fmt.language)
+    tx = Words("campaign_roi", fmt.language)
     rated = done[(done["measure"] != ATTRIBUTED) & done["roi"].notna()].sort_values("roi", ascending=False)
     lines = []
     for key, chosen, shown in (
@@ -190,20 +230,20 @@ def _proven_lines(done: pd.DataFrame, summary: CampaignSummary, *, fmt: Formatte
             f"{_roi(r.roi_high, fmt)})"
             for r in chosen.itertuples()
         ]
-        lines.append(tx[key].format(conf=conf, items="; ".join(items)))
+        lines.append(tx(key, conf=conf, items="; ".join(items)))
     return lines
 
 
 def _roi_line(template: str, campaign: CampaignRoi, *, fmt: Formatter, conf: str) -> str:
-    tx = texts("campaign_roi", fmt.language)
+    tx = Words("campaign_roi", fmt.language)
     if campaign.roi_low > 0:
         verdict = tx["paid_off"]
     elif campaign.roi_high < 0:
         verdict = tx["lost"]
     else:
         verdict = tx["unproven"]
-    return template.format(
-        name=campaign.name, roi=_roi(campaign.roi, fmt), conf=conf, low=_roi(campaign.roi_low, fmt),
+    return tx.fill(
+        template, name=campaign.name, roi=_roi(campaign.roi, fmt), conf=conf, low=_roi(campaign.roi_low, fmt),
         high=_roi(campaign.roi_high, fmt), verdict=verdict,
     )
 
@@ -221,13 +261,13 @@ def roi_forest(
     missing: Sequence[str] = (),
 ) -> Section:
     """The forest plot of campaign ROI with its reading note (or why it cannot be shown)."""
-    tx = texts("campaign_roi", fmt.language)
+    tx = Words("campaign_roi", fmt.language)
     measured = _measured_or_note(results, fmt=fmt, as_of=as_of, window_months=window_months, missing=missing)
     if isinstance(measured, Section):
         return measured
-    items: list[Any] = [Markdown(tx["read_forest"].format(conf=fmt.percent(confidence, 0)))]
+    items: list[Any] = [Markdown(tx("read_forest", conf=fmt.percent(confidence, 0)))]
     if len(measured) > MAX_CAMPAIGNS:
-        items.append(Markdown(tx["more_campaigns"].format(shown=MAX_CAMPAIGNS, total=len(measured))))
+        items.append(Markdown(tx("more_campaigns", shown=MAX_CAMPAIGNS, total=len(measured))))
     ax = plot_roi_forest(results, fmt=fmt, confidence=confidence)
     return Section((*items, _closed(ax.figure)))
 
@@ -243,19 +283,19 @@ def campaigns_section(
     missing: Sequence[str] = (),
 ) -> Section:
     """The table of campaign results: response, incremental revenue, cost and ROI with intervals."""
-    tx = texts("campaign_roi", fmt.language)
+    tx = Words("campaign_roi", fmt.language)
     measured = _measured_or_note(results, fmt=fmt, as_of=as_of, window_months=window_months, missing=missing)
     if isinstance(measured, Section):
         return measured
     measured = _ordered(measured)
     conf = fmt.percent(confidence, 0)
-    note = tx["read_campaigns"].format(days=response_days, conf=conf, as_of=fmt.date(as_of))
+    note = tx("read_campaigns", days=response_days, conf=conf, as_of=fmt.date(as_of))
     return Section((Markdown(note), campaigns_table(measured, fmt=fmt, confidence=confidence)))
 
 
 def campaigns_table(results: pd.DataFrame, *, fmt: Formatter, confidence: float = 0.95) -> Table:
     """Campaign results as a report table (one row per campaign, in the order given)."""
-    tx = texts("campaign_roi", fmt.language)
+    tx = Words("campaign_roi", fmt.language)
     cols = tx["col"]
     conf = fmt.percent(confidence, 0)
     incremental = results["measure"] != ATTRIBUTED
@@ -277,7 +317,7 @@ def campaigns_table(results: pd.DataFrame, *, fmt: Formatter, confidence: float 
         ],
     })
     frame = frame.reset_index(drop=True)
-    labels = {k: cols[k].format(conf=conf) for k in frame.columns}
+    labels = {k: fill(cols[k], fmt.language, conf=conf) for k in frame.columns}
     return table(frame, fmt=fmt, labels=labels, max_rows=None, kinds={
         "start_date": "date", "incremental_revenue": "money", "cost": "money", "campaign": "text",
         "members": "text", "response": "text", "revenue_interval": "text", "roi": "text", "roi_interval": "text",
@@ -293,7 +333,7 @@ def channels_section(
     missing: Sequence[str] = (),
 ) -> Section:
     """CAC vs LTV by source: the reading note, the chart and the table (CAC needs campaigns)."""
-    tx = texts("campaign_roi", fmt.language)
+    tx = Words("campaign_roi", fmt.language)
     lang = fmt.language
     shown = channels[(channels["new_customers"] > 0) | channels["cost"].notna() | channels["ltv"].notna()]
     if shown.empty:
@@ -302,8 +342,8 @@ def channels_section(
     ltv_from, ltv_to = (fmt.month(dates.min()), fmt.month(dates.max())) if len(dates) else (MISSING, MISSING)
     items: list[Any] = []
     if "campaigns" in missing:
-        items.append(Markdown(t("missing_input", lang).format(table="campaigns") + " (CAC)"))
-    items.append(Markdown(tx["read_channels"].format(
+        items.append(Markdown(t("missing_input", lang, table="campaigns") + " (CAC)"))
+    items.append(Markdown(tx("read_channels",
         months=window_months, ltv_months=ltv_months, ltv_from=ltv_from, ltv_to=ltv_to
     )))
     ax = plot_cac_ltv(shown, fmt=fmt, ltv_months=ltv_months)
@@ -328,13 +368,13 @@ def channels_table(channels: pd.DataFrame, *, fmt: Formatter) -> Table:
 
 def retention_section(cohorts: pd.DataFrame, *, fmt: Formatter, max_cohorts: int = MAX_COHORTS) -> Section:
     """The cohort retention heatmap with its reading note."""
-    tx = texts("campaign_roi", fmt.language)
+    tx = Words("campaign_roi", fmt.language)
     shown, dropped = _cohort_rows(cohorts, max_cohorts)
     if shown.empty:
         return Section((Markdown(tx["no_cohorts"]),))
     note = tx["read_retention"]
     if dropped is not None:
-        note += tx["first_cohort"].format(cohort=dropped)
+        note += tx("first_cohort", cohort=dropped)
     if cohorts["incomplete"].any():
         note += tx["incomplete_cohort"]
     ax = plot_retention(cohorts, fmt=fmt, max_cohorts=max_cohorts)
@@ -351,7 +391,7 @@ def reactivation_section(
     missing: Sequence[str] = (),
 ) -> Section:
     """Reactivation campaigns: targeted clients against the control group, with intervals."""
-    tx = texts("campaign_roi", fmt.language)
+    tx = Words("campaign_roi", fmt.language)
     cols = tx["col"]
     blocked = _missing_line(missing, ("campaigns", "campaign_members"), fmt.language)
     if blocked:
@@ -359,7 +399,7 @@ def reactivation_section(
     kind = results["kind"].astype("str").str.strip().str.casefold()
     chosen = _ordered(results[(kind == "reactivation") & (results["target_size"] > 0)])
     if chosen.empty:
-        return Section((Markdown(tx["no_reactivation"].format(months=window_months, as_of=fmt.date(as_of))),))
+        return Section((Markdown(tx("no_reactivation", months=window_months, as_of=fmt.date(as_of))),))
     conf = fmt.percent(confidence, 0)
     lift = [
         f"{_points(d, fmt)} ({i})" if pd.notna(d) else MISSING
@@ -381,7 +421,7 @@ def reactivation_section(
         "roi": [_roi_cell(r, m != ATTRIBUTED, fmt) for r, m in zip(chosen["roi"], chosen["measure"], strict=True)],
     })
     frame = frame.reset_index(drop=True)
-    labels = {k: cols[k].format(conf=conf) for k in frame.columns}
+    labels = {k: fill(cols[k], fmt.language, conf=conf) for k in frame.columns}
     shown = table(frame, fmt=fmt, labels=labels, max_rows=None, kinds={
         "targeted": "number", "responded": "percent:0", "responded_control": "percent:0", "lift": "text",
         "per_target": "money", "per_control": "money", "incremental_revenue": "money",
@@ -408,12 +448,12 @@ def appendix(
     """
     from clientbase.periods import window_start
 
-    tx = texts("campaign_roi", fmt.language)
+    tx = Words("campaign_roi", fmt.language)
     margin = parameters.get("margin_share") or 0
     if has_cost:
         profit = tx["profit_cost"]
     elif margin:
-        profit = tx["profit_margin"].format(margin=fmt.percent(margin, 0))
+        profit = tx("profit_margin", margin=fmt.percent(margin, 0))
     else:
         profit = tx["profit_unknown"]
     values = {
@@ -424,13 +464,13 @@ def appendix(
         "conf": fmt.percent(parameters.get("confidence", 0.95), 0),
     }
     lines = [f"### {t('definitions', fmt.language)}", ""]
-    lines += [f"- {d.format(**values)}" for d in tx["definitions"]]
+    lines += [f"- {d}" for d in tx("definitions", **values)]
     lines += ["", f"### {tx['parameters_used']}", ""]
     names = tx["param_names"]
     lines += [f"- `{key} = {value!r}`: {names.get(key, '')}" for key, value in parameters.items()]
     counts = ", ".join(f"{name} {MISSING if n is None else fmt.number(n)}" for name, n in rows.items())
-    lines += ["", tx["data"].format(period=period_label, as_of=fmt.date(as_of), rows=counts), "",
-              tx["version"].format(version=version)]
+    lines += ["", tx("data", period=period_label, as_of=fmt.date(as_of), rows=counts), "",
+              tx("version", version=version)]
     return Markdown("\n".join(lines))
 
 
@@ -452,7 +492,7 @@ def plot_roi_forest(
     with a label instead of a dot, so that no attributed figure is read as an effect.
     With more than `max_campaigns` campaigns the costliest are shown.
     """
-    tx = texts("campaign_roi", fmt.language)
+    tx = Words("campaign_roi", fmt.language)
     rows = _ordered(results[results["target_size"] > 0])
     if len(rows) > max_campaigns:
         keep = rows["cost"].fillna(0).rank(method="first", ascending=False) <= max_campaigns
@@ -492,7 +532,7 @@ def plot_roi_forest(
         ax.text(0.01, y[row], values[row], transform=ax.get_yaxis_transform(), va="center", ha="left",
                 fontsize=8.5, color=plots.GREY, style="italic",
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
-    ax.set_title(tx["chart_forest"].format(conf=fmt.percent(confidence, 0)), loc="left")
+    ax.set_title(tx("chart_forest", conf=fmt.percent(confidence, 0)), loc="left")
     return ax
 
 
@@ -505,7 +545,7 @@ def plot_cac_ltv(
     max_sources: int = MAX_SOURCES,
 ) -> Axes:
     """LTV and CAC of each source as paired bars, LTV/CAC written at the right; best ratio on top."""
-    tx = texts("campaign_roi", fmt.language)
+    tx = Words("campaign_roi", fmt.language)
     rows = _by_ratio(channels, fmt.language).head(max_sources)
     n = len(rows)
     if ax is None:
@@ -516,7 +556,7 @@ def plot_cac_ltv(
     ltv = rows["ltv"].to_numpy(dtype=float)
     cac = rows["cac"].to_numpy(dtype=float)
     bars_ltv = ax.barh(y - 0.19, np.nan_to_num(ltv), height=0.36, color=plots.ACCENT,
-                       label=tx["ltv"].format(ltv_months=ltv_months))
+                       label=tx("ltv", ltv_months=ltv_months))
     bars_cac = ax.barh(y + 0.19, np.nan_to_num(cac), height=0.36, color=plots.GREY,
                        label=tx["cac"])
     for bars, values in ((bars_ltv, ltv), (bars_cac, cac)):
@@ -534,7 +574,7 @@ def plot_cac_ltv(
     right.tick_params(length=0)
     right.spines["right"].set_visible(False)
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, fontsize=8.5)
-    ax.set_title(tx["chart_channels"].format(ltv_months=ltv_months), loc="left", pad=28)
+    ax.set_title(tx("chart_channels", ltv_months=ltv_months), loc="left", pad=28)
     return ax
 
 
@@ -546,7 +586,7 @@ def plot_retention(
     The data's first cohort is left out (it also holds customers acquired before the data
     starts), and so is quarter 0 (100 % by definition); incomplete quarters are marked *.
     """
-    tx = texts("campaign_roi", fmt.language)
+    tx = Words("campaign_roi", fmt.language)
     shown, _dropped = _cohort_rows(cohorts, max_cohorts)
     shown = shown[shown["quarters_since"] > 0]
     sizes = shown.groupby("cohort", sort=True)["customers"].first()
@@ -579,8 +619,8 @@ def _measured_or_note(
         return blocked
     measured = results[results["target_size"] > 0]
     if measured.empty:
-        text = texts("campaign_roi", fmt.language)["no_rows"]
-        return Section((Markdown(text.format(months=window_months, as_of=fmt.date(as_of))),))
+        text = t("campaign_roi.no_rows", fmt.language, months=window_months, as_of=fmt.date(as_of))
+        return Section((Markdown(text),))
     return measured
 
 
@@ -588,7 +628,7 @@ def _missing_line(missing: Sequence[str], needed: Sequence[str], language: str) 
     absent = [m for m in needed if m in missing]
     if not absent:
         return None
-    return Section((Markdown(t("missing_input", language).format(table=", ".join(absent))),))
+    return Section((Markdown(t("missing_input", language, table=", ".join(absent))),))
 
 
 def _ordered(results: pd.DataFrame) -> pd.DataFrame:
@@ -619,11 +659,11 @@ def _campaign_labels(rows: pd.DataFrame, language: str, *, short: bool = False) 
 
 
 def _forest_value(row: pd.Series, fmt: Formatter) -> str:
-    tx = texts("campaign_roi", fmt.language)
+    tx = Words("campaign_roi", fmt.language)
     if pd.isna(row["roi"]):
         return tx["na_label"]
     if row["measure"] == ATTRIBUTED:
-        return tx["attributed_label"].format(roi=_roi(row["roi"], fmt))
+        return tx("attributed_label", roi=_roi(row["roi"], fmt))
     if pd.isna(row["roi_low"]) or pd.isna(row["roi_high"]):
         return f"{_roi(row['roi'], fmt)} ({tx['no_interval']})"
     return f"{_roi(row['roi'], fmt)} [{_roi(row['roi_low'], fmt)}; {_roi(row['roi_high'], fmt)}]"
@@ -675,7 +715,7 @@ def _compact_signed(value: float, fmt: Formatter) -> str:
 def _ratio(value: float, fmt: Formatter) -> str:
     if value is None or pd.isna(value):
         return MISSING
-    return texts("campaign_roi", fmt.language)["ratio"].format(value=fmt.number(value, 1))
+    return t("campaign_roi.ratio", fmt.language, value=fmt.number(value, 1))
 
 
 def _by_ratio(channels: pd.DataFrame, language: str) -> pd.DataFrame:

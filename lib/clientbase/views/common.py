@@ -21,7 +21,7 @@ from clientbase.frames import isin
 from clientbase.masking import mask_frame
 from clientbase.text import t
 
-__all__ = ["Section", "client_names", "heading", "section", "title"]
+__all__ = ["Section", "appendix", "client_names", "executive_summary", "heading", "section", "title"]
 
 
 def heading(key: str, language: str, *, level: int = 2) -> Markdown:
@@ -50,6 +50,8 @@ class Section:
             item = items.pop(0)
             if isinstance(item, Markdown) and items and _is_figure(items[0]):
                 display(HTML(_figure_html(item.data, items.pop(0))))
+            elif isinstance(item, Section):
+                item._ipython_display_()
             elif _is_axes(item):
                 display(_closed(item.figure))
             elif _is_figure(item):
@@ -70,6 +72,16 @@ def section(heading_text: str | None, *items: Any) -> Section:
             continue
         shown.append(Markdown(item) if isinstance(item, str) else item)
     return Section(tuple(shown))
+
+
+def executive_summary(body: Any, *, language: str) -> Section:
+    """The executive summary under its common heading ("Executive summary" / "Краткие выводы")."""
+    return section(t("executive_summary", language), body)
+
+
+def appendix(body: Any, *, language: str) -> Section:
+    """The appendix (definitions, parameters, data, version) under its common heading."""
+    return section(t("appendix", language), body)
 
 
 def client_names(customers: pd.DataFrame, ids: pd.Series, *, mask_pii: bool) -> pd.DataFrame:

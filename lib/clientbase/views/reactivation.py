@@ -28,7 +28,7 @@ from clientbase.reactivation import (
     revenue_at_stake,
 )
 from clientbase.tables import Table, table
-from clientbase.text import t, texts
+from clientbase.text import Words, fill, t, texts
 from clientbase.views.common import Section, client_names, section
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "build_section",
     "build_table",
     "headlines",
+    "settings_for",
     "plot_revenue_at_stake",
     "plot_rhythm",
     "reading",
@@ -69,6 +70,11 @@ class Settings(ReactivationOptions):
     abc_known: bool = True
 
 
+def settings_for(options: ReactivationOptions, abc: pd.Series | None) -> Settings:
+    """The Settings of a list built with `options` and the run's ABC classes `abc` (None: unknown)."""
+    return Settings(**options.model_dump(), abc_known=abc is not None)
+
+
 def text(language: str, key: str) -> str | dict:
     """A string (or dict of strings) of this report in the language."""
     return texts("reactivation", language)[key]
@@ -98,15 +104,15 @@ def summary(
         The customers table, for the name of the first call (masked when `mask_pii`).
     """
     lang = fmt.language
-    tx = texts("reactivation", lang)
+    tx = Words("reactivation", lang)
     words = _Words(fmt, settings, period)
     n, n_scope = len(candidates), len(scope)
     if not n:
-        return Markdown("- " + tx["nobody"].format(scope=fmt.number(n_scope), lookback=words.lookback,
+        return Markdown("- " + tx("nobody", scope=fmt.number(n_scope), lookback=words.lookback,
                                                    quarter=words.quarter))
     counts = _reason_counts(candidates)
     parts = [
-        tx["slipping"].format(
+        tx("slipping",
             n=fmt.number(n), scope=fmt.number(n_scope), lookback=words.lookback,
             share=fmt.percent(n / n_scope), days=words.days(settings.no_order_days),
             no_orders=fmt.number(counts["no_orders"]), overdue=fmt.number(counts[OVERDUE]),
@@ -116,13 +122,13 @@ def summary(
     ]
     lost = float(candidates["lost_revenue"].sum())
     base = float(scope["baseline_revenue"].sum())
-    parts.append(tx["lost"].format(
+    parts.append(tx("lost",
         lost=fmt.money(lost), quarter=words.quarter, quarter_genitive=words.quarter_genitive,
         share=fmt.percent(lost / base) if base > 0 else "—", lookback=words.lookback,
     ))
     if settings.abc_known:
         is_a = candidates["abc"].eq("A").fillna(False).astype(bool)
-        parts.append(tx["class_a"].format(
+        parts.append(tx("class_a",
             a=fmt.number(int(is_a.sum())), a_share=fmt.percent(is_a.mean()),
             a_lost=fmt.percent(candidates.loc[is_a, "lost_revenue"].sum() / lost) if lost > 0 else "—",
             urgent=fmt.number(int(candidates["urgent"].sum())), urgent_days=words.days(settings.urgent_days),
@@ -133,7 +139,7 @@ def summary(
     first = candidates.iloc[[0]]
     first = first.merge(client_names(customers, first["customer_id"], mask_pii=mask_pii), on="customer_id",
                         how="left")
-    parts.append(tx["first_call"].format(
+    parts.append(tx("first_call",
         client=_or_dash(first["client"].iloc[0]), manager=_manager_label(first["manager"].iloc[0], lang),
         lost=fmt.money(first["lost_revenue"].iloc[0]),
     ))
@@ -142,22 +148,22 @@ def summary(
 
 def _managers_sentence(candidates: pd.DataFrame, fmt: Formatter) -> str:
     lang = fmt.language
-    tx = texts("reactivation", lang)
+    tx = Words("reactivation", lang)
     by_manager = revenue_at_stake(candidates).by_manager
     unassigned = by_manager[by_manager["manager"] == UNASSIGNED]
     named = by_manager[by_manager["manager"] != UNASSIGNED]
     shown, rest = named.iloc[:_SUMMARY_MANAGERS], named.iloc[_SUMMARY_MANAGERS:]
     items = [
-        tx["manager_item"].format(manager=m, customers=_clients(int(c), lang), lost=fmt.money(v))
+        tx("manager_item", manager=m, customers=_clients(int(c), lang), lost=fmt.money(v))
         for m, c, v in zip(shown["manager"], shown["customers"], shown["lost_revenue"], strict=True)
     ]
     if len(rest):
-        items.append(tx["managers_more"].format(
+        items.append(tx("managers_more",
             n=fmt.number(len(rest)), customers=_clients(int(rest["customers"].sum()), lang)
         ))
-    sentence = tx["managers"].format(items="; ".join(items)) if items else ""
+    sentence = tx("managers", items="; ".join(items)) if items else ""
     if len(unassigned):
-        note = tx["unassigned_note"].format(customers=_clients(int(unassigned["customers"].iloc[0]), lang))
+        note = tx("unassigned_note", customers=_clients(int(unassigned["customers"].iloc[0]), lang))
         sentence = f"{sentence} {note}".strip()
     return sentence
 
@@ -177,7 +183,7 @@ def plot_revenue_at_stake(candidates: pd.DataFrame, *, fmt: Formatter, settings:
     from clientbase import plots
 
     lang = fmt.language
-    tx = texts("reactivation", lang)
+    tx = Words("reactivation", lang)
     if candidates.empty:
         return Markdown(t("no_rows", lang))
     words = _Words(fmt, settings, None)
@@ -198,7 +204,7 @@ def plot_revenue_at_stake(candidates: pd.DataFrame, *, fmt: Formatter, settings:
     ]
     values = top["lost_revenue"].tolist()
     if len(rest):
-        labels.append(f"{tx['others_managers'].format(n=fmt.number(len(rest)))} "
+        labels.append(f"{tx('others_managers', n=len(rest))} "
                       f"({fmt.number(int(rest['customers'].sum()))})")
         values.append(float(rest["lost_revenue"].sum()))
     by_manager = pd.Series(values, index=labels)
@@ -234,7 +240,7 @@ def plot_rhythm(scope: pd.DataFrame, *, fmt: Formatter, settings: Settings, ax=N
     from clientbase import plots
 
     lang = fmt.language
-    tx = texts("reactivation", lang)
+    tx = Words("reactivation", lang)
     known = scope[scope["expected_interval_days"].notna() & scope["days_since_last_order"].notna()]
     if known.empty:
         return Markdown(t("no_rows", lang))
@@ -266,9 +272,9 @@ def plot_rhythm(scope: pd.DataFrame, *, fmt: Formatter, settings: Settings, ax=N
     ax.set_ylim(0.8, y_hi)
     line_x = np.array([0.8, x_hi])
     ax.plot(line_x, settings.rhythm_multiplier * line_x, color=plots.INK, linestyle="--", linewidth=1.1,
-            label=tx["legend_rhythm"].format(multiplier=_plain_number(settings.rhythm_multiplier, lang)))
+            label=tx("legend_rhythm", multiplier=_plain_number(settings.rhythm_multiplier, lang)))
     ax.axhline(settings.no_order_days, color=plots.NEGATIVE, linestyle=":", linewidth=1.4,
-               label=tx["legend_days"].format(days=words.days_nominative(settings.no_order_days)))
+               label=tx("legend_days", days=words.days_nominative(settings.no_order_days)))
     for axis, hi in ((ax.xaxis, x_hi), (ax.yaxis, y_hi)):
         axis.set_major_locator(FixedLocator([v for v in _DAY_TICKS if v <= hi]))
         axis.set_minor_locator(NullLocator())
@@ -295,7 +301,7 @@ def reading(
     whether names are masked.
     """
     lang = fmt.language
-    tx = texts("reactivation", lang)
+    tx = Words("reactivation", lang)
     words = _Words(fmt, settings, None)
     if section == "stake":
         return Markdown(tx["read_stake"])
@@ -304,18 +310,18 @@ def reading(
             raise ValueError("reading('rhythm') needs the scope frame")
         unknown = int(scope["expected_interval_days"].isna().sum())
         if unknown:
-            sentence = tx["rhythm_unknown"].format(n=_clients(unknown, lang), min_dates=MIN_DATES)
+            sentence = tx("rhythm_unknown", n=_clients(unknown, lang), min_dates=MIN_DATES)
         else:
-            sentence = tx["rhythm_all_known"].format(min_dates=MIN_DATES)
-        return Markdown(tx["read_rhythm"].format(
+            sentence = tx("rhythm_all_known", min_dates=MIN_DATES)
+        return Markdown(tx("read_rhythm",
             lookback=words.lookback, multiplier=words.times, days=words.days(settings.no_order_days),
             unknown_sentence=sentence,
         ))
     if section == "top":
-        return Markdown(tx["read_top"].format(n=fmt.number(settings.top_n))
+        return Markdown(tx("read_top", n=fmt.number(settings.top_n))
                         + (tx["read_top_masked"] if mask_pii else ""))
     if section == "build":
-        return Markdown(tx["read_build"].format(lookback=words.lookback))
+        return Markdown(tx("read_build", lookback=words.lookback))
     raise ValueError(f"no reading for section {section!r}: expected stake, rhythm, top or build")
 
 
@@ -341,7 +347,7 @@ def top_table(
     wrapping; dates and this quarter's revenue are in the call lists and candidates.csv.
     """
     lang = fmt.language
-    tx = texts("reactivation", lang)
+    tx = Words("reactivation", lang)
     words = _Words(fmt, settings, period)
     rows = candidates.iloc[: settings.top_n]
     rows = rows.merge(client_names(customers, rows["customer_id"], mask_pii=mask_pii), on="customer_id", how="left")
@@ -382,7 +388,7 @@ def build_table(funnel: pd.DataFrame, *, fmt: Formatter, period: Period, setting
         "urgent": {"urgent_days": words.days(settings.urgent_days)},
     }
     keys = funnel["step"].replace({NO_ORDERS: "no_orders"})
-    frame = funnel.assign(step=pd.Series([steps[k].format(**values.get(k, {})) for k in keys], dtype="str"))
+    frame = funnel.assign(step=pd.Series([fill(steps[k], lang, **values.get(k, {})) for k in keys], dtype="str"))
     labels = texts("reactivation", lang)["col"]
     return table(
         frame, fmt=fmt, max_rows=None, labels={c: labels[c] for c in frame.columns},
@@ -392,7 +398,7 @@ def build_table(funnel: pd.DataFrame, *, fmt: Formatter, period: Period, setting
 
 def headlines(candidates: pd.DataFrame, *, fmt: Formatter, settings: Settings) -> list[tuple[str, str]]:
     """The run index's headline numbers: clients slipping away, lost revenue, urgent calls."""
-    tx = texts("reactivation", fmt.language)
+    tx = Words("reactivation", fmt.language)
     urgent = fmt.number(int(candidates["urgent"].sum())) if settings.abc_known else "—"
     return [(tx["headline_customers"], fmt.number(len(candidates))),
             (tx["headline_lost"], fmt.money(candidates["lost_revenue"].sum())),
@@ -404,14 +410,14 @@ def headlines(candidates: pd.DataFrame, *, fmt: Formatter, settings: Settings) -
 
 def stake_section(candidates: pd.DataFrame, *, fmt: Formatter, settings: Settings) -> Section:
     """Revenue at stake by reason and by manager: heading, how to read it, the chart."""
-    tx = texts("reactivation", fmt.language)
+    tx = Words("reactivation", fmt.language)
     return section(tx["section_stake"], reading("stake", fmt=fmt, settings=settings),
                    plot_revenue_at_stake(candidates, fmt=fmt, settings=settings))
 
 
 def rhythm_section(scope: pd.DataFrame, *, fmt: Formatter, settings: Settings) -> Section:
     """Days since the last order against each client's rhythm."""
-    tx = texts("reactivation", fmt.language)
+    tx = Words("reactivation", fmt.language)
     return section(tx["section_rhythm"], reading("rhythm", fmt=fmt, settings=settings, scope=scope),
                    plot_rhythm(scope, fmt=fmt, settings=settings))
 
@@ -419,14 +425,14 @@ def rhythm_section(scope: pd.DataFrame, *, fmt: Formatter, settings: Settings) -
 def top_section(candidates: pd.DataFrame, customers: pd.DataFrame, *, fmt: Formatter, period: Period,
                 settings: Settings, mask_pii: bool = True) -> Section:
     """The top of the call list (names masked when `mask_pii`)."""
-    tx = texts("reactivation", fmt.language)
+    tx = Words("reactivation", fmt.language)
     return section(tx["section_top"], reading("top", fmt=fmt, settings=settings, mask_pii=mask_pii),
                    top_table(candidates, customers, fmt=fmt, period=period, settings=settings, mask_pii=mask_pii))
 
 
 def build_section(funnel: pd.DataFrame, *, fmt: Formatter, period: Period, settings: Settings) -> Section:
     """How the list was built, step by step."""
-    tx = texts("reactivation", fmt.language)
+    tx = Words("reactivation", fmt.language)
     return section(tx["section_build"], reading("build", fmt=fmt, settings=settings),
                    build_table(funnel, fmt=fmt, period=period, settings=settings))
 
@@ -440,7 +446,7 @@ def appendix(
 ) -> Markdown:
     """Definitions (REFERENCE.md "Reactivation"), parameters used, data period, version."""
     lang = fmt.language
-    tx = texts("reactivation", lang)
+    tx = Words("reactivation", lang)
     words = _Words(fmt, settings, period)
     as_of = period.as_of
     baseline_start = period.start - pd.DateOffset(months=3 * BASELINE_QUARTERS)
@@ -465,8 +471,8 @@ def appendix(
         values["days"] = settings.no_order_days
         values["urgent_days"] = settings.urgent_days
     lines = [f"### {t('definitions', lang)}", ""]
-    lines += [f"- {d.format(**values)}" for d in tx["definitions"]]
-    lines.append(f"- {tx['abc_known' if settings.abc_known else 'abc_unknown'].format(as_of=fmt.date(as_of))}")
+    lines += [f"- {d}" for d in tx("definitions", **values)]
+    lines.append(f"- {tx('abc_known' if settings.abc_known else 'abc_unknown', as_of=fmt.date(as_of))}")
     lines += ["", f"### {t('parameters', lang)}", ""]
     names = tx["parameters"]
     shown = {
@@ -479,11 +485,11 @@ def appendix(
     }
     lines += [f"- `{key}` = {value} — {names[key]}" for key, value in shown.items()]
     lines += ["", f"### {t('data_period', lang)}", ""]
-    lines.append(tx["data_period"].format(
+    lines.append(tx("data_period",
         quarter=words.quarter_short, quarter_start=fmt.date(period.start), as_of=fmt.date(as_of),
         scope=fmt.number(len(scope)), listed=fmt.number(len(candidates)),
     ))
-    lines += ["", f"### {t('package_version', lang)}", "", tx["version"].format(version=version)]
+    lines += ["", f"### {t('package_version', lang)}", "", tx("version", version=version)]
     return Markdown("\n".join(lines))
 
 
@@ -563,11 +569,11 @@ def _reason_label(code: str, words: _Words, *, short: bool = False) -> str:
     if code == OVERDUE:
         return labels[OVERDUE]
     if code == ACTIVITY_DROP:
-        return labels[ACTIVITY_DROP].format(percent=words.percent)
+        return fill(labels[ACTIVITY_DROP], words.lang, percent=words.percent)
     days = words.settings.no_order_days
     if short:
-        return labels["no_orders"].format(days=days)
-    return labels["no_orders"].format(days=words.days_nominative(days) if words.lang == "ru" else days)
+        return fill(labels["no_orders"], words.lang, days=days)
+    return fill(labels["no_orders"], words.lang, days=words.days_nominative(days) if words.lang == "ru" else days)
 
 
 def _reasons_short(codes: object, words: _Words) -> str:
