@@ -1,8 +1,7 @@
 """Shared fixtures: the small CI dataset and end-to-end runs of the CI profile.
 
-The runs are session-scoped: one English run of every report and one Russian run of the
-data overview, each into its own temporary reports folder, shared by the tests that read
-their output.
+The runs are session-scoped: one English and one Russian run of every report, each into
+its own temporary reports folder, shared by the tests that read their output.
 """
 
 from __future__ import annotations
@@ -37,7 +36,8 @@ def clientbase(*args: str, out: Path | None = None, timeout: float = 900) -> Run
     cmd = [sys.executable, "-m", "clientbase.cli", *args]
     if out is not None:
         cmd += ["--out", str(out)]
-    env = dict(os.environ, PYTHONWARNINGS="ignore")
+    # warnings are errors in the runs too, in the runner and in every notebook kernel
+    env = dict(os.environ, PYTHONWARNINGS="error")
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT, env=env)
     return Run(proc.returncode, proc.stdout, proc.stderr, out or ROOT / "reports")
 
@@ -53,6 +53,6 @@ def ci_run(tmp_path_factory) -> Run:
 @pytest.fixture(scope="session")
 def ci_run_ru(tmp_path_factory) -> Run:
     out = tmp_path_factory.mktemp("reports-ru")
-    run = clientbase("run", str(CI_PROFILE), "--lang", "ru", "--only", "data_overview", out=out)
+    run = clientbase("run", str(CI_PROFILE), "--lang", "ru", "--jobs", "2", out=out)
     assert run.code == 0, run.stderr[-3000:]
     return run

@@ -7,6 +7,7 @@ in a separate process, as an analyst's kernel would run them.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -33,6 +34,7 @@ def test_notebooks_run_under_nbval_on_the_ci_profile(tmp_path, ci_run):
         [sys.executable, "-m", "pytest", "--nbval-lax", "-q", "-p", "no:cacheprovider",
          "--rootdir", str(tmp_path), *[str(tmp_path / p.name) for p in NOTEBOOKS]],
         capture_output=True, text=True, cwd=ROOT / "notebooks", timeout=1200,
+        env=dict(os.environ, PYTHONWARNINGS="error"),  # a warning in a kernel fails the cell
     )
     assert proc.returncode == 0, proc.stdout[-4000:]
     passed = re.search(r"(\d+) passed", proc.stdout)

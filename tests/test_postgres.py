@@ -368,7 +368,7 @@ def test_reports_from_postgresql_equal_reports_from_files(demo_twice, pg_server,
                                           f"  tables: {tables}\nreports: {reports}\n")
     (pg.parent / ".env").write_text(f"PGPASSWORD={pg_server.password}\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
-    env |= {"PYTHONWARNINGS": "ignore", "CLIENTBASE_CACHE": str(tmp_path / "cache")}
+    env |= {"PYTHONWARNINGS": "error", "CLIENTBASE_CACHE": str(tmp_path / "cache")}
     procs = {
         kind: subprocess.Popen(
             [sys.executable, "-m", "clientbase.cli", "run", str(path), "--no-pdf", "--jobs", "2",

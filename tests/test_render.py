@@ -282,7 +282,7 @@ def test_run_index_lists_reports_with_headlines_and_links(tmp_path):
     assert "<dt>Сформирован</dt><dd>23.11.2026 14:00 UTC</dd>" in page
     assert '<a href="data_overview.html">Обзор данных</a>' in page
     assert '<a href="data_overview.pdf">PDF</a>' in page
-    assert '<a href="data_overview/tables.csv">tables.csv</a>' in page
+    assert '<a href="data_overview/tables.csv" translate="no">tables.csv</a>' in page
     assert "<dt>Клиентов</dt><dd>5 000</dd>" in page
     assert "cell 7: KeyError: &#39;manager&#39;" in page
     assert '<a href="reactivation.html"' not in page

@@ -40,7 +40,7 @@ import pandas as pd
 
 from clientbase import __version__
 from clientbase.formatting import LANGUAGES, MISSING, Formatter
-from clientbase.text import REPORT_NAMES, t
+from clientbase.text import REPORT_NAMES, group, t
 
 TEMPLATES = Path(__file__).parent / "templates"
 STYLESHEET = TEMPLATES / "report.css"
@@ -163,7 +163,7 @@ def write_run_index(run_dir: Path, manifest: Mapping[str, Any]) -> Path:
     reports = [_report_view(r, fmt, prefix="") for r in manifest.get("reports") or []]
     inputs = [
         {
-            "table": i.get("table") or MISSING,
+            "table": group("table_names", language).get(i.get("table"), i.get("table") or MISSING),
             "file": i.get("file") or MISSING,
             "rows": fmt.number(i.get("rows")),
             "sha256": i.get("sha256") or "",

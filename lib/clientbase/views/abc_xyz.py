@@ -52,7 +52,7 @@ __all__ = [
     "plot_pareto",
     "reading",
     "summary",
-    "text",
+
     "unclassified_table",
     "write_downgrades",
 ]
@@ -71,11 +71,6 @@ _GRAIN_RU = {  # (accusative "за месяц", genitive "месяца")
 
 # the options the classes were built with are the words' parameters too
 Settings = AbcXyzOptions
-
-
-def text(language: str, key: str) -> str | dict:
-    """A string (or dict of strings) of this report in the language."""
-    return texts("abc_xyz", language)[key]
 
 
 def headlines(classes: pd.DataFrame, result: Migration, *, fmt: Formatter, settings: Settings) -> list[tuple[str, str]]:

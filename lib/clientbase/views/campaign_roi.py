@@ -29,7 +29,7 @@ from clientbase.campaigns import ATTRIBUTED, CampaignRoi, CampaignRoiOptions, Ca
 from clientbase.channels import UNKNOWN_SOURCE
 from clientbase.formatting import MISSING, Formatter
 from clientbase.tables import Table, table
-from clientbase.text import Words, fill, t, texts
+from clientbase.text import Words, fill, group, t, texts
 from clientbase.views.common import Section, _closed
 from clientbase.views.common import section as common_section
 
@@ -40,7 +40,7 @@ __all__ = [
     "SECTIONS", "Section", "appendix", "campaigns_section", "channels_section", "headline", "headlines",
     "missing_tables", "section",
     "plot_cac_ltv", "plot_retention", "plot_roi_forest", "reactivation_section", "retention_section",
-    "roi_forest", "summary", "text",
+    "roi_forest", "summary",
 ]
 
 MAX_CAMPAIGNS = 15  # rows of the forest plot; the table lists them all
@@ -49,11 +49,6 @@ MAX_COHORTS = 12
 _NAME_CHARS = 38
 
 # every word of this report: lib/clientbase/text/campaign_roi.yaml
-
-
-def text(language: str, key: str) -> Any:
-    """A string (or dict of strings) of this report in `language`."""
-    return texts("campaign_roi", language)[key]
 
 
 def missing_tables(**tables: pd.DataFrame | None) -> tuple[str, ...]:
@@ -468,7 +463,10 @@ def appendix(
     lines += ["", f"### {tx['parameters_used']}", ""]
     names = tx["param_names"]
     lines += [f"- `{key} = {value!r}`: {names.get(key, '')}" for key, value in parameters.items()]
-    counts = ", ".join(f"{name} {MISSING if n is None else fmt.number(n)}" for name, n in rows.items())
+    names = group("table_names", fmt.language)
+    counts = ", ".join(
+        f"{names.get(name, name)} {MISSING if n is None else fmt.number(n)}" for name, n in rows.items()
+    )
     lines += ["", tx("data", period=period_label, as_of=fmt.date(as_of), rows=counts), "",
               tx("version", version=version)]
     return Markdown("\n".join(lines))

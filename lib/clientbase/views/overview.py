@@ -13,19 +13,16 @@ from clientbase import plots
 from clientbase.formatting import Formatter
 from clientbase.overview import most_common_problem
 from clientbase.tables import table
-from clientbase.text import Words, texts
+from clientbase.text import Words, group
 from clientbase.views.common import Section, section
 
 # every word of this report: lib/clientbase/text/data_overview.yaml
 
 
-def text(language: str, key: str) -> str | dict:
-    return texts("data_overview", language)[key]
-
-
 def table_name(name: str, language: str) -> str:
     """A canonical table's name for readers ("orders" → "продажи"); unknown names as they are."""
-    return texts("data_overview", language)["table_names"].get(name, name)
+    names = group("table_names", language)
+    return names.get(name, name)
 
 
 def tables_shown(tables: pd.DataFrame, language: str) -> pd.DataFrame:
@@ -120,7 +117,6 @@ def monthly_section(monthly: pd.DataFrame, *, fmt: Formatter) -> Section:
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 5.2), sharex=True, gridspec_kw={"height_ratios": [3, 2]})
     plot_monthly_revenue(monthly, fmt=fmt, ax=top)
     plot_monthly_customers(monthly, fmt=fmt, ax=bottom)
-    fig.tight_layout()
     return section(Words("data_overview", fmt.language)["section_monthly"], fig)
 
 

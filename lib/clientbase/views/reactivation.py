@@ -44,7 +44,7 @@ __all__ = [
     "rhythm_section",
     "stake_section",
     "summary",
-    "text",
+
     "top_section",
     "top_table",
 ]
@@ -73,11 +73,6 @@ class Settings(ReactivationOptions):
 def settings_for(options: ReactivationOptions, abc: pd.Series | None) -> Settings:
     """The Settings of a list built with `options` and the run's ABC classes `abc` (None: unknown)."""
     return Settings(**options.model_dump(), abc_known=abc is not None)
-
-
-def text(language: str, key: str) -> str | dict:
-    """A string (or dict of strings) of this report in the language."""
-    return texts("reactivation", language)[key]
 
 
 # --- executive summary ------------------------------------------------------------------------
