@@ -135,12 +135,12 @@ def base_audit(
     sleeping_days: int = SLEEPING_DAYS,
     window_months: int = WINDOW_MONTHS,
     trend_quarters: int = TREND_QUARTERS,
-    language: str = "en",
 ) -> AuditResult:
-    """The whole quarterly audit in one call: every check of this module at as_of.
+    """The whole quarterly audit in one call: every check of this package at as_of.
 
     REFERENCE.md "Base audit". `previous_as_of` defaults to the end of the quarter before
-    as_of's; new clients are those of as_of's quarter; the task texts are in `language`.
+    as_of's; new clients are those of as_of's quarter; the tasks are codes (worded by
+    `clientbase.views.base_audit.task_text`).
     """
     as_of = pd.Timestamp(as_of).normalize()
     previous = quarter_of(as_of).previous().as_of if previous_as_of is None else pd.Timestamp(previous_as_of)
@@ -168,8 +168,7 @@ def base_audit(
                            sleeping_days=sleeping_days),
         trend=_base_trend(customers, activity, as_of=as_of, quarters=trend_quarters, window_months=window_months,
                           sleeping_days=sleeping_days),
-        tasks=audit_tasks(customers, invalid=invalid, duplicates=duplicates, fill=gaps, executors=executors,
-                          language=language),
+        tasks=audit_tasks(customers, invalid=invalid, duplicates=duplicates, fill=gaps, executors=executors),
         has_contacts=contacts is not None,
         sleeping_days=sleeping_days,
         window_months=window_months,
