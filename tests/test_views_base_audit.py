@@ -14,6 +14,7 @@ import pytest  # noqa: E402
 from IPython.display import Markdown  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from audit_frames import cards, cube_rows  # noqa: E402
 from clientbase import audit  # noqa: E402
 from clientbase.formatting import Formatter  # noqa: E402
 from clientbase.periods import parse_period  # noqa: E402
@@ -21,16 +22,7 @@ from clientbase.views import base_audit as view  # noqa: E402
 
 PERIOD = parse_period("2026Q2")
 AS_OF = PERIOD.as_of  # 2026-06-30
-COLUMNS = ("customer_id", "name", "inn", "kpp", "customer_type", "partner_id", "manager", "source",
-           "category", "region", "email", "phone")
 FULL = {"source": "сайт", "category": "опт", "region": "Москва"}
-
-
-def cards(*rows: dict) -> pd.DataFrame:
-    frame = pd.DataFrame({c: pd.Series([r.get(c) for r in rows], dtype="str") for c in COLUMNS})
-    frame["created_at"] = pd.to_datetime(pd.Series([r.get("created_at") for r in rows], dtype=object))
-    frame["is_deleted"] = pd.Series([bool(r.get("is_deleted", False)) for r in rows], dtype=bool)
-    return frame
 
 
 # A1/A2: duplicates by phone (a person and a company); B1: checksum-wrong ИНН; C1/C2: a
@@ -51,15 +43,6 @@ CUSTOMERS = cards(
     {"customer_id": "P1", "name": "ИП Полный", "customer_type": "sole_trader", "manager": "Петрова",
      "email": "p@p.ru", **FULL},
 )
-
-
-def cube_rows(*rows: tuple) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=["customer_id", "month", "orders", "first_order_date", "last_order_date"])
-    for column in ("month", "first_order_date", "last_order_date"):
-        frame[column] = pd.to_datetime(frame[column])
-    frame["customer_id"] = frame["customer_id"].astype("str")
-    frame["revenue"] = 100.0
-    return frame
 
 
 CUBE = cube_rows(
