@@ -154,7 +154,7 @@ def _base_audit(wb: Any, p: dict[str, Any], clock: Clock) -> None:
     clock.step("base_audit: base_audit", lambda: audit.base_audit(
         wb.customers, wb.cube, wb.contacts, as_of=wb.as_of, previous_as_of=wb.period.previous().as_of,
         fuzzy_threshold=p["fuzzy_threshold"], executors=p["executors"], sleeping_days=p["sleeping_days"],
-        window_months=p["window_months"], trend_quarters=p["trend_quarters"], language=wb.language))
+        window_months=p["window_months"], trend_quarters=p["trend_quarters"]))
 
 
 def _abc_xyz(wb: Any, p: dict[str, Any], clock: Clock) -> None:

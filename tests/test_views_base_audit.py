@@ -6,12 +6,15 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import re  # noqa: E402
+
 import openpyxl  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from IPython.display import Markdown  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from audit_frames import cards, cube_rows  # noqa: E402
 from clientbase import audit  # noqa: E402
 from clientbase.formatting import Formatter  # noqa: E402
 from clientbase.periods import parse_period  # noqa: E402
@@ -19,16 +22,7 @@ from clientbase.views import base_audit as view  # noqa: E402
 
 PERIOD = parse_period("2026Q2")
 AS_OF = PERIOD.as_of  # 2026-06-30
-COLUMNS = ("customer_id", "name", "inn", "kpp", "customer_type", "partner_id", "manager", "source",
-           "category", "region", "email", "phone")
 FULL = {"source": "сайт", "category": "опт", "region": "Москва"}
-
-
-def cards(*rows: dict) -> pd.DataFrame:
-    frame = pd.DataFrame({c: pd.Series([r.get(c) for r in rows], dtype="str") for c in COLUMNS})
-    frame["created_at"] = pd.to_datetime(pd.Series([r.get("created_at") for r in rows], dtype=object))
-    frame["is_deleted"] = pd.Series([bool(r.get("is_deleted", False)) for r in rows], dtype=bool)
-    return frame
 
 
 # A1/A2: duplicates by phone (a person and a company); B1: checksum-wrong ИНН; C1/C2: a
@@ -49,15 +43,6 @@ CUSTOMERS = cards(
     {"customer_id": "P1", "name": "ИП Полный", "customer_type": "sole_trader", "manager": "Петрова",
      "email": "p@p.ru", **FULL},
 )
-
-
-def cube_rows(*rows: tuple) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=["customer_id", "month", "orders", "first_order_date", "last_order_date"])
-    for column in ("month", "first_order_date", "last_order_date"):
-        frame[column] = pd.to_datetime(frame[column])
-    frame["customer_id"] = frame["customer_id"].astype("str")
-    frame["revenue"] = 100.0
-    return frame
 
 
 CUBE = cube_rows(
@@ -206,14 +191,73 @@ def test_task_lists_have_a_sheet_per_person_with_full_details(result, tmp_path):
     rows = list(book["Петрова"].iter_rows(values_only=True))
     assert rows[0] == ("Код", "Клиент", "Задача", "ИНН", "КПП", "Телефон", "Электронная почта",
                        "Выполнено / комментарий")
-    assert rows[1][:3] == ("A1", "Иванов Иван Иванович", "Merge duplicates: group D0001 (same phone)")
+    # the workbook's language words the tasks, whatever the language of the run's analysis
+    assert rows[1][:3] == ("A1", "Иванов Иван Иванович", "Объединить дубли: группа D0001 (совпадает телефон)")
     assert rows[1][5] == "+7 (495) 123-45-67"
 
 
 def test_unassigned_tasks_go_to_their_own_sheet(tmp_path):
-    found = audit.base_audit(CUSTOMERS, CUBE, CONTACTS, as_of=AS_OF, language="ru", trend_quarters=2)
+    found = audit.base_audit(CUSTOMERS, CUBE, CONTACTS, as_of=AS_OF, trend_quarters=2)
     path = view.write_task_lists(found.tasks, CUSTOMERS, tmp_path / "tasks.xlsx", language="ru")
     assert openpyxl.load_workbook(path).sheetnames[-1] == "Без исполнителя"
+
+
+# every task code, as audit_tasks writes it
+CODED = pd.DataFrame({
+    "task_code": ["inn_not_digits", "inn_all_zeros", "inn_length", "inn_checksum", "kpp_format", "kpp_missing",
+                  "kpp_unexpected", "duplicate_inn_kpp", "duplicate_phone", "duplicate_email", "duplicate_name",
+                  "duplicate_fuzzy_name", "fill_source", "fill_manager", "fill_category", "fill_contact", "fill_inn",
+                  "fill_region"],
+    "group_id": [None] * 7 + ["D0001", "D0002", "D0003", "D0004", "D0012"] + [None] * 6,
+    "match_rule": [None] * 7 + ["inn_kpp", "phone", "email", "name", "fuzzy_name"] + [None] * 6,
+}, dtype="str")
+
+
+def test_task_text_words_every_code_in_english():
+    text = view.task_text(CODED, language="en")
+    assert text.name == "task" and text.index.equals(CODED.index)
+    assert text.tolist() == [
+        "Check INN: characters other than digits", "Check INN: all zeros",
+        "Check INN: wrong length (10 digits for a company, 12 for a person or sole trader)",
+        "Check INN: wrong check digits", "Check KPP: wrong format", "Fill in KPP: required for a company",
+        "Remove KPP: a person or sole trader has none",
+        "Merge duplicates: group D0001 (same INN and KPP)", "Merge duplicates: group D0002 (same phone)",
+        "Merge duplicates: group D0003 (same email)", "Merge duplicates: group D0004 (same name)",
+        "Merge duplicates: group D0012 (similar name)",
+        "Fill in the acquisition source", "Assign a manager", "Fill in the customer category",
+        "Fill in contact details (phone or email)", "Fill in INN", "Fill in the region",
+    ]
+
+
+def test_task_text_in_russian_has_no_latin_word_but_the_group_codes():
+    text = view.task_text(CODED, language="ru")
+    assert text.iloc[8] == "Объединить дубли: группа D0002 (совпадает телефон)"
+    assert text.iloc[13] == "Назначить основного менеджера"
+    latin = {word for sentence in text for word in re.findall(r"[A-Za-z][A-Za-z0-9_]*", sentence)}
+    assert latin == {"D0001", "D0002", "D0003", "D0004", "D0012"}
+
+
+def test_task_text_rejects_an_unknown_language():
+    with pytest.raises(ValueError, match="language"):
+        view.task_text(CODED, language="de")
+
+
+def test_worded_tasks_have_the_columns_of_tasks_csv(result):
+    worded = view.worded_tasks(result.tasks, language="en")
+    assert list(worded.columns) == ["manager", "customer_id", "task", "task_code", "name"]
+    duplicates = worded[worded["task_code"] == "duplicate_phone"]
+    assert duplicates["task"].tolist() == ["Merge duplicates: group D0001 (same phone)"] * 2
+
+
+def test_a_russian_report_words_every_task_in_russian(result, tmp_path):
+    # what the notebook saves (tasks.csv) and writes (tasks.xlsx) in a run with language ru
+    saved = view.worded_tasks(result.tasks, language="ru")
+    path = view.write_task_lists(result.tasks, CUSTOMERS, tmp_path / "tasks.xlsx", language="ru")
+    listed = [row[2] for ws in openpyxl.load_workbook(path).worksheets for row in ws.iter_rows(min_row=2,
+                                                                                                 values_only=True)]
+    assert sorted(listed) == sorted(saved["task"]) and len(listed) == len(result.tasks) == 5
+    latin = {word for sentence in listed for word in re.findall(r"[A-Za-z][A-Za-z0-9_]*", sentence)}
+    assert latin == {"D0001"}
 
 
 def test_appendix_states_definitions_and_parameters(result):

@@ -26,12 +26,61 @@ from clientbase.text import t, texts
 
 __all__ = [
     "appendix", "duplicate_examples", "invalid_table", "plot_duplicates", "plot_fill_rates", "plot_trend",
-    "reading", "summary", "tasks_table", "text", "write_task_lists",
+    "reading", "summary", "task_text", "tasks_table", "text", "worded_tasks", "write_task_lists",
 ]
 
 # rows of the fill-rate heatmap: the managers with most cards beyond this many
 _MAX_MANAGERS = 15
 _RULES = (*EXACT_RULES, "fuzzy_name")
+# the columns of tasks.csv (DESIGN.md "Output contract")
+_TASK_COLUMNS = ["manager", "customer_id", "task", "task_code", "name"]
+
+# the words of the task codes of `clientbase.audit.audit_tasks`; a duplicate task names its group
+# and the rule that joined the card
+_TASKS = {
+    "en": {
+        "inn_not_digits": "Check INN: characters other than digits",
+        "inn_all_zeros": "Check INN: all zeros",
+        "inn_length": "Check INN: wrong length (10 digits for a company, 12 for a person or sole trader)",
+        "inn_checksum": "Check INN: wrong check digits",
+        "kpp_format": "Check KPP: wrong format",
+        "kpp_missing": "Fill in KPP: required for a company",
+        "kpp_unexpected": "Remove KPP: a person or sole trader has none",
+        "duplicate": "Merge duplicates: group {group} ({rule})",
+        "inn_kpp": "same INN and KPP",
+        "phone": "same phone",
+        "email": "same email",
+        "name": "same name",
+        "fuzzy_name": "similar name",
+        "fill_source": "Fill in the acquisition source",
+        "fill_manager": "Assign a manager",
+        "fill_category": "Fill in the customer category",
+        "fill_contact": "Fill in contact details (phone or email)",
+        "fill_inn": "Fill in INN",
+        "fill_region": "Fill in the region",
+    },
+    "ru": {
+        "inn_not_digits": "Проверить ИНН: недопустимые символы (только цифры)",
+        "inn_all_zeros": "Проверить ИНН: указаны одни нули",
+        "inn_length": "Проверить ИНН: неверная длина (10 цифр у организации, 12 у ИП и физлица)",
+        "inn_checksum": "Проверить ИНН: неверная контрольная сумма",
+        "kpp_format": "Проверить КПП: неверный формат",
+        "kpp_missing": "Заполнить КПП: обязателен для организации",
+        "kpp_unexpected": "Удалить КПП: у ИП и физлица КПП не указывается",
+        "duplicate": "Объединить дубли: группа {group} ({rule})",
+        "inn_kpp": "совпадают ИНН и КПП",
+        "phone": "совпадает телефон",
+        "email": "совпадает электронная почта",
+        "name": "совпадает наименование",
+        "fuzzy_name": "похожее наименование",
+        "fill_source": "Заполнить источник привлечения",
+        "fill_manager": "Назначить основного менеджера",
+        "fill_category": "Заполнить категорию клиента",
+        "fill_contact": "Заполнить контактную информацию (телефон или электронная почта)",
+        "fill_inn": "Заполнить ИНН",
+        "fill_region": "Заполнить регион",
+    },
+}
 
 # every word of this report: lib/clientbase/text/base_audit.yaml
 
@@ -313,18 +362,60 @@ def tasks_table(result: AuditResult, *, fmt: Formatter) -> Table:
                  kinds={c: "number" for c in ("cards", "tasks", "ids", "duplicates", "gaps")})
 
 
+# --- tasks ------------------------------------------------------------------------------------
+
+
+def task_text(tasks: pd.DataFrame, *, language: str) -> pd.Series:
+    """Each coded task of `clientbase.audit.audit_tasks` as a sentence for the manager.
+
+    A duplicate task names its group and rule (columns `group_id`, `match_rule`): "Merge
+    duplicates: group D0001 (same phone)"; every other task is worded by its `task_code`
+    alone. A code with no words is NA.
+
+    Returns
+    -------
+    Series[str] named "task", on the index of `tasks`.
+    """
+    if language not in _TASKS:
+        raise ValueError(f"language must be one of {tuple(_TASKS)}, got {language!r}")
+    words = _TASKS[language]
+    code = tasks["task_code"].astype("str")
+    text = code.map(words).astype("str")
+    duplicate = code.str.startswith("duplicate_", na=False)
+    if duplicate.any():
+        head, tail = words["duplicate"].split("{group}")
+        middle, end = tail.split("{rule}")
+        rows = tasks[duplicate]
+        named = head + rows["group_id"].astype("str") + middle + rows["match_rule"].astype("str").map(words) + end
+        text = text.mask(duplicate, named)
+    return text.rename("task")
+
+
+def worded_tasks(tasks: pd.DataFrame, *, language: str) -> pd.DataFrame:
+    """The coded tasks of `clientbase.audit.audit_tasks` as `tasks.csv` holds them.
+
+    Returns
+    -------
+    DataFrame[manager, customer_id, task, task_code, name]
+        `task`: `task_text` in the language.
+    """
+    return tasks.assign(task=task_text(tasks, language=language))[_TASK_COLUMNS]
+
+
 # --- Excel ------------------------------------------------------------------------------------
 
 
 def write_task_lists(tasks: pd.DataFrame, customers: pd.DataFrame, path: str | Path, *, language: str) -> Path:
     """The managers' task workbook: one sheet per person, with the card's full details.
 
-    Nothing is masked here (DESIGN.md "Rendering"); tasks of `UNASSIGNED` go to the
+    `tasks` are the coded tasks of `clientbase.audit.audit_tasks`, worded here in `language`
+    (`task_text`). Nothing is masked (DESIGN.md "Rendering"); tasks of `UNASSIGNED` go to the
     workbook's unassigned sheet. The last column is left for the manager's notes.
     """
     tx = texts("base_audit", language)
     details = customers[[c for c in ("customer_id", "name", "inn", "kpp", "phone", "email") if c in customers]]
-    rows = tasks.drop(columns=["name"], errors="ignore").merge(details, on="customer_id", how="left")
+    rows = (tasks.assign(task=task_text(tasks, language=language)).drop(columns=["name"], errors="ignore")
+            .merge(details, on="customer_id", how="left"))
     rows["manager"] = rows["manager"].mask(rows["manager"] == UNASSIGNED)
     columns = {c: tx["xlsx"][c] for c in ("customer_id", "name", "task", "inn", "kpp", "phone", "email", "done")}
     return write_manager_workbook(rows, path, columns=columns, manager="manager", language=language,

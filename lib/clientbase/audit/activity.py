@@ -1,0 +1,297 @@
+"""The base in time for the base audit: sleeping and new clients, the size of the base, its trend.
+
+Source of the rules: REFERENCE.md "Base audit". «Спящие» clients (`sleeping_clients`), new
+clients of a quarter (`new_clients`), the base at as_of next to the previous audit
+(`base_summary`, `BaseSummary`) and at each of the last quarter ends (`base_trend`). An
+activity order is a cube row with `orders > 0`; the cube's rows after as_of are never read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from clientbase.audit._cards import _active, _column, _stripped
+from clientbase.frames import isin
+from clientbase.periods import quarter_of, window_start
+
+__all__ = ["SLEEPING_DAYS", "TREND_QUARTERS", "WINDOW_MONTHS", "BaseSummary", "base_summary", "base_trend",
+           "new_clients", "sleeping_clients"]
+
+SLEEPING_DAYS = 90
+WINDOW_MONTHS = 12
+TREND_QUARTERS = 8
+
+
+@dataclass(frozen=True)
+class BaseSummary:
+    """The size and movement of the base at as_of and at the previous audit's date.
+
+    `customers`: cards created on or before the date (all, when there is no created_at);
+    `active_buyers`: customers with an activity order in the window ending at the date;
+    `sleeping`: customers whose last activity order is more than `sleeping_days` before the
+    date; `new`: customers whose first activity order falls in the date's quarter;
+    `growth` = customers − customers_previous, `growth_share` = growth / customers_previous.
+    """
+
+    as_of: pd.Timestamp
+    previous_as_of: pd.Timestamp
+    customers: int
+    customers_previous: int
+    active_buyers: int
+    active_buyers_previous: int
+    sleeping: int
+    sleeping_previous: int
+    new: int
+    new_previous: int
+    growth: int
+    growth_share: float
+
+    def as_frame(self) -> pd.DataFrame:
+        """DataFrame[metric, current, previous, change]: one row per counted metric."""
+        metrics = ("customers", "active_buyers", "sleeping", "new")
+        current = [getattr(self, m) for m in metrics]
+        previous = [getattr(self, f"{m}_previous") for m in metrics]
+        return pd.DataFrame(
+            {
+                "metric": pd.Series(metrics, dtype="str"),
+                "current": current,
+                "previous": previous,
+                "change": np.subtract(current, previous),
+            }
+        )
+
+
+def sleeping_clients(
+    customers: pd.DataFrame, cube: pd.DataFrame, *, as_of: pd.Timestamp, days: int = SLEEPING_DAYS
+) -> pd.DataFrame:
+    """«Спящие» clients: the last activity order more than `days` days before as_of.
+
+    REFERENCE.md "Base audit". Customers who never bought are potential, not sleeping.
+    Only the cube's rows dated on or before as_of are read.
+
+    Returns
+    -------
+    DataFrame[customer_id, name, manager, last_order_date, days_since_last_order]
+        longest silence first, then customer_id.
+    """
+    return _sleeping(customers, _coded_activity(customers, cube), as_of=as_of, days=days)
+
+
+def _sleeping(customers: pd.DataFrame, activity: _Activity, *, as_of: pd.Timestamp, days: int) -> pd.DataFrame:
+    as_of = pd.Timestamp(as_of).normalize()
+    last = _activity_dates(activity, as_of)["last_order_date"]
+    out = _cards_with(customers, last)
+    out["days_since_last_order"] = (as_of - out["last_order_date"].dt.normalize()).dt.days.astype("int64")
+    out = out[out["days_since_last_order"] > days]
+    return out.sort_values(
+        ["days_since_last_order", "customer_id"], ascending=[False, True], kind="stable", ignore_index=True
+    )
+
+
+def new_clients(
+    customers: pd.DataFrame, cube: pd.DataFrame, *, start: pd.Timestamp, as_of: pd.Timestamp
+) -> pd.DataFrame:
+    """New clients: the first activity order ever falls between start and as_of (inclusive).
+
+    REFERENCE.md "Base audit" ("new clients this quarter": start is the quarter's first day).
+
+    Returns
+    -------
+    DataFrame[customer_id, name, manager, source, first_order_date]
+        by first_order_date, then customer_id.
+    """
+    return _new(customers, _coded_activity(customers, cube), start=start, as_of=as_of)
+
+
+def _new(customers: pd.DataFrame, activity: _Activity, *, start: pd.Timestamp, as_of: pd.Timestamp) -> pd.DataFrame:
+    start, as_of = pd.Timestamp(start).normalize(), pd.Timestamp(as_of).normalize()
+    if start > as_of:
+        raise ValueError(f"start {start.date()} is after as_of {as_of.date()}")
+    first = _activity_dates(activity, as_of)["first_order_date"]
+    out = _cards_with(customers, first, extra=("source",))
+    out = out[out["first_order_date"].dt.normalize() >= start]
+    return out.sort_values(["first_order_date", "customer_id"], kind="stable", ignore_index=True)
+
+
+def base_summary(
+    customers: pd.DataFrame,
+    cube: pd.DataFrame,
+    *,
+    as_of: pd.Timestamp,
+    previous_as_of: pd.Timestamp,
+    window_months: int = WINDOW_MONTHS,
+    sleeping_days: int = SLEEPING_DAYS,
+) -> BaseSummary:
+    """The base at as_of next to the base at the previous audit (default: a quarter earlier).
+
+    REFERENCE.md "Base audit": base growth quarter over quarter and a comparison with the
+    previous quarter's audit. Both dates are read from the same data, so cards deleted
+    since are left out of both. Definitions: `BaseSummary`.
+    """
+    return _base_summary(customers, _coded_activity(customers, cube), as_of=as_of, previous_as_of=previous_as_of,
+                         window_months=window_months, sleeping_days=sleeping_days)
+
+
+def _base_summary(
+    customers: pd.DataFrame, activity: _Activity, *, as_of: pd.Timestamp, previous_as_of: pd.Timestamp,
+    window_months: int, sleeping_days: int,
+) -> BaseSummary:
+    as_of, previous = pd.Timestamp(as_of).normalize(), pd.Timestamp(previous_as_of).normalize()
+    if previous >= as_of:
+        raise ValueError(f"previous_as_of {previous.date()} must be before as_of {as_of.date()}")
+    counts = {}
+    for suffix, day in (("", as_of), ("_previous", previous)):
+        counts[f"customers{suffix}"] = _base_size(customers, day)
+        quarter = _quarter_counts(activity, day=day, start=quarter_of(day).start, window_months=window_months,
+                                  sleeping_days=sleeping_days)
+        counts.update({f"{name}{suffix}": value for name, value in quarter.items()})
+    growth = counts["customers"] - counts["customers_previous"]
+    share = growth / counts["customers_previous"] if counts["customers_previous"] else float("nan")
+    return BaseSummary(as_of=as_of, previous_as_of=previous, growth=growth, growth_share=share, **counts)
+
+
+def base_trend(
+    customers: pd.DataFrame,
+    cube: pd.DataFrame,
+    *,
+    as_of: pd.Timestamp,
+    quarters: int = TREND_QUARTERS,
+    window_months: int = WINDOW_MONTHS,
+    sleeping_days: int = SLEEPING_DAYS,
+) -> pd.DataFrame:
+    """The base at the end of each of the last `quarters` quarters up to as_of's.
+
+    REFERENCE.md "Base audit" (base growth quarter over quarter, the previous audits): the
+    figures of `BaseSummary` at each quarter end, read from today's data, so a quarter's
+    row is what its audit would have counted had it been run with the same cards. A
+    quarter end after as_of is replaced by as_of (an audit run mid-quarter).
+
+    Returns
+    -------
+    DataFrame[quarter, as_of, customers, active_buyers, sleeping, new]
+        Oldest quarter first; quarter is a label like "2026Q3".
+    """
+    return _base_trend(customers, _coded_activity(customers, cube), as_of=as_of, quarters=quarters,
+                       window_months=window_months, sleeping_days=sleeping_days)
+
+
+def _base_trend(
+    customers: pd.DataFrame, activity: _Activity, *, as_of: pd.Timestamp, quarters: int,
+    window_months: int, sleeping_days: int,
+) -> pd.DataFrame:
+    if quarters < 1:
+        raise ValueError(f"quarters must be >= 1, got {quarters!r}")
+    as_of = pd.Timestamp(as_of).normalize()
+    last = quarter_of(as_of)
+    rows = []
+    # a handful of quarters; each is a few numpy passes over the cube's activity rows, the
+    # customers coded once as integers (grouping by text ids per quarter was the cost)
+    for back in range(quarters - 1, -1, -1):
+        period = last.previous(back)
+        day = min(period.as_of, as_of)
+        rows.append({
+            "quarter": period.label,
+            "as_of": day,
+            "customers": _base_size(customers, day),
+            **_quarter_counts(activity, day=day, start=period.start, window_months=window_months,
+                              sleeping_days=sleeping_days),
+        })
+    out = pd.DataFrame(rows)
+    return out.astype({"quarter": "str", "customers": "int64", "active_buyers": "int64", "sleeping": "int64",
+                       "new": "int64"})
+
+
+def _activity_dates(activity: _Activity, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Per customer_id (active cards with an activity order): first and last activity order
+    date on or before as_of (NaT when there is none)."""
+    at = np.datetime64(pd.Timestamp(as_of), "ns")
+    seen = activity.month <= at
+    first, last = activity.first[seen], activity.last[seen]
+    dates = pd.DataFrame({
+        "first_order_date": np.where(first <= at, first, np.datetime64("NaT", "ns")),
+        "last_order_date": np.where(last <= at, last, np.datetime64("NaT", "ns")),
+    }).groupby(activity.code[seen]).agg(first_order_date=("first_order_date", "min"),
+                                        last_order_date=("last_order_date", "max"))
+    return dates.set_axis(pd.Index(activity.ids[dates.index], dtype="str", name="customer_id"))
+
+
+def _cards_with(customers: pd.DataFrame, dates: pd.Series, *, extra: Sequence[str] = ()) -> pd.DataFrame:
+    """Active cards (customer_id, name, manager, extra...) joined to a per-customer date."""
+    dates = dates.dropna()
+    cards = _active(customers)
+    # only the cards with a date are converted (to_numpy of Arrow text costs per row)
+    cards = cards[isin(cards["customer_id"].astype("str"), dates.index)]
+    columns = ["customer_id", "name", "manager", *extra]
+    frame = pd.DataFrame({c: _column(cards, c).astype("str").to_numpy() for c in columns})
+    frame["manager"] = _stripped(frame["manager"])
+    return frame.merge(dates.rename(dates.name).reset_index(), on="customer_id", how="inner")
+
+
+@dataclass(frozen=True, eq=False)
+class _Activity:
+    """The cube's activity rows (orders > 0) of the active cards, the customers coded once as
+    integers: grouping millions of rows by text ids was the cost of the audit's dates and counts."""
+
+    ids: pd.Index  # customer_id of each code
+    code: np.ndarray  # per row: position in ids
+    month: np.ndarray
+    first: np.ndarray  # first and last activity order date of the row's month
+    last: np.ndarray
+
+
+def _coded_activity(customers: pd.DataFrame, cube: pd.DataFrame) -> _Activity:
+    ids = pd.Index(_active(customers)["customer_id"].astype("str")).drop_duplicates()
+    code = ids.get_indexer(cube["customer_id"].astype("str"))
+    keep = (code >= 0) & (cube["orders"].to_numpy() > 0)
+    return _Activity(
+        ids=ids,
+        code=code[keep],
+        month=cube["month"].to_numpy(dtype="datetime64[ns]")[keep],
+        first=cube["first_order_date"].to_numpy(dtype="datetime64[ns]")[keep],
+        last=cube["last_order_date"].to_numpy(dtype="datetime64[ns]")[keep],
+    )
+
+
+def _quarter_counts(
+    activity: _Activity, *, day: pd.Timestamp, start: pd.Timestamp, window_months: int, sleeping_days: int
+) -> dict[str, int]:
+    """Active buyers, sleeping and new clients at `day` (the counts of `sleeping_clients`,
+    `new_clients` and of customers with an activity order in the window), from the coded
+    activity rows."""
+    code, month, first, last = activity.code, activity.month, activity.first, activity.last
+    cards = len(activity.ids)
+
+    def distinct(rows: np.ndarray) -> int:
+        # customers with at least one such row: a flag per card, no sort and no groupby
+        hit = np.zeros(cards, dtype=bool)
+        hit[code[rows]] = True
+        return int(hit.sum())
+
+    at = np.datetime64(day, "ns")
+    seen = month <= at
+    in_window = seen & (month >= np.datetime64(window_start(day, window_months), "ns"))
+    with_first = seen & (first <= at)
+    with_last = seen & (last <= at)
+    # new: the first order, as a date, is on or after start, i.e. no first order before it;
+    # sleeping: more than sleeping_days whole days since the last order, i.e. none since
+    # `quiet_from`
+    new_from = np.datetime64(pd.Timestamp(start).ceil("D"), "ns")
+    quiet_from = np.datetime64(pd.Timestamp(day).normalize() - pd.Timedelta(days=sleeping_days), "ns")
+    return {
+        "active_buyers": distinct(in_window & (np.isnat(last) | (last <= at))),
+        "sleeping": distinct(with_last) - distinct(with_last & (last >= quiet_from)),
+        "new": distinct(with_first) - distinct(with_first & (first < new_from)),
+    }
+
+
+def _base_size(customers: pd.DataFrame, day: pd.Timestamp) -> int:
+    cards = _active(customers)
+    if "created_at" not in cards.columns:
+        return len(cards)
+    created = cards["created_at"]
+    # a card without a creation date has always been there
+    return int((created.isna() | (created.dt.normalize() <= day)).sum())
