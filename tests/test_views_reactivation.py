@@ -270,7 +270,9 @@ def test_top_table_without_abc_classes_says_unknown_and_keeps_top_n():
     ids=["surname-name-patronymic", "two-words", "one-word", "not-a-person"],
 )
 def test_short_person(name, short):
-    assert view._short_person(name) == short
+    from clientbase.views.reactivation_words import _short_person
+
+    assert _short_person(name) == short
 
 
 def test_build_table_counts_each_step():
@@ -347,7 +349,9 @@ def test_revenue_at_stake_chart_sums_the_managers_beyond_the_top():
     fig = view.plot_revenue_at_stake(many, fmt=_fmt("en"), settings=view.Settings())
     right = fig.axes[1]
     labels = [t.get_text() for t in right.get_yticklabels()]
-    assert len(labels) == view._TOP_MANAGERS + 1
+    from clientbase.views.reactivation_plots import _TOP_MANAGERS
+
+    assert len(labels) == _TOP_MANAGERS + 1
     assert labels[-1] == "6 more managers (6)"  # 15 managers, 9 drawn
     assert right.patches[-1].get_width() == sum(range(1, 7))
 

@@ -13,29 +13,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from IPython.display import Markdown
 
 from clientbase.abc_xyz import (
-    ABC,
     CELLS,
     LOST,
-    MIGRATION_LABELS,
     PLAYBOOK,
-    XYZ,
-    AbcXyzOptions,
     Migration,
     abc_xyz_matrix,
     downgrades_by_manager,
-    pareto_curve,
     share_of_customers_for,
     unclassified,
 )
 from clientbase.formatting import MINUS, Formatter
-from clientbase.periods import quarter_of, window_start
 from clientbase.tables import Table, table
 from clientbase.text import Words, t, texts
+from clientbase.views.abc_xyz_plots import plot_matrix, plot_migration, plot_pareto
+from clientbase.views.abc_xyz_words import ReportWords, Settings
 from clientbase.views.common import Section, client_names
 from clientbase.views.common import section as common_section
 
@@ -57,9 +52,6 @@ __all__ = [
     "write_downgrades",
 ]
 
-# points of the Pareto line: beyond this many customers the curve is thinned (it is smooth)
-_MAX_POINTS = 2_000
-_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 # the core of the base the summary names: the most valuable and stable cells
 _CORE = ("AX", "AY", "BX")
 
@@ -67,10 +59,6 @@ _CORE = ("AX", "AY", "BX")
 _GRAIN_RU = {  # (accusative "за месяц", genitive "месяца")
     "month": ("месяц", "месяца"), "quarter": ("квартал", "квартала"), "week": ("неделю", "недели"),
 }
-
-
-# the options the classes were built with are the words' parameters too
-Settings = AbcXyzOptions
 
 
 def headlines(classes: pd.DataFrame, result: Migration, *, fmt: Formatter, settings: Settings) -> list[tuple[str, str]]:
@@ -102,7 +90,7 @@ def summary(classes: pd.DataFrame, result: Migration, *, fmt: Formatter, setting
     """
     lang = fmt.language
     tx = Words("abc_xyz", lang)
-    w = _Words(fmt, settings, result)
+    w = ReportWords(fmt, settings, result)
     classified = classes[classes["abc"].notna()]
     if classified.empty:
         return Markdown("- " + tx("nobody", metric=w.metric, window=w.window, as_of=w.as_of))
@@ -158,7 +146,7 @@ def summary(classes: pd.DataFrame, result: Migration, *, fmt: Formatter, setting
     return Markdown("\n".join(f"- {p}" for p in parts))
 
 
-def _change_sentence(result: Migration, fmt: Formatter, w: _Words) -> str:
+def _change_sentence(result: Migration, fmt: Formatter, w: ReportWords) -> str:
     now, before = result.after, result.before
     revenue_now = float(now.loc[~now["is_deleted"], "revenue"].sum())
     revenue_before = float(before.loc[~before["is_deleted"], "revenue"].sum())
@@ -178,7 +166,7 @@ def reading(key: str, classes: pd.DataFrame, result: Migration, *, fmt: Formatte
             mask_pii: bool = True) -> Markdown:
     """The sentence under a section heading that says how to read it (`key`: the section)."""
     tx = Words("abc_xyz", fmt.language)
-    w = _Words(fmt, settings, result)
+    w = ReportWords(fmt, settings, result)
     if key == "matrix":
         outside = int((classes["abc"].notna() & classes["xyz"].isna()).sum())
         rest = (tx("matrix_outside", n=_clients(outside, fmt.language)) if outside
@@ -230,104 +218,6 @@ def section(key: str, classes: pd.DataFrame, result: Migration, customers: pd.Da
 # --- charts ---------------------------------------------------------------------------------------
 
 
-def plot_matrix(classes: pd.DataFrame, *, fmt: Formatter, ax=None):
-    """The 3 × 3 matrix: clients and share of revenue in each cell, shaded by the share."""
-    import matplotlib as mpl
-    import matplotlib.pyplot as plt
-
-    from clientbase import plots
-
-    tx = Words("abc_xyz", fmt.language)
-    matrix = abc_xyz_matrix(classes).set_index("abc_xyz")
-    shares = matrix["revenue_share"].fillna(0.0).to_numpy(dtype=float).reshape(3, 3)
-    if ax is None:
-        _fig, ax = plt.subplots(figsize=(8.5, 3.6))
-    cmap = mpl.colormaps[plots.SEQUENTIAL_CMAP]
-    top = max(float(shares.max()), 1e-9)
-    ax.imshow(shares, cmap=cmap, vmin=0.0, vmax=top, aspect="auto")
-    for (row, col), value in np.ndenumerate(shares):
-        cell = CELLS[row * 3 + col]
-        r, g, b, _ = cmap(value / top)
-        colour = "white" if 0.299 * r + 0.587 * g + 0.114 * b < 0.55 else plots.INK
-        ax.text(col, row - 0.22, cell, ha="center", va="center", fontsize=12, fontweight="bold", color=colour)
-        n = int(matrix.loc[cell, "customers"])
-        ax.text(col, row + 0.15, t("abc_xyz.cell_text", fmt.language, n=n,
-                                   share=fmt.percent(matrix.loc[cell, "revenue_share"])),
-            ha="center", va="center", fontsize=9, color=colour)
-    ax.set_xticks(range(3), list(XYZ))
-    ax.set_yticks(range(3), list(ABC))
-    ax.xaxis.tick_top()
-    ax.grid(False)
-    for spine in ax.spines.values():
-        spine.set_visible(False)
-    ax.set_title(tx["chart_matrix"], loc="left", pad=22)
-    return ax
-
-
-def plot_pareto(classes: pd.DataFrame, *, fmt: Formatter, settings: Settings, ax=None):
-    """The Pareto curve with the ABC bounds and the share of clients making the first bound."""
-    import matplotlib.pyplot as plt
-
-    from clientbase import plots
-
-    tx = Words("abc_xyz", fmt.language)
-    w = _Words(fmt, settings, None)
-    curve = pareto_curve(classes)
-    if ax is None:
-        _fig, ax = plt.subplots(figsize=(9, 4.5))
-    if len(curve) > _MAX_POINTS:
-        curve = curve.iloc[np.unique(np.linspace(0, len(curve) - 1, _MAX_POINTS).round().astype(int))]
-    ax.plot(curve["customer_share"], curve["cum_share"], color=plots.ACCENT, linewidth=2.2)
-    if len(curve) > 1:
-        for bound in settings.abc_bounds:
-            x = share_of_customers_for(classes, bound)
-            ax.plot([0, x, x], [bound, bound, 0], color=plots.GREY, linestyle=":", linewidth=1.2)
-        low = settings.abc_bounds[0]
-        x = share_of_customers_for(classes, low)
-        ax.annotate(tx("pareto_note", share=fmt.percent(x, digits=0), percent=fmt.percent(low, digits=0)),
-                    xy=(x, low), xytext=(x + 0.06, low - 0.18), fontsize=9.5, color=plots.INK,
-                    arrowprops={"arrowstyle": "-", "color": plots.GREY, "linewidth": 0.8})
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1.02)
-    fmt.axis(ax, "x", "percent")
-    fmt.axis(ax, "y", "percent")
-    ax.set_xlabel(tx("axis_customers", metric=w.metric))
-    ax.set_ylabel(tx("axis_cum_share", metric=w.metric))
-    ax.set_title(tx("chart_pareto", metric=w.metric), loc="left")
-    return ax
-
-
-def plot_migration(result: Migration, *, fmt: Formatter, ax=None):
-    """Transitions between the previous and the current classes: share of each row, as a heatmap."""
-    import matplotlib.pyplot as plt
-
-    from clientbase import plots
-
-    tx = Words("abc_xyz", fmt.language)
-    moves = result.transitions
-    if moves.empty:
-        return Markdown(t("no_rows", fmt.language))
-    rows = [c for c in MIGRATION_LABELS if c in set(moves["from_class"])]
-    columns = [c for c in MIGRATION_LABELS if c in set(moves["to_class"])]
-    grid = moves.pivot(index="from_class", columns="to_class", values="row_share").reindex(
-        index=rows, columns=columns)
-    sizes = moves.groupby("from_class")["customers"].sum()
-    names = tx["labels"]
-    grid.index = [f"{names.get(r, r)}\n{fmt.number(sizes[r])}" for r in rows]
-    # two-word labels on two lines: the columns are narrow
-    grid.columns = [names.get(c, c).replace(" ", "\n") for c in columns]
-    if ax is None:
-        _fig, ax = plt.subplots(figsize=(9, max(4.5, 0.42 * len(rows) + 1.5)))
-    plots.heatmap(grid, fmt=fmt, kind="percent", ax=ax)
-    ax.tick_params(axis="both", labelsize=8.5)
-    w = _Words(fmt, None, result)
-    ax.set_ylabel(tx("axis_from", date=w.previous_as_of))
-    ax.set_xlabel(tx("axis_to", date=w.as_of), labelpad=8)
-    ax.xaxis.set_label_position("top")
-    ax.set_title(tx["chart_migration"], loc="left", pad=10)
-    return ax
-
-
 # --- tables ---------------------------------------------------------------------------------------
 
 
@@ -376,7 +266,7 @@ def unclassified_table(classes: pd.DataFrame, customers: pd.DataFrame, *, fmt: F
     """Clients with order lines in the window but a metric ≤ 0: no ABC class, to be checked."""
     lang = fmt.language
     tx = Words("abc_xyz", lang)
-    w = _Words(fmt, settings, None)
+    w = ReportWords(fmt, settings, None)
     listed = unclassified(classes)
     if listed.empty:
         return Markdown(tx("no_unclassified", metric=w.metric))
@@ -432,7 +322,7 @@ def appendix(classes: pd.DataFrame, result: Migration, *, fmt: Formatter, settin
     """Definitions (REFERENCE.md), the parameters used, the data period and the package version."""
     lang = fmt.language
     tx = Words("abc_xyz", lang)
-    w = _Words(fmt, settings, result)
+    w = ReportWords(fmt, settings, result)
     values = {
         "window_months": settings.window_months, "window_start": w.window_start, "as_of": w.as_of,
         "new_days": settings.new_days, "metric": w.metric,
@@ -465,56 +355,6 @@ def appendix(classes: pd.DataFrame, result: Migration, *, fmt: Formatter, settin
 
 
 # --- helpers ----------------------------------------------------------------------------------------
-
-
-class _Words:
-    """Dates, the window and the metric in words of the report language."""
-
-    def __init__(self, fmt: Formatter, settings: Settings | None, result: Migration | None):
-        self.fmt = fmt
-        self.lang = fmt.language
-        self.settings = settings or Settings()
-        self.result = result
-
-    @property
-    def metric(self) -> str:
-        return texts("abc_xyz", self.lang)["metric"][self.settings.metric]
-
-    @property
-    def window(self) -> str:
-        """"12 months" / "12 месяцев"."""
-        n = self.settings.window_months
-        if self.lang == "ru":
-            return t("n_months", "ru", n=n)
-        return f"{n} months" if n != 1 else "month"
-
-    @property
-    def grain_plural(self) -> str:
-        return texts("abc_xyz", self.lang)["grain_plural"][self.settings.grain]
-
-    @property
-    def as_of(self) -> str:
-        return self.fmt.date(self.result.as_of) if self.result is not None else ""
-
-    @property
-    def window_start(self) -> str:
-        return self.fmt.date(window_start(self.result.as_of, self.settings.window_months))
-
-    @property
-    def previous_as_of(self) -> str:
-        return self.fmt.date(self.result.previous_as_of)
-
-    @property
-    def previous_start(self) -> str:
-        return self.fmt.date(window_start(self.result.previous_as_of, self.settings.window_months))
-
-    @property
-    def previous_since(self) -> str:
-        """"the end of Q2 2026" / "конца II кв. 2026 г." (after "since" / "с")."""
-        quarter = quarter_of(self.result.previous_as_of)
-        if self.lang == "ru":
-            return f"конца {_ROMAN[quarter.quarter]} кв. {quarter.year} г."
-        return f"the end of Q{quarter.quarter} {quarter.year}"
 
 
 def _clients(n: int, language: str) -> str:

@@ -16,25 +16,36 @@ nothing to mask.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 from IPython.display import Markdown
-from matplotlib.ticker import MaxNLocator
 
-from clientbase import plots
-from clientbase.campaigns import ATTRIBUTED, CampaignRoi, CampaignRoiOptions, CampaignSummary
-from clientbase.channels import UNKNOWN_SOURCE
+from clientbase.campaigns import ATTRIBUTED, CampaignRoiOptions, CampaignSummary
 from clientbase.formatting import MISSING, Formatter
 from clientbase.tables import Table, table
-from clientbase.text import Words, fill, group, t, texts
+from clientbase.text import Words, fill, t, texts
+from clientbase.views.campaign_roi_plots import (
+    MAX_CAMPAIGNS,
+    MAX_COHORTS,
+    MAX_SOURCES,
+    _by_ratio,
+    _campaign_labels,
+    _cohort_rows,
+    _ordered,
+    _ratio,
+    _roi,
+    plot_cac_ltv,
+    plot_retention,
+    plot_roi_forest,
+)
+from clientbase.views.campaign_roi_summary import _signed_money, appendix, summary
 from clientbase.views.common import Section, _closed
 from clientbase.views.common import section as common_section
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
+    pass
 
 __all__ = [
     "SECTIONS", "Section", "appendix", "campaigns_section", "channels_section", "headline", "headlines",
@@ -42,11 +53,6 @@ __all__ = [
     "plot_cac_ltv", "plot_retention", "plot_roi_forest", "reactivation_section", "retention_section",
     "roi_forest", "summary",
 ]
-
-MAX_CAMPAIGNS = 15  # rows of the forest plot; the table lists them all
-MAX_SOURCES = 12
-MAX_COHORTS = 12
-_NAME_CHARS = 38
 
 # every word of this report: lib/clientbase/text/campaign_roi.yaml
 
@@ -109,138 +115,6 @@ def section(
 
 
 # --- executive summary -------------------------------------------------------------------
-
-
-def summary(
-    summary: CampaignSummary,
-    results: pd.DataFrame,
-    cohorts: pd.DataFrame,
-    *,
-    fmt: Formatter,
-    as_of: pd.Timestamp,
-    window_months: int = 12,
-    ltv_months: int = 12,
-    confidence: float = 0.95,
-    missing: Sequence[str] = (),
-) -> Markdown:
-    """The executive summary as Markdown bullets, every number filled from the data.
-
-    `summary` is `campaigns.campaign_summary(results, channels)`; `missing` names the
-    optional tables the source lacks (`missing_tables`).
-    """
-    tx = Words("campaign_roi", fmt.language)
-    lang = fmt.language
-    conf = fmt.percent(confidence, 0)
-    when = {"months": window_months, "as_of": fmt.date(as_of)}
-    parts: list[str] = []
-    campaign_tables = [m for m in missing if m in ("campaigns", "campaign_members")]
-    if campaign_tables:
-        parts.append(t("missing_input", lang, table=", ".join(campaign_tables)))
-    elif summary.completed or summary.in_progress:
-        line = tx("spend", n=_campaigns(summary.completed, lang), spend=fmt.money(summary.total_spend), **when)
-        if summary.in_progress:
-            line += tx("spend_running",
-                running=_campaigns(summary.in_progress, lang), running_spend=fmt.money(summary.in_progress_spend)
-            )
-        parts.append(line)
-    else:
-        parts.append(tx("no_campaigns", **when))
-
-    if not campaign_tables and summary.completed:
-        parts += _effect_lines(summary, results, fmt=fmt, conf=conf)
-
-    if summary.best_channel is not None:
-        best = summary.best_channel
-        parts.append(tx("channel_best",
-            source=best.source, ltv=fmt.money(best.ltv), cac=fmt.money(best.cac),
-            ratio=_ratio(best.ltv_to_cac, fmt), ltv_months=ltv_months,
-        ))
-        worst = summary.worst_channel
-        if worst is not None:
-            below = tx("below_one", ltv_months=ltv_months) if worst.ltv_to_cac < 1 else ""
-            parts.append(tx("channel_worst",
-                source=worst.source, ltv=fmt.money(worst.ltv), cac=fmt.money(worst.cac),
-                ratio=_ratio(worst.ltv_to_cac, fmt), below=below,
-            ))
-        parts.append(tx("acquisition",
-            spend=fmt.money(summary.acquisition_spend), new=fmt.number(summary.new_customers)
-        ))
-    elif "campaigns" not in missing:
-        parts.append(tx["no_channels"])
-
-    retention = _average_retention(cohorts, quarters=(1, 4))
-    if retention is not None:
-        parts.append(tx("retention", q1=fmt.percent(retention[0], 0), q4=fmt.percent(retention[1], 0)))
-    return Markdown("\n".join(f"- {p}" for p in parts))
-
-
-def _effect_lines(summary: CampaignSummary, results: pd.DataFrame, *, fmt: Formatter, conf: str) -> list[str]:
-    tx = Words("campaign_roi", fmt.language)
-    lang = fmt.language
-    lines = []
-    if summary.with_control:
-        n = _campaigns(summary.with_control, lang)
-        if np.isnan(summary.total_incremental_gross_profit):
-            lines.append(tx("incremental_no_profit", n=n, revenue=fmt.money(summary.total_incremental_revenue)))
-        else:
-            lines.append(tx("incremental",
-                n=n, revenue=fmt.money(summary.total_incremental_revenue),
-                profit=fmt.money(summary.total_incremental_gross_profit),
-                net=_signed_money(summary.total_incremental_gross_profit - summary.with_control_spend, fmt),
-                cost=fmt.money(summary.with_control_spend),
-            ))
-    else:
-        lines.append(tx["no_control"])
-    if summary.best is not None and summary.worst is not None:
-        if summary.best.campaign_id == summary.worst.campaign_id:
-            lines.append(_roi_line(tx["only"], summary.best, fmt=fmt, conf=conf))
-        else:
-            lines.append(_roi_line(tx["best"], summary.best, fmt=fmt, conf=conf))
-            lines.append(_roi_line(tx["worst"], summary.worst, fmt=fmt, conf=conf))
-    done = results[(results["target_size"] > 0) & ~results["in_progress"]]
-    lines += _proven_lines(done, summary, fmt=fmt, conf=conf)
-    attributed = done[done["measure"] == ATTRIBUTED]
-    if len(attributed):
-        lines.append(tx("attributed", names=_names(attributed["name"], lang)))
-    free = done[~(done["cost"] > 0)]
-    if len(free):
-        lines.append(tx("free", names=_names(free["name"], lang)))
-    return lines
-
-
-def _proven_lines(done: pd.DataFrame, summary: CampaignSummary, *, fmt: Formatter, conf: str) -> list[str]:
-    """Campaigns whose whole ROI interval is above (below) 0 %, unless the best (worst) line said it all."""
-    tx = Words("campaign_roi", fmt.language)
-    rated = done[(done["measure"] != ATTRIBUTED) & done["roi"].notna()].sort_values("roi", ascending=False)
-    lines = []
-    for key, chosen, shown in (
-        ("proven", rated[rated["roi_low"] > 0], summary.best),
-        ("proven_loss", rated[rated["roi_high"] < 0], summary.worst),
-    ):
-        said = shown is not None and chosen["campaign_id"].tolist() == [shown.campaign_id]
-        if chosen.empty or said:
-            continue
-        items = [
-            f"{_names(pd.Series([r.name]), fmt.language)} ({_roi(r.roi, fmt)}, {_roi(r.roi_low, fmt)} … "
-            f"{_roi(r.roi_high, fmt)})"
-            for r in chosen.itertuples()
-        ]
-        lines.append(tx(key, conf=conf, items="; ".join(items)))
-    return lines
-
-
-def _roi_line(template: str, campaign: CampaignRoi, *, fmt: Formatter, conf: str) -> str:
-    tx = Words("campaign_roi", fmt.language)
-    if campaign.roi_low > 0:
-        verdict = tx["paid_off"]
-    elif campaign.roi_high < 0:
-        verdict = tx["lost"]
-    else:
-        verdict = tx["unproven"]
-    return tx.fill(
-        template, name=campaign.name, roi=_roi(campaign.roi, fmt), conf=conf, low=_roi(campaign.roi_low, fmt),
-        high=_roi(campaign.roi_high, fmt), verdict=verdict,
-    )
 
 
 # --- sections ------------------------------------------------------------------------------
@@ -425,184 +299,7 @@ def reactivation_section(
     return Section((Markdown(tx["read_reactivation"]), shown))
 
 
-def appendix(
-    *,
-    fmt: Formatter,
-    as_of: pd.Timestamp,
-    period_label: str,
-    parameters: Mapping[str, Any],
-    rows: Mapping[str, int | None],
-    has_cost: bool,
-    version: str,
-) -> Markdown:
-    """Definitions (REFERENCE.md "Campaign economics"), the parameters used, the data and version.
-
-    `parameters` holds response_days, window_months, ltv_months, margin_share, ci_method
-    and confidence as the notebook used them; `rows` the row counts of the tables loaded
-    (None for a table the source lacks).
-    """
-    from clientbase.periods import window_start
-
-    tx = Words("campaign_roi", fmt.language)
-    margin = parameters.get("margin_share") or 0
-    if has_cost:
-        profit = tx["profit_cost"]
-    elif margin:
-        profit = tx("profit_margin", margin=fmt.percent(margin, 0))
-    else:
-        profit = tx["profit_unknown"]
-    values = {
-        "days": parameters.get("response_days", 30), "months": parameters.get("window_months", 12),
-        "ltv_months": parameters.get("ltv_months", 12), "as_of": fmt.date(as_of),
-        "window_start": fmt.date(window_start(as_of, parameters.get("window_months", 12))),
-        "profit": profit, "method": tx[parameters.get("ci_method", "welch")],
-        "conf": fmt.percent(parameters.get("confidence", 0.95), 0),
-    }
-    lines = [f"### {t('definitions', fmt.language)}", ""]
-    lines += [f"- {d}" for d in tx("definitions", **values)]
-    lines += ["", f"### {tx['parameters_used']}", ""]
-    names = tx["param_names"]
-    lines += [f"- `{key} = {value!r}`: {names.get(key, '')}" for key, value in parameters.items()]
-    names = group("table_names", fmt.language)
-    counts = ", ".join(
-        f"{names.get(name, name)} {MISSING if n is None else fmt.number(n)}" for name, n in rows.items()
-    )
-    lines += ["", tx("data", period=period_label, as_of=fmt.date(as_of), rows=counts), "",
-              tx("version", version=version)]
-    return Markdown("\n".join(lines))
-
-
 # --- charts ---------------------------------------------------------------------------------
-
-
-def plot_roi_forest(
-    results: pd.DataFrame,
-    *,
-    fmt: Formatter,
-    confidence: float = 0.95,
-    ax: Axes | None = None,
-    max_campaigns: int = MAX_CAMPAIGNS,
-) -> Axes:
-    """ROI of each campaign with members (dot) and its interval (line); 0 % dashed.
-
-    Campaigns with an incremental ROI come first, best on top, then those in progress;
-    campaigns without a control group (attributed) and without a cost (n/a) are listed
-    with a label instead of a dot, so that no attributed figure is read as an effect.
-    With more than `max_campaigns` campaigns the costliest are shown.
-    """
-    tx = Words("campaign_roi", fmt.language)
-    rows = _ordered(results[results["target_size"] > 0])
-    if len(rows) > max_campaigns:
-        keep = rows["cost"].fillna(0).rank(method="first", ascending=False) <= max_campaigns
-        rows = rows[keep]
-    n = len(rows)
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _fig, ax = plt.subplots(figsize=(9, 1.5 + 0.42 * max(n, 1)))
-    y = np.arange(n)
-    roi = rows["roi"].to_numpy(dtype=float)
-    low, high = rows["roi_low"].to_numpy(dtype=float), rows["roi_high"].to_numpy(dtype=float)
-    dot = (rows["measure"] != ATTRIBUTED).to_numpy() & np.isfinite(roi)
-    running = rows["in_progress"].to_numpy(dtype=bool)
-    colour = np.where(running, plots.ACCENT_LIGHT, plots.ACCENT)
-    ranged = dot & np.isfinite(low) & np.isfinite(high)
-    ax.hlines(y[ranged], low[ranged], high[ranged], colors=colour[ranged], linewidth=2.4)
-    ax.scatter(roi[dot], y[dot], color=colour[dot], s=42, zorder=3)
-    ax.axvline(0, color=plots.GREY, linestyle="--", linewidth=1)
-    finite = np.concatenate([roi[dot], low[ranged], high[ranged], [0.0]])
-    span = max(float(finite.max() - finite.min()), 1.0)
-    ax.set_xlim(float(finite.min()) - 0.05 * span, float(finite.max()) + 0.05 * span)
-    ax.set_ylim(n - 0.5, -0.5)
-    ax.set_yticks(y, _campaign_labels(rows, fmt.language, short=True))
-    ax.grid(axis="y", visible=False)
-    ax.grid(axis="x", visible=True)
-    # ROIs of cheap campaigns run to thousands of per cent: few ticks, or the labels collide
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]))
-    fmt.axis(ax, "x", "percent")
-    values = [_forest_value(r, fmt) for _, r in rows.iterrows()]
-    right = ax.secondary_yaxis("right")
-    right.set_yticks(y, [v if d else "" for v, d in zip(values, dot, strict=True)], fontsize=8.5)
-    right.tick_params(length=0)
-    right.spines["right"].set_visible(False)
-    # no dot for attributed or free campaigns: their label stands where the dot would be
-    for row in np.flatnonzero(~dot):
-        ax.text(0.01, y[row], values[row], transform=ax.get_yaxis_transform(), va="center", ha="left",
-                fontsize=8.5, color=plots.GREY, style="italic",
-                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
-    ax.set_title(tx("chart_forest", conf=fmt.percent(confidence, 0)), loc="left")
-    return ax
-
-
-def plot_cac_ltv(
-    channels: pd.DataFrame,
-    *,
-    fmt: Formatter,
-    ltv_months: int = 12,
-    ax: Axes | None = None,
-    max_sources: int = MAX_SOURCES,
-) -> Axes:
-    """LTV and CAC of each source as paired bars, LTV/CAC written at the right; best ratio on top."""
-    tx = Words("campaign_roi", fmt.language)
-    rows = _by_ratio(channels, fmt.language).head(max_sources)
-    n = len(rows)
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _fig, ax = plt.subplots(figsize=(9, 1.6 + 0.55 * max(n, 1)))
-    y = np.arange(n)
-    ltv = rows["ltv"].to_numpy(dtype=float)
-    cac = rows["cac"].to_numpy(dtype=float)
-    bars_ltv = ax.barh(y - 0.19, np.nan_to_num(ltv), height=0.36, color=plots.ACCENT,
-                       label=tx("ltv", ltv_months=ltv_months))
-    bars_cac = ax.barh(y + 0.19, np.nan_to_num(cac), height=0.36, color=plots.GREY,
-                       label=tx["cac"])
-    for bars, values in ((bars_ltv, ltv), (bars_cac, cac)):
-        ax.bar_label(bars, labels=[fmt.money_compact(v) if np.isfinite(v) else "" for v in values],
-                     padding=3, fontsize=8.5, color=plots.INK)
-    ax.set_yticks(y, [str(s) for s in rows["source"]])
-    ax.set_ylim(n - 0.5, -0.7)
-    ax.margins(x=0.14)
-    ax.grid(axis="y", visible=False)
-    ax.grid(axis="x", visible=True)
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=6))
-    fmt.axis(ax, "x", "money")
-    right = ax.secondary_yaxis("right")
-    right.set_yticks(y, [_ratio(v, fmt) for v in rows["ltv_to_cac"]])
-    right.tick_params(length=0)
-    right.spines["right"].set_visible(False)
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, fontsize=8.5)
-    ax.set_title(tx("chart_channels", ltv_months=ltv_months), loc="left", pad=28)
-    return ax
-
-
-def plot_retention(
-    cohorts: pd.DataFrame, *, fmt: Formatter, ax: Axes | None = None, max_cohorts: int = MAX_COHORTS
-) -> Axes:
-    """Retention by acquisition cohort (rows) and quarters since (columns), the latest cohorts.
-
-    The data's first cohort is left out (it also holds customers acquired before the data
-    starts), and so is quarter 0 (100 % by definition); incomplete quarters are marked *.
-    """
-    tx = Words("campaign_roi", fmt.language)
-    shown, _dropped = _cohort_rows(cohorts, max_cohorts)
-    shown = shown[shown["quarters_since"] > 0]
-    sizes = shown.groupby("cohort", sort=True)["customers"].first()
-    grid = shown.pivot(index="cohort", columns="quarters_since", values="retention").sort_index()
-    grid.index = [f"{c} ({fmt.number(sizes[c])})" for c in grid.index]
-    grid.columns = [str(c) for c in grid.columns]
-    grid.index.name, grid.columns.name = tx["cohort"], tx["quarters_since"]
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _fig, ax = plt.subplots(figsize=(9, 1.6 + 0.36 * max(len(grid), 1)))
-    plots.heatmap(grid, fmt=fmt, kind="percent", ax=ax, title=tx["chart_retention"])
-    marked = shown[shown["incomplete"]]
-    rows = {c: i for i, c in enumerate(sorted(sizes.index))}
-    columns = {c: i for i, c in enumerate(sorted(shown["quarters_since"].unique()))}
-    for cohort, quarter in zip(marked["cohort"], marked["quarters_since"], strict=True):
-        ax.text(columns[quarter] + 0.42, rows[cohort] - 0.3, "*", ha="right", va="top", fontsize=9)
-    return ax
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -629,44 +326,6 @@ def _missing_line(missing: Sequence[str], needed: Sequence[str], language: str) 
     return Section((Markdown(t("missing_input", language, table=", ".join(absent))),))
 
 
-def _ordered(results: pd.DataFrame) -> pd.DataFrame:
-    """Incremental ROIs first (best on top), then in progress, attributed, without ROI."""
-    group = np.select(
-        [
-            results["in_progress"].to_numpy(dtype=bool),
-            (results["measure"] == ATTRIBUTED).to_numpy(),
-            results["roi"].isna().to_numpy(),
-        ],
-        [1, 2, 3],
-        0,
-    )
-    order = results.assign(_group=group, _roi=-results["roi"].fillna(-np.inf))
-    order = order.sort_values(["_group", "_roi", "start_date", "campaign_id"], kind="stable")
-    return order.drop(columns=["_group", "_roi"])
-
-
-def _campaign_labels(rows: pd.DataFrame, language: str, *, short: bool = False) -> list[str]:
-    running = texts("campaign_roi", language)["in_progress"]
-    labels = []
-    for name, cid, progress in zip(rows["name"], rows["campaign_id"], rows["in_progress"], strict=True):
-        label = str(name) if pd.notna(name) and str(name).strip() else str(cid)
-        if short and len(label) > _NAME_CHARS:
-            label = label[: _NAME_CHARS - 1].rstrip() + "…"
-        labels.append(f"{label} ({running})" if progress else label)
-    return labels
-
-
-def _forest_value(row: pd.Series, fmt: Formatter) -> str:
-    tx = Words("campaign_roi", fmt.language)
-    if pd.isna(row["roi"]):
-        return tx["na_label"]
-    if row["measure"] == ATTRIBUTED:
-        return tx("attributed_label", roi=_roi(row["roi"], fmt))
-    if pd.isna(row["roi_low"]) or pd.isna(row["roi_high"]):
-        return f"{_roi(row['roi'], fmt)} ({tx['no_interval']})"
-    return f"{_roi(row['roi'], fmt)} [{_roi(row['roi_low'], fmt)}; {_roi(row['roi_high'], fmt)}]"
-
-
 def _points(share: float, fmt: Formatter) -> str:
     """A difference of two shares in percentage points: +12 pp / +12 п. п."""
     text = fmt.signed_percent(share, 0).replace("%", "").rstrip("\xa0 ")
@@ -674,19 +333,10 @@ def _points(share: float, fmt: Formatter) -> str:
     return f"{text}\xa0{points}"
 
 
-def _roi(value: float, fmt: Formatter) -> str:
-    return fmt.signed_percent(value, 0)
-
-
 def _roi_cell(value: float, incremental: bool, fmt: Formatter) -> str:
     if pd.isna(value):
         return texts("campaign_roi", fmt.language)["na_label"]
     return _roi(value, fmt) if incremental else f"({_roi(value, fmt)})"
-
-
-def _signed_money(value: float, fmt: Formatter) -> str:
-    text = fmt.money(abs(value))
-    return text if value >= 0 or text == MISSING else "\u2212" + text
 
 
 def _intervals(
@@ -710,48 +360,3 @@ def _compact_signed(value: float, fmt: Formatter) -> str:
     return text if value >= 0 else "\u2212" + text
 
 
-def _ratio(value: float, fmt: Formatter) -> str:
-    if value is None or pd.isna(value):
-        return MISSING
-    return t("campaign_roi.ratio", fmt.language, value=fmt.number(value, 1))
-
-
-def _by_ratio(channels: pd.DataFrame, language: str) -> pd.DataFrame:
-    """Sources by LTV/CAC (best first), then those without a ratio by new customers; names for the reader."""
-    unknown = texts("campaign_roi", language)["unknown_source"]
-    channels = channels.assign(source=channels["source"].astype("str").replace(UNKNOWN_SOURCE, unknown))
-    return channels.assign(_r=-channels["ltv_to_cac"].fillna(-np.inf)).sort_values(
-        ["_r", "new_customers", "source"], ascending=[True, False, True], kind="stable"
-    ).drop(columns="_r")
-
-
-def _cohort_rows(cohorts: pd.DataFrame, max_cohorts: int) -> tuple[pd.DataFrame, str | None]:
-    """The latest `max_cohorts` cohorts but the data's first; the first's name when that hides it."""
-    names = sorted(cohorts["cohort"].unique())
-    first = names[0] if len(names) > 1 else None
-    latest = [c for c in names if c != first][-max_cohorts:]
-    # the first cohort is only worth a note when it would otherwise have been shown
-    hidden = first if first is not None and len(names) <= max_cohorts else None
-    return cohorts[cohorts["cohort"].isin(latest)], hidden
-
-
-def _average_retention(cohorts: pd.DataFrame, *, quarters: tuple[int, ...]) -> tuple[float, ...] | None:
-    """Customer-weighted retention at each of `quarters` over the complete cohorts but the data's first."""
-    names = sorted(cohorts["cohort"].unique())
-    usable = cohorts[cohorts["cohort"].isin(names[1:]) & ~cohorts["incomplete"]]
-    values = []
-    for q in quarters:
-        cells = usable[usable["quarters_since"] == q]
-        if cells.empty or cells["customers"].sum() == 0:
-            return None
-        values.append(float(cells["active"].sum() / cells["customers"].sum()))
-    return tuple(values)
-
-
-def _names(names: pd.Series, language: str) -> str:
-    left, right = ("«", "»") if language == "ru" else ("“", "”")
-    return ", ".join(f"{left}{n}{right}" for n in names.astype("str"))
-
-
-def _campaigns(n: int, language: str) -> str:
-    return t("campaign_roi.campaigns", language, n=n)

@@ -10,7 +10,6 @@ mask personal data when asked to; the managers' Excel lists
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 from IPython.display import Markdown
 
@@ -30,6 +29,8 @@ from clientbase.reactivation import (
 from clientbase.tables import Table, table
 from clientbase.text import Words, fill, t, texts
 from clientbase.views.common import Section, client_names, section
+from clientbase.views.reactivation_plots import plot_revenue_at_stake, plot_rhythm
+from clientbase.views.reactivation_words import NBSP, ReportWords, Settings, manager_label, plain_number, reason_label
 
 __all__ = [
     "Settings",
@@ -49,25 +50,9 @@ __all__ = [
     "top_table",
 ]
 
-# bars of the manager chart: the managers with most lost revenue, the rest as "others"
-_TOP_MANAGERS = 9
 # managers named in the summary
 _SUMMARY_MANAGERS = 5
-# dots of the rhythm chart: a sample beyond this many clients keeps the chart (and the
-# PDF) light on a base of a million clients
-_MAX_DOTS = 20_000
-_DAY_TICKS = (1, 7, 14, 30, 60, 90, 180, 365, 730)
-_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-_NBSP = "\u00a0"
-
 # every word of this report: lib/clientbase/text/reactivation.yaml
-
-
-class Settings(ReactivationOptions):
-    """The options the list was built with (`ReactivationOptions`) and whether ABC classes were known."""
-
-    # whether the run's ABC classes were given to the list (Workbook.abc_classes)
-    abc_known: bool = True
 
 
 def settings_for(options: ReactivationOptions, abc: pd.Series | None) -> Settings:
@@ -100,7 +85,7 @@ def summary(
     """
     lang = fmt.language
     tx = Words("reactivation", lang)
-    words = _Words(fmt, settings, period)
+    words = ReportWords(fmt, settings, period)
     n, n_scope = len(candidates), len(scope)
     if not n:
         return Markdown("- " + tx("nobody", scope=fmt.number(n_scope), lookback=words.lookback,
@@ -135,7 +120,7 @@ def summary(
     first = first.merge(client_names(customers, first["customer_id"], mask_pii=mask_pii), on="customer_id",
                         how="left")
     parts.append(tx("first_call",
-        client=_or_dash(first["client"].iloc[0]), manager=_manager_label(first["manager"].iloc[0], lang),
+        client=_or_dash(first["client"].iloc[0]), manager=manager_label(first["manager"].iloc[0], lang),
         lost=fmt.money(first["lost_revenue"].iloc[0]),
     ))
     return Markdown("\n".join(f"- {p}" for p in parts))
@@ -166,122 +151,6 @@ def _managers_sentence(candidates: pd.DataFrame, fmt: Formatter) -> str:
 # --- charts -----------------------------------------------------------------------------------
 
 
-def plot_revenue_at_stake(candidates: pd.DataFrame, *, fmt: Formatter, settings: Settings):
-    """Lost revenue per quarter by reason (left) and by responsible manager (right).
-
-    At most `_TOP_MANAGERS` managers are drawn, the others summed into one bar. Returns
-    the Figure, or a one-line Markdown when the list is empty.
-    """
-    import matplotlib.pyplot as plt
-    from matplotlib.ticker import MaxNLocator
-
-    from clientbase import plots
-
-    lang = fmt.language
-    tx = Words("reactivation", lang)
-    if candidates.empty:
-        return Markdown(t("no_rows", lang))
-    words = _Words(fmt, settings, None)
-    stake = revenue_at_stake(candidates)
-
-    reasons = stake.by_reason
-    reason_labels = [
-        f"{_reason_label(code, words)}\n({fmt.number(int(c))})"
-        for code, c in zip(reasons["reason"], reasons["customers"], strict=True)
-    ]
-    by_reason = pd.Series(reasons["lost_revenue"].to_numpy(), index=reason_labels)
-
-    managers = stake.by_manager
-    top, rest = managers.iloc[:_TOP_MANAGERS], managers.iloc[_TOP_MANAGERS:]
-    labels = [
-        f"{_manager_label(m, lang, short=True)} ({fmt.number(int(c))})"
-        for m, c in zip(top["manager"], top["customers"], strict=True)
-    ]
-    values = top["lost_revenue"].tolist()
-    if len(rest):
-        labels.append(f"{tx('others_managers', n=len(rest))} "
-                      f"({fmt.number(int(rest['customers'].sum()))})")
-        values.append(float(rest["lost_revenue"].sum()))
-    by_manager = pd.Series(values, index=labels)
-
-    # one line per manager and a low figure: it shares the first page with the summary
-    # instead of leaving that page half empty
-    fig, (left, right) = plt.subplots(
-        1, 2, figsize=(9, max(3.0, 0.28 * len(by_manager) + 0.9)), gridspec_kw={"width_ratios": [1, 1.15]}
-    )
-    plots.bar(by_reason, fmt=fmt, kind="money", ax=left, title=tx["chart_by_reason"], horizontal=True)
-    plots.bar(by_manager, fmt=fmt, kind="money", ax=right, title=tx["chart_by_manager"], horizontal=True)
-    for ax in (left, right):
-        ax.tick_params(axis="y", labelsize=8.5)
-        ax.tick_params(axis="x", labelsize=8.5)
-        # every bar carries its value: three ticks are enough, and more overlap on a half-width axis
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=3))
-    fig.suptitle(tx["chart_title"], x=0.01, ha="left", fontweight="bold", fontsize=12.5)
-    return fig
-
-
-def plot_rhythm(scope: pd.DataFrame, *, fmt: Formatter, settings: Settings, ax=None):
-    """Each client's days since the last order against its usual interval, log–log.
-
-    Clients with a usual interval only (at least `MIN_DATES` order dates); the call list
-    in colour (silent too long / activity drop only), the others grey; the lines are the
-    rhythm rule (y = multiplier × x) and the no-orders rule (y = N days). Beyond
-    `_MAX_DOTS` clients a fixed random sample is drawn. Returns the Axes, or a one-line
-    Markdown when no client has a usual interval.
-    """
-    import matplotlib.pyplot as plt
-    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
-
-    from clientbase import plots
-
-    lang = fmt.language
-    tx = Words("reactivation", lang)
-    known = scope[scope["expected_interval_days"].notna() & scope["days_since_last_order"].notna()]
-    if known.empty:
-        return Markdown(t("no_rows", lang))
-    if len(known) > _MAX_DOTS:
-        known = known.sample(_MAX_DOTS, random_state=0)
-    words = _Words(fmt, settings, None)
-    x = known["expected_interval_days"].to_numpy(dtype=float)
-    # a client who ordered on as_of has 0 days: drawn on the lowest tick of a log scale
-    y = np.maximum(known["days_since_last_order"].to_numpy(dtype=float), 1.0)
-    reason = known["reason"].fillna("")
-    listed = reason.ne("").to_numpy()
-    drop_only = (reason == ACTIVITY_DROP).to_numpy()
-
-    if ax is None:
-        _fig, ax = plt.subplots(figsize=(9, 4.8))
-    groups = (
-        (~listed, plots.GREY_LIGHT, tx["legend_other"], 10),
-        (listed & drop_only, "#C9A66B", tx["legend_drop"], 14),
-        (listed & ~drop_only, plots.ACCENT, tx["legend_silent"], 14),
-    )
-    for mask, colour, label, size in groups:
-        ax.scatter(x[mask], y[mask], s=size, color=colour, alpha=0.8, linewidths=0, label=label,
-                   rasterized=True)
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    x_hi = max(float(x.max()) * 1.3, 60.0)
-    y_hi = max(float(y.max()) * 1.3, settings.no_order_days * 2.0)
-    ax.set_xlim(0.8, x_hi)
-    ax.set_ylim(0.8, y_hi)
-    line_x = np.array([0.8, x_hi])
-    ax.plot(line_x, settings.rhythm_multiplier * line_x, color=plots.INK, linestyle="--", linewidth=1.1,
-            label=tx("legend_rhythm", multiplier=_plain_number(settings.rhythm_multiplier, lang)))
-    ax.axhline(settings.no_order_days, color=plots.NEGATIVE, linestyle=":", linewidth=1.4,
-               label=tx("legend_days", days=words.days_nominative(settings.no_order_days)))
-    for axis, hi in ((ax.xaxis, x_hi), (ax.yaxis, y_hi)):
-        axis.set_major_locator(FixedLocator([v for v in _DAY_TICKS if v <= hi]))
-        axis.set_minor_locator(NullLocator())
-        axis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt.number(v)))
-    ax.grid(axis="both", visible=True)
-    ax.set_xlabel(tx["axis_interval"])
-    ax.set_ylabel(tx["axis_days"])
-    ax.set_title(tx["chart_rhythm"], loc="left")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8.5, markerscale=1.5)
-    return ax
-
-
 def reading(
     section: str,
     *,
@@ -297,7 +166,7 @@ def reading(
     """
     lang = fmt.language
     tx = Words("reactivation", lang)
-    words = _Words(fmt, settings, None)
+    words = ReportWords(fmt, settings, None)
     if section == "stake":
         return Markdown(tx["read_stake"])
     if section == "rhythm":
@@ -343,13 +212,13 @@ def top_table(
     """
     lang = fmt.language
     tx = Words("reactivation", lang)
-    words = _Words(fmt, settings, period)
+    words = ReportWords(fmt, settings, period)
     rows = candidates.iloc[: settings.top_n]
     rows = rows.merge(client_names(customers, rows["customer_id"], mask_pii=mask_pii), on="customer_id", how="left")
     shown = pd.DataFrame({
         "priority": rows["priority"].astype("int64"),
         "client": rows["client"].astype("str"),
-        "manager": pd.Series([_manager_label(m, lang, short=True) for m in rows["manager"]], dtype="str"),
+        "manager": pd.Series([manager_label(m, lang, short=True) for m in rows["manager"]], dtype="str"),
         "abc": rows["abc"].astype("str") if settings.abc_known else pd.Series(tx["unknown"], index=rows.index,
                                                                                 dtype="str"),
         "days_since_last_order": rows["days_since_last_order"],
@@ -374,7 +243,7 @@ def build_table(funnel: pd.DataFrame, *, fmt: Formatter, period: Period, setting
     """How the list was built (`reactivation.reactivation_funnel`), each step in words."""
     lang = fmt.language
     steps = texts("reactivation", lang)["build"]
-    words = _Words(fmt, settings, period)
+    words = ReportWords(fmt, settings, period)
     values = {
         "scope": {"lookback": words.lookback, "as_of": fmt.date(period.as_of)},
         "no_orders": {"days": words.days(settings.no_order_days)},
@@ -442,7 +311,7 @@ def appendix(
     """Definitions (REFERENCE.md "Reactivation"), parameters used, data period, version."""
     lang = fmt.language
     tx = Words("reactivation", lang)
-    words = _Words(fmt, settings, period)
+    words = ReportWords(fmt, settings, period)
     as_of = period.as_of
     baseline_start = period.start - pd.DateOffset(months=3 * BASELINE_QUARTERS)
     values = {
@@ -457,8 +326,8 @@ def appendix(
         "baseline_end": fmt.date(period.start - pd.Timedelta(days=1)),
         "days_plain": settings.no_order_days,
         "days": words.days(settings.no_order_days),
-        "multiplier": _plain_number(settings.rhythm_multiplier, lang),
-        "multiplier_plain": _plain_number(settings.rhythm_multiplier, lang),
+        "multiplier": plain_number(settings.rhythm_multiplier, lang),
+        "multiplier_plain": plain_number(settings.rhythm_multiplier, lang),
         "percent": words.percent,
         "urgent_days": words.days(settings.urgent_days),
     }
@@ -473,7 +342,7 @@ def appendix(
     shown = {
         "lookback_months": fmt.number(settings.lookback_months),
         "no_order_days": fmt.number(settings.no_order_days),
-        "rhythm_multiplier": _plain_number(settings.rhythm_multiplier, lang),
+        "rhythm_multiplier": plain_number(settings.rhythm_multiplier, lang),
         "drop_threshold": fmt.percent(settings.drop_threshold, digits=0),
         "urgent_days": fmt.number(settings.urgent_days),
         "top_n": fmt.number(settings.top_n),
@@ -491,102 +360,13 @@ def appendix(
 # --- helpers ----------------------------------------------------------------------------------
 
 
-class _Words:
-    """The parameters and the quarter in words of the report language."""
-
-    def __init__(self, fmt: Formatter, settings: Settings, period: Period | None):
-        self.fmt = fmt
-        self.lang = fmt.language
-        self.settings = settings
-        self.period = period
-
-    @property
-    def lookback(self) -> str:
-        """"24" (en, "the last 24 months") or "24 месяца" (ru, "за последние 24 месяца")."""
-        n = self.settings.lookback_months
-        if self.lang == "ru":
-            return t("n_months", "ru", n=n)
-        return str(n)
-
-    def days(self, n: int) -> str:
-        """"90" (en, "more than 90 days") or "90 дней" (ru, genitive after "более")."""
-        if self.lang == "ru":
-            return t("n_days_genitive", "ru", n=n)
-        return str(n)
-
-    def days_nominative(self, n: int) -> str:
-        if self.lang == "ru":
-            return t("n_days", "ru", n=n)
-        return f"{n} days"
-
-    @property
-    def times(self) -> str:
-        """"2" (en, "2 times") or "2 раза" / "5 раз" (ru, "в 2 раза дольше")."""
-        m = self.settings.rhythm_multiplier
-        if self.lang == "ru":
-            return t("n_times", "ru", n=m)
-        return _plain_number(m, self.lang)
-
-    @property
-    def percent(self) -> str:
-        return self.fmt.percent(self.settings.drop_threshold, digits=0)
-
-    def _quarter(self, ru_form: str) -> str:
-        """The run's quarter: "Q3 2026" in English, "III <ru_form> 2026" in Russian."""
-        p = self.period
-        if p is None:
-            return ""
-        if self.lang == "ru":
-            return f"{_ROMAN[p.quarter]} {ru_form.format(year=p.year)}"
-        return f"Q{p.quarter} {p.year}"
-
-    @property
-    def quarter(self) -> str:
-        """"Q3 2026" / "III квартале 2026 г." (after "in" / "в")."""
-        return self._quarter("квартале {year} г.")
-
-    @property
-    def quarter_genitive(self) -> str:
-        return self._quarter("квартала {year} г.")
-
-    @property
-    def quarter_short(self) -> str:
-        return self._quarter("кв. {year}")
-
-
-def _plain_number(value: float, language: str) -> str:
-    text = f"{round(float(value), 2):g}"
-    return text.replace(".", ",") if language == "ru" else text
-
-
-def _reason_label(code: str, words: _Words, *, short: bool = False) -> str:
-    labels = texts("reactivation", words.lang)["reason_short" if short else "reason"]
-    if code == OVERDUE:
-        return labels[OVERDUE]
-    if code == ACTIVITY_DROP:
-        return fill(labels[ACTIVITY_DROP], words.lang, percent=words.percent)
-    days = words.settings.no_order_days
-    if short:
-        return fill(labels["no_orders"], words.lang, days=days)
-    return fill(labels["no_orders"], words.lang, days=words.days_nominative(days) if words.lang == "ru" else days)
-
-
-def _reasons_short(codes: object, words: _Words) -> str:
+def _reasons_short(codes: object, words: ReportWords) -> str:
     if codes is None or pd.isna(codes):
         return ""
     # no-break spaces inside a reason: a narrow column wraps between reasons, not within one
     return ", ".join(
-        _reason_label(c, words, short=True).replace(" ", _NBSP) for c in str(codes).split(REASON_SEPARATOR) if c
+        reason_label(c, words, short=True).replace(" ", NBSP) for c in str(codes).split(REASON_SEPARATOR) if c
     )
-
-
-def _short_person(name: str) -> str:
-    """"Смирнова Ольга Викторовна" → "Смирнова О. В.": a manager's name that fits a table column."""
-    parts = name.split()
-    if len(parts) not in (2, 3) or not all(p[:1].isalpha() for p in parts):
-        return name
-    # no-break spaces: the initials stay on the surname's line
-    return _NBSP.join([parts[0], *(f"{p[0]}." for p in parts[1:])])
 
 
 def _reason_counts(candidates: pd.DataFrame) -> dict[str, int]:
@@ -601,12 +381,6 @@ def _reason_counts(candidates: pd.DataFrame) -> dict[str, int]:
 def _clients(n: int, language: str) -> str:
     """"1 client" / "5 clients" (the English of these reports says client, as 1C's клиент)."""
     return t("n_clients", language, n=n)
-
-
-def _manager_label(manager: object, language: str, *, short: bool = False) -> str:
-    if manager is None or pd.isna(manager) or manager == UNASSIGNED:
-        return texts("reactivation", language)["unassigned"]
-    return _short_person(str(manager)) if short else str(manager)
 
 
 def _or_dash(value: object) -> str:

@@ -1,0 +1,132 @@
+"""The reactivation list's parameters and labels in the report's words: `Settings` (the options a
+list was built with), the quarter, day and multiplier phrases of both languages, manager and
+reason labels. Shared by the view, its charts and the call lists.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from clientbase.formatting import Formatter
+from clientbase.periods import Period
+from clientbase.reactivation import (
+    ACTIVITY_DROP,
+    OVERDUE,
+    UNASSIGNED,
+    ReactivationOptions,
+)
+from clientbase.text import fill, t, texts
+
+_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+
+NBSP = "\u00a0"
+
+
+
+class Settings(ReactivationOptions):
+    """The options the list was built with (`ReactivationOptions`) and whether ABC classes were known."""
+
+    # whether the run's ABC classes were given to the list (Workbook.abc_classes)
+    abc_known: bool = True
+
+
+
+class ReportWords:
+    """The parameters and the quarter in words of the report language."""
+
+    def __init__(self, fmt: Formatter, settings: Settings, period: Period | None):
+        self.fmt = fmt
+        self.lang = fmt.language
+        self.settings = settings
+        self.period = period
+
+    @property
+    def lookback(self) -> str:
+        """"24" (en, "the last 24 months") or "24 месяца" (ru, "за последние 24 месяца")."""
+        n = self.settings.lookback_months
+        if self.lang == "ru":
+            return t("n_months", "ru", n=n)
+        return str(n)
+
+    def days(self, n: int) -> str:
+        """"90" (en, "more than 90 days") or "90 дней" (ru, genitive after "более")."""
+        if self.lang == "ru":
+            return t("n_days_genitive", "ru", n=n)
+        return str(n)
+
+    def days_nominative(self, n: int) -> str:
+        if self.lang == "ru":
+            return t("n_days", "ru", n=n)
+        return f"{n} days"
+
+    @property
+    def times(self) -> str:
+        """"2" (en, "2 times") or "2 раза" / "5 раз" (ru, "в 2 раза дольше")."""
+        m = self.settings.rhythm_multiplier
+        if self.lang == "ru":
+            return t("n_times", "ru", n=m)
+        return plain_number(m, self.lang)
+
+    @property
+    def percent(self) -> str:
+        return self.fmt.percent(self.settings.drop_threshold, digits=0)
+
+    def _quarter(self, ru_form: str) -> str:
+        """The run's quarter: "Q3 2026" in English, "III <ru_form> 2026" in Russian."""
+        p = self.period
+        if p is None:
+            return ""
+        if self.lang == "ru":
+            return f"{_ROMAN[p.quarter]} {ru_form.format(year=p.year)}"
+        return f"Q{p.quarter} {p.year}"
+
+    @property
+    def quarter(self) -> str:
+        """"Q3 2026" / "III квартале 2026 г." (after "in" / "в")."""
+        return self._quarter("квартале {year} г.")
+
+    @property
+    def quarter_genitive(self) -> str:
+        return self._quarter("квартала {year} г.")
+
+    @property
+    def quarter_short(self) -> str:
+        return self._quarter("кв. {year}")
+
+
+
+def plain_number(value: float, language: str) -> str:
+    text = f"{round(float(value), 2):g}"
+    return text.replace(".", ",") if language == "ru" else text
+
+
+
+def reason_label(code: str, words: ReportWords, *, short: bool = False) -> str:
+    labels = texts("reactivation", words.lang)["reason_short" if short else "reason"]
+    if code == OVERDUE:
+        return labels[OVERDUE]
+    if code == ACTIVITY_DROP:
+        return fill(labels[ACTIVITY_DROP], words.lang, percent=words.percent)
+    days = words.settings.no_order_days
+    if short:
+        return fill(labels["no_orders"], words.lang, days=days)
+    return fill(labels["no_orders"], words.lang, days=words.days_nominative(days) if words.lang == "ru" else days)
+
+
+
+def _short_person(name: str) -> str:
+    """"Смирнова Ольга Викторовна" → "Смирнова О. В.": a manager's name that fits a table column."""
+    parts = name.split()
+    if len(parts) not in (2, 3) or not all(p[:1].isalpha() for p in parts):
+        return name
+    # no-break spaces: the initials stay on the surname's line
+    return NBSP.join([parts[0], *(f"{p[0]}." for p in parts[1:])])
+
+
+
+def manager_label(manager: object, language: str, *, short: bool = False) -> str:
+    if manager is None or pd.isna(manager) or manager == UNASSIGNED:
+        return texts("reactivation", language)["unassigned"]
+    return _short_person(str(manager)) if short else str(manager)
