@@ -49,19 +49,20 @@ COVERED = {
     "data_overview": {"overview.table_overview", "overview.monthly_activity", "overview.activity_totals",
                       "overview.problems_overview"},
     "base_audit": {"audit.base_audit"},
-    "abc_xyz": {"abc_xyz.migration", "abc_xyz.abc_xyz_matrix"},
-    "reactivation": {"reactivation.reactivation_scope", "reactivation.abc_classes_for",
-                     "reactivation.rank_candidates", "wb.top_products"},
+    "abc_xyz": {"wb.abc_xyz_migration", "abc_xyz.abc_xyz_matrix"},
+    "reactivation": {"reactivation.reactivation_scope", "wb.abc_classes", "reactivation.rank_candidates",
+                     "reactivation.reactivation_funnel", "wb.top_products"},
     "campaign_roi": {"campaigns.campaign_results", "channels.channel_economics", "channels.cohort_retention",
                      "campaigns.campaign_summary"},
 }
 
 
 def notebook_calls(source: str) -> set[str]:
-    """`module.function` calls into the analysis modules (and `wb.top_products`) in code."""
+    """`module.function` calls into the analysis modules (and the workbook's shared results) in code."""
     modules = "|".join(ANALYSIS_MODULES)
     found = set(re.findall(rf"\b(?:{modules})\.[a-z_][a-z0-9_]*(?=\s*\()", source))
-    found |= set(re.findall(r"\bwb\.top_products\w*(?=\s*\()", source))
+    # the workbook's own computations: the shared classification and the engine's top products
+    found |= set(re.findall(r"\bwb\.(?:top_products|abc_xyz_migration|abc_classes)\w*(?=\s*\()", source))
     return found
 
 
@@ -122,8 +123,8 @@ def task_analyses(args: argparse.Namespace, clock: Clock) -> dict[str, Any]:
     clock.step("load frames from the prepared cache", load)
     load_seconds = clock.parts.pop("load frames from the prepared cache")
 
-    def defaults(report: str) -> dict[str, Any]:
-        return {name: p.default for name, p in catalog.notebook_parameters(report).items()}
+    def defaults(report: str) -> Any:
+        return catalog.options_model(report)()
 
     runners = {"data_overview": _data_overview, "base_audit": _base_audit, "abc_xyz": _abc_xyz,
                "reactivation": _reactivation, "campaign_roi": _campaign_roi}
@@ -137,63 +138,60 @@ def task_analyses(args: argparse.Namespace, clock: Clock) -> dict[str, Any]:
 
 
 # each report: the analysis calls of its notebook (notebooks/<report>.ipynb), same arguments
-def _data_overview(wb: Any, p: dict[str, Any], clock: Clock) -> None:
+def _data_overview(wb: Any, p: Any, clock: Clock) -> None:
     from clientbase import overview
 
-    clock.step("data_overview: table_overview", lambda: overview.table_overview(wb.meta["tables"], wb.inputs))
+    clock.step("data_overview: table_overview", lambda: overview.table_overview(wb.table_stats, wb.inputs))
     clock.step("data_overview: monthly_activity", lambda: overview.monthly_activity(wb.cube, start=wb.window_start(36)))
     clock.step("data_overview: activity_totals ×2", lambda: (
-        overview.activity_totals(wb.cube, start=wb.window_start(p["window_months"]), as_of=wb.as_of),
+        overview.activity_totals(wb.cube, start=wb.window_start(p.window_months), as_of=wb.as_of),
         overview.activity_totals(wb.cube, start=wb.period.start, as_of=wb.as_of)))
     clock.step("data_overview: problems_overview", lambda: overview.problems_overview(wb.problems))
 
 
-def _base_audit(wb: Any, p: dict[str, Any], clock: Clock) -> None:
+def _base_audit(wb: Any, p: Any, clock: Clock) -> None:
     from clientbase import audit
 
     clock.step("base_audit: base_audit", lambda: audit.base_audit(
         wb.customers, wb.cube, wb.contacts, as_of=wb.as_of, previous_as_of=wb.period.previous().as_of,
-        fuzzy_threshold=p["fuzzy_threshold"], executors=p["executors"], sleeping_days=p["sleeping_days"],
-        window_months=p["window_months"], trend_quarters=p["trend_quarters"]))
+        fuzzy_threshold=p.fuzzy_threshold, executors=p.executors, sleeping_days=p.sleeping_days,
+        window_months=p.window_months, trend_quarters=p.trend_quarters))
 
 
-def _abc_xyz(wb: Any, p: dict[str, Any], clock: Clock) -> None:
+def _abc_xyz(wb: Any, p: Any, clock: Clock) -> None:
     from clientbase import abc_xyz
 
-    moves = clock.step("abc_xyz: migration (classes now and before)", lambda: abc_xyz.migration(
-        wb.cube, wb.customers, as_of=wb.as_of, metric=p["metric"], window_months=p["window_months"],
-        abc_bounds=p["abc_bounds"], xyz_bounds=p["xyz_bounds"], grain=p["grain"], min_periods=p["min_periods"],
-        new_days=p["new_days"], daily=wb.daily if p["grain"] == "week" else None))
+    moves = clock.step("abc_xyz: migration (classes now and before)", lambda: wb.abc_xyz_migration(p))
     if moves is not None:
         clock.step("abc_xyz: abc_xyz_matrix", lambda: abc_xyz.abc_xyz_matrix(moves.after))
 
 
-def _reactivation(wb: Any, p: dict[str, Any], clock: Clock) -> None:
+def _reactivation(wb: Any, p: Any, clock: Clock) -> None:
     from clientbase import reactivation
 
     scope = clock.step("reactivation: reactivation_scope", lambda: reactivation.reactivation_scope(
-        wb.cube, wb.daily, wb.customers, as_of=wb.as_of, quarter_start=wb.period.start,
-        lookback_months=p["lookback_months"], no_order_days=p["no_order_days"],
-        rhythm_multiplier=p["rhythm_multiplier"], drop_threshold=p["drop_threshold"]))
-    abc = clock.step("reactivation: abc_classes_for",
-                     lambda: reactivation.abc_classes_for(wb.cube, wb.customers, as_of=wb.as_of))
+        wb.cube, wb.daily, wb.customers, as_of=wb.as_of, quarter_start=wb.period.start, options=p))
+    abc = clock.step("reactivation: the run's ABC classes", wb.abc_classes)
     if scope is not None:
-        clock.step("reactivation: rank_candidates",
-                   lambda: reactivation.rank_candidates(scope, abc=abc, urgent_days=p["urgent_days"]))
+        candidates = clock.step("reactivation: rank_candidates",
+                                lambda: reactivation.rank_candidates(scope, abc=abc, urgent_days=p.urgent_days))
+        if candidates is not None:
+            clock.step("reactivation: reactivation_funnel", lambda: reactivation.reactivation_funnel(
+                scope, candidates, abc_known=abc is not None))
     clock.step("reactivation: top_products (DuckDB over the lines)",
-               lambda: wb.top_products(months=p["lookback_months"], n=3))
+               lambda: wb.top_products(months=p.lookback_months, n=3))
 
 
-def _campaign_roi(wb: Any, p: dict[str, Any], clock: Clock) -> None:
+def _campaign_roi(wb: Any, p: Any, clock: Clock) -> None:
     from clientbase import campaigns, channels
 
-    margin = p["margin_share"] or None
+    margin = p.margin
     results = clock.step("campaign_roi: campaign_results", lambda: campaigns.campaign_results(
-        wb.campaigns, wb.campaign_members, wb.daily, as_of=wb.as_of, window_months=p["window_months"],
-        response_days=p["response_days"], margin=margin, confidence=p["confidence"], method=p["ci_method"]))
+        wb.campaigns, wb.campaign_members, wb.daily, as_of=wb.as_of, window_months=p.window_months,
+        response_days=p.response_days, margin=margin, confidence=p.confidence, method=p.ci_method))
     sources = clock.step("campaign_roi: channel_economics", lambda: channels.channel_economics(
-        wb.customers, wb.cube, wb.campaigns, as_of=wb.as_of, period_months=p["window_months"],
-        ltv_months=p["ltv_months"], leads=wb.leads, margin=margin))
+        wb.customers, wb.cube, wb.campaigns, as_of=wb.as_of, period_months=p.window_months,
+        ltv_months=p.ltv_months, leads=wb.leads, margin=margin))
     clock.step("campaign_roi: cohort_retention", lambda: channels.cohort_retention(wb.cube, as_of=wb.as_of))
     if results is not None and sources is not None:
         clock.step("campaign_roi: campaign_summary", lambda: campaigns.campaign_summary(results, sources))

@@ -49,6 +49,7 @@ def test_notebook_calls_finds_analysis_calls_only():
     code = ("x = abc_xyz.migration(wb.cube)\nm = abc_xyz.abc_xyz_matrix (x)\nview.summary(x)\n"
             "t = wb.top_products(months=3)\ny = abc_xyz.CLASSES_CSV_COLUMNS\n")
     assert notebook_calls(code) == {"abc_xyz.migration", "abc_xyz.abc_xyz_matrix", "wb.top_products"}
+    assert notebook_calls("c = wb.abc_classes()\nm = wb.abc_xyz_migration(o)") == {"wb.abc_classes", "wb.abc_xyz_migration"}
 
 
 def test_measure_catches_a_childs_peak_and_exit_code(tmp_path):

@@ -16,6 +16,7 @@ from clientbase.reactivation import (
     COLUMNS,
     FUNNEL_STEPS,
     UNASSIGNED,
+    ReactivationOptions,
     order_rhythm,
     reactivation_candidates,
     reactivation_funnel,
@@ -72,12 +73,12 @@ def _customers(ids: list[str], *, managers: dict[str, str | None] | None = None,
     )
 
 
-def _candidates(documents, *, managers=None, deleted=(), ids=None, **options) -> pd.DataFrame:
+def _candidates(documents, *, managers=None, deleted=(), ids=None, abc=None, **options) -> pd.DataFrame:
     daily = _daily(documents)
     ids = ids or sorted({d[0] for d in documents})
     return reactivation_candidates(
         _cube(daily), daily, _customers(ids, managers=managers, deleted=deleted),
-        as_of=AS_OF, quarter_start=QUARTER_START, **options,
+        as_of=AS_OF, quarter_start=QUARTER_START, options=ReactivationOptions(**options), abc=abc,
     )
 
 

@@ -161,11 +161,7 @@ def reactivation_candidates(
     *,
     as_of: pd.Timestamp,
     quarter_start: pd.Timestamp,
-    lookback_months: int = LOOKBACK_MONTHS,
-    no_order_days: int = NO_ORDER_DAYS,
-    rhythm_multiplier: float = RHYTHM_MULTIPLIER,
-    drop_threshold: float = DROP_THRESHOLD,
-    urgent_days: int = URGENT_DAYS,
+    options: ReactivationOptions | None = None,
     abc: pd.Series | None = None,
 ) -> pd.DataFrame:
     """The reactivation list: customers to call back, why, and in which order.
@@ -173,7 +169,7 @@ def reactivation_candidates(
     REFERENCE.md "Reactivation". The customers of `reactivation_scope` (see there for
     the money, the days and the reasons) that have at least one reason, ranked by
     `rank_candidates`. The same as
-    ``rank_candidates(reactivation_scope(...), abc=abc, urgent_days=urgent_days)``.
+    ``rank_candidates(reactivation_scope(...), abc=abc, urgent_days=options.urgent_days)``.
 
     Parameters
     ----------
@@ -187,6 +183,8 @@ def reactivation_candidates(
     as_of, quarter_start
         The run's quarter: its last day, and its first day (which must be the first day
         of a month, since money comes from the monthly cube).
+    options
+        The report's options (`ReactivationOptions`; None: the defaults).
     abc
         Optional ABC class per customer (a Series customer_id → "A"/"B"/"C", e.g. the
         `abc` column of the ABC-XYZ classes indexed by customer_id). Without it `abc` is
@@ -201,11 +199,9 @@ def reactivation_candidates(
         list is `UNASSIGNED`); `reason` joins the reason codes with "|"; `urgent` marks
         class-A customers silent for more than `urgent_days`.
     """
-    scope = reactivation_scope(
-        cube, daily, customers, as_of=as_of, quarter_start=quarter_start, lookback_months=lookback_months,
-        no_order_days=no_order_days, rhythm_multiplier=rhythm_multiplier, drop_threshold=drop_threshold,
-    )
-    return rank_candidates(scope, abc=abc, urgent_days=urgent_days)
+    options = options or ReactivationOptions()
+    scope = reactivation_scope(cube, daily, customers, as_of=as_of, quarter_start=quarter_start, options=options)
+    return rank_candidates(scope, abc=abc, urgent_days=options.urgent_days)
 
 
 def reactivation_scope(
@@ -215,10 +211,6 @@ def reactivation_scope(
     *,
     as_of: pd.Timestamp,
     quarter_start: pd.Timestamp,
-    lookback_months: int = LOOKBACK_MONTHS,
-    no_order_days: int = NO_ORDER_DAYS,
-    rhythm_multiplier: float = RHYTHM_MULTIPLIER,
-    drop_threshold: float = DROP_THRESHOLD,
     options: ReactivationOptions | None = None,
 ) -> pd.DataFrame:
     """Every customer the reactivation list looks at, with its money, days and reasons.
@@ -236,8 +228,9 @@ def reactivation_scope(
       days_since_last_order > `rhythm_multiplier` × expected_interval_days;
     - `activity_drop`: baseline > 0 and recent < (1 − `drop_threshold`) × baseline.
 
-    Parameters are those of `reactivation_candidates`; `options` (the report's options
-    model), when given, sets them instead.
+    Parameters are those of `reactivation_candidates`; the reasons' thresholds are the
+    fields of `options` (`lookback_months`, `no_order_days`, `rhythm_multiplier`,
+    `drop_threshold`).
 
     Returns
     -------
@@ -248,9 +241,9 @@ def reactivation_scope(
         `recent_revenue`, `lost_revenue`, `reason` (codes joined by "|"; NA when none
         applies: the customer is not listed).
     """
-    if options is not None:
-        lookback_months, no_order_days = options.lookback_months, options.no_order_days
-        rhythm_multiplier, drop_threshold = options.rhythm_multiplier, options.drop_threshold
+    options = options or ReactivationOptions()
+    lookback_months, no_order_days = options.lookback_months, options.no_order_days
+    rhythm_multiplier, drop_threshold = options.rhythm_multiplier, options.drop_threshold
     as_of = pd.Timestamp(as_of).normalize()
     quarter_start = pd.Timestamp(quarter_start).normalize()
     if quarter_start > as_of:
