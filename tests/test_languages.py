@@ -123,8 +123,8 @@ def _words(pattern: re.Pattern, language: str) -> frozenset[str]:
 def _foreign(texts: dict[str, str], pattern: re.Pattern, allowed: frozenset[str]) -> dict[str, list[str]]:
     out = {}
     for name, text in texts.items():
-        # hashes and file fingerprints are not words
-        text = re.sub(r"\b[0-9a-f]{12,}\b", " ", text)
+        # hashes, commits and file fingerprints are not words
+        text = re.sub(r"\b(?=[0-9a-f]*\d)[0-9a-f]{7,}\b", " ", text)
         bad = sorted({w for w in pattern.findall(text)
                       if len(w) > 1 and w.lower() not in allowed and not CODES.match(w)})
         if bad:

@@ -24,11 +24,10 @@ import pandas as pd
 
 from clientbase.ooxml import DATE_FORMATS, MAX_COLUMNS, MAX_ROWS, write_workbook
 from clientbase.ooxml_cells import KINDS, Column
+from clientbase.text import t
 
 __all__ = ["KINDS", "sheet_names", "write_manager_workbook"]
 
-UNASSIGNED_SHEET = {"en": "(unassigned)", "ru": "Без менеджера"}
-EMPTY_SHEET = {"en": "Nothing to do", "ru": "Задач нет"}
 
 # Excel's limits on sheet names
 _SHEET_NAME_MAX = 31
@@ -108,7 +107,7 @@ def write_manager_workbook(
     try:
         _write(
             rows, temporary, columns=dict(columns), kinds=kinds, manager=manager, language=language,
-            unassigned=unassigned or UNASSIGNED_SHEET[language], empty=empty or EMPTY_SHEET[language],
+            unassigned=unassigned or t("sheet.unassigned", language), empty=empty or t("sheet.empty", language),
             note_columns=set(note_columns),
         )
         os.replace(temporary, path)

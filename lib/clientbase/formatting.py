@@ -91,6 +91,14 @@ class Formatter:
             return MISSING
         return _bnumbers.format_decimal(value, format=_with_digits("#,##0", digits), locale=self.language)
 
+    def plain(self, x: Any) -> str:
+        """A plain number such as a multiplier: at most two decimals, none when whole (2, 1.5 / 1,5)."""
+        value = _number_or_none(x, 2)
+        if value is None:
+            return MISSING
+        digits = max(0, -value.normalize().as_tuple().exponent) if value != value.to_integral() else 0
+        return self.number(value, digits=min(digits, 2))
+
     def number_compact(self, x: Any, digits: int = 1) -> str:
         """A large number in short form: en ``1.2M``, ru ``1,2 млн``."""
         value = _number_or_none(x, digits)

@@ -38,12 +38,12 @@ from clientbase.formatting import LANGUAGES, Formatter
 
 FILES = ("common", "data_overview", "base_audit", "abc_xyz", "reactivation", "campaign_roi")
 PLURAL_FORMS = ("one", "few", "many", "other")
-# grammatical forms of one value: {quarter_genitive}, {days_plain}, {grain_one}, {grain_plural}
-_FORM_SUFFIX = re.compile(r"_(genitive|plain|one|plural)$")
+# grammatical forms of one value: {quarter_genitive}, {days_plain}, {grain_one}, {grain_plural}, {q_roman}
+_FORM_SUFFIX = re.compile(r"_(genitive|plain|one|plural|roman)$")
 # the report names with a title in common.yaml, in catalogue order
 REPORT_NAMES = FILES[1:]
 
-__all__ = ["FILES", "Words", "fill", "group", "keys", "leaves", "placeholders", "t", "texts"]
+__all__ = ["FILES", "Words", "fill", "group", "keys", "leaves", "placeholders", "quarter_values", "t", "texts"]
 
 
 def t(key: str, language: str, /, **values: Any) -> Any:
@@ -68,6 +68,14 @@ def t(key: str, language: str, /, **values: Any) -> Any:
     if isinstance(leaf, list):
         return [_fill(item, language, values, key) for item in leaf]
     return _fill(leaf, language, values, key)
+
+
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+def quarter_values(quarter: int, year: int) -> dict[str, str]:
+    """The placeholders of a quarter in a sentence: ``{q}`` (3), ``{q_roman}`` (III), ``{year}``."""
+    return {"q": str(quarter), "q_roman": ROMAN[quarter], "year": str(year)}
 
 
 def texts(report: str, language: str) -> dict[str, Any]:
@@ -141,7 +149,8 @@ def placeholders(value: Any) -> set[str]:
 
     A grammatical form of a value counts as the value: ``{quarter_genitive}`` (Russian
     case), ``{days_plain}`` (a bare number where the other language adds a word),
-    ``{grain_one}`` / ``{grain_plural}`` are forms of ``{quarter}``, ``{days}``, ``{grain}``;
+    ``{grain_one}`` / ``{grain_plural}``, ``{q_roman}`` are forms of ``{quarter}``, ``{days}``,
+    ``{grain}``, ``{q}``;
     the caller gives every form, each language uses the ones its grammar needs.
     """
     if isinstance(value, dict):
@@ -217,10 +226,7 @@ def _shown(value: Any, language: str, key: str, name: str) -> Any:
     if isinstance(value, Integral):
         return Formatter(language).number(int(value))
     if isinstance(value, float):
-        # a plain number such as a multiplier (2, 1.5): at most two decimals, none when whole
-        rounded = round(value, 2)
-        digits = 0 if rounded == int(rounded) else (1 if round(rounded, 1) == rounded else 2)
-        return Formatter(language).number(rounded, digits=digits)
+        return Formatter(language).plain(value)
     return value
 
 

@@ -10,11 +10,7 @@ from clientbase.abc_xyz import (
 )
 from clientbase.formatting import Formatter
 from clientbase.periods import quarter_of, window_start
-from clientbase.text import t, texts
-
-_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-
-
+from clientbase.text import quarter_values, t, texts
 
 # the options the classes were built with are the words' parameters too
 Settings = AbcXyzOptions
@@ -37,10 +33,7 @@ class ReportWords:
     @property
     def window(self) -> str:
         """"12 months" / "12 месяцев"."""
-        n = self.settings.window_months
-        if self.lang == "ru":
-            return t("n_months", "ru", n=n)
-        return f"{n} months" if n != 1 else "month"
+        return t("abc_xyz.phrases.window", self.lang, n=self.settings.window_months)
 
     @property
     def grain_plural(self) -> str:
@@ -66,6 +59,4 @@ class ReportWords:
     def previous_since(self) -> str:
         """"the end of Q2 2026" / "конца II кв. 2026 г." (after "since" / "с")."""
         quarter = quarter_of(self.result.previous_as_of)
-        if self.lang == "ru":
-            return f"конца {_ROMAN[quarter.quarter]} кв. {quarter.year} г."
-        return f"the end of Q{quarter.quarter} {quarter.year}"
+        return t("abc_xyz.phrases.previous_since", self.lang, **quarter_values(quarter.quarter, quarter.year))

@@ -331,9 +331,6 @@ def appendix(
         "percent": words.percent,
         "urgent_days": words.days(settings.urgent_days),
     }
-    if lang == "en":
-        values["days"] = settings.no_order_days
-        values["urgent_days"] = settings.urgent_days
     lines = [f"### {t('definitions', lang)}", ""]
     lines += [f"- {d}" for d in tx("definitions", **values)]
     lines.append(f"- {tx('abc_known' if settings.abc_known else 'abc_unknown', as_of=fmt.date(as_of))}")

@@ -22,33 +22,11 @@ from clientbase.reactivation import (
     OVERDUE,
     REASON_SEPARATOR,
     RHYTHM_MULTIPLIER,
-    UNASSIGNED,
 )
-from clientbase.text import t
+from clientbase.text import Words, t
 
 __all__ = ["reason_text", "sheet_names", "write_call_lists"]
 
-# column key → label per language; the order is the order of the sheet
-_LABELS = {
-    "en": {
-        "priority": "Priority", "client": "Client", "customer_id": "Customer code", "phone": "Phone",
-        "email": "Email", "contact": "Contact person", "last_order_date": "Last order",
-        "days_since_last_order": "Days since last order", "expected_interval_days": "Usual interval, days",
-        "abc": "ABC class", "products": "Used to buy", "lost_revenue": "Lost revenue", "reason": "Reason",
-        "urgent": "Urgent", "result": "Result of the call",
-    },
-    "ru": {
-        "priority": "Приоритет", "client": "Клиент", "customer_id": "Код клиента", "phone": "Телефон",
-        "email": "Электронная почта", "contact": "Контактное лицо", "last_order_date": "Последний заказ",
-        "days_since_last_order": "Дней без заказов", "expected_interval_days": "Обычный интервал, дней",
-        "abc": "ABC-класс", "products": "Что покупал", "lost_revenue": "Упущенная выручка",
-        "reason": "Причина", "urgent": "Срочно", "result": "Результат звонка",
-    },
-}
-_UNASSIGNED_SHEET = {"en": UNASSIGNED, "ru": "Без менеджера"}
-_EMPTY_SHEET = {"en": "No candidates", "ru": "Нет кандидатов"}
-_YES = {"en": "Yes", "ru": "Да"}
-_UNKNOWN_CLASS = {"en": "unknown", "ru": "нет данных"}
 _KINDS = {
     "last_order_date": "date", "lost_revenue": "money", "days_since_last_order": "integer",
     "priority": "integer", "expected_interval_days": "number",
@@ -100,22 +78,22 @@ def write_call_lists(
     pathlib.Path
         The path written.
     """
-    if language not in _LABELS:
-        raise ValueError(f"language {language!r} is not supported: expected one of {sorted(_LABELS)}")
+    words = Words("reactivation", language)
+    labels = words.group("call_list.col")
     path = Path(path)
     rows = _call_list_rows(
         candidates, customers, contacts=contacts, top_products=top_products, language=language,
         no_order_days=no_order_days, rhythm_multiplier=rhythm_multiplier, drop_threshold=drop_threshold,
     )
     if not abc_known:
-        rows["abc"] = _UNKNOWN_CLASS[language]
-    columns = [c for c in _LABELS[language] if c != "products" or top_products is not None]
+        rows["abc"] = words("call_list.unknown_class")
+    columns = [c for c in labels if c != "products" or top_products is not None]
 
     kinds = {key: _KINDS.get(key, "text") for key in columns}
     return write_manager_workbook(
-        rows, path, columns={key: _LABELS[language][key] for key in columns}, kinds=kinds,
-        manager="manager", language=language, unassigned=_UNASSIGNED_SHEET[language],
-        empty=_EMPTY_SHEET[language], note_columns=("result",),
+        rows, path, columns={key: labels[key] for key in columns}, kinds=kinds,
+        manager="manager", language=language, unassigned=words("call_list.unassigned_sheet"),
+        empty=words("call_list.empty_sheet"), note_columns=("result",),
     )
 
 
@@ -145,7 +123,7 @@ def _call_list_rows(
         rows, language=language, no_order_days=no_order_days,
         rhythm_multiplier=rhythm_multiplier, drop_threshold=drop_threshold,
     )
-    rows["urgent"] = np.where(rows["urgent"].fillna(False).astype(bool), _YES[language], "")
+    rows["urgent"] = np.where(rows["urgent"].fillna(False).astype(bool), t("reactivation.call_list.yes", language), "")
     rows["result"] = ""
     return rows.sort_values(["priority", "customer_id"], kind="mergesort").reset_index(drop=True)
 

@@ -15,11 +15,7 @@ from clientbase.reactivation import (
     UNASSIGNED,
     ReactivationOptions,
 )
-from clientbase.text import fill, t, texts
-
-_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-
-
+from clientbase.text import fill, quarter_values, t, texts
 
 NBSP = "\u00a0"
 
@@ -42,64 +38,52 @@ class ReportWords:
         self.settings = settings
         self.period = period
 
+    def _say(self, key: str, **values: object) -> str:
+        return t(f"reactivation.phrases.{key}", self.lang, **values)
+
     @property
     def lookback(self) -> str:
         """"24" (en, "the last 24 months") or "24 месяца" (ru, "за последние 24 месяца")."""
-        n = self.settings.lookback_months
-        if self.lang == "ru":
-            return t("n_months", "ru", n=n)
-        return str(n)
+        return self._say("lookback", n=self.settings.lookback_months)
 
     def days(self, n: int) -> str:
         """"90" (en, "more than 90 days") or "90 дней" (ru, genitive after "более")."""
-        if self.lang == "ru":
-            return t("n_days_genitive", "ru", n=n)
-        return str(n)
+        return self._say("days_after_more_than", n=n)
 
     def days_nominative(self, n: int) -> str:
-        if self.lang == "ru":
-            return t("n_days", "ru", n=n)
-        return f"{n} days"
+        return self._say("days", n=n)
 
     @property
     def times(self) -> str:
         """"2" (en, "2 times") or "2 раза" / "5 раз" (ru, "в 2 раза дольше")."""
-        m = self.settings.rhythm_multiplier
-        if self.lang == "ru":
-            return t("n_times", "ru", n=m)
-        return plain_number(m, self.lang)
+        return self._say("times", n=self.settings.rhythm_multiplier)
 
     @property
     def percent(self) -> str:
         return self.fmt.percent(self.settings.drop_threshold, digits=0)
 
-    def _quarter(self, ru_form: str) -> str:
-        """The run's quarter: "Q3 2026" in English, "III <ru_form> 2026" in Russian."""
+    def _quarter(self, key: str) -> str:
+        """The run's quarter: "Q3 2026" in English, "III квартале 2026 г." (and other cases) in Russian."""
         p = self.period
-        if p is None:
-            return ""
-        if self.lang == "ru":
-            return f"{_ROMAN[p.quarter]} {ru_form.format(year=p.year)}"
-        return f"Q{p.quarter} {p.year}"
+        return "" if p is None else self._say(key, **quarter_values(p.quarter, p.year))
 
     @property
     def quarter(self) -> str:
         """"Q3 2026" / "III квартале 2026 г." (after "in" / "в")."""
-        return self._quarter("квартале {year} г.")
+        return self._quarter("quarter_in")
 
     @property
     def quarter_genitive(self) -> str:
-        return self._quarter("квартала {year} г.")
+        return self._quarter("quarter_of")
 
     @property
     def quarter_short(self) -> str:
-        return self._quarter("кв. {year}")
-
+        return self._quarter("quarter_short")
 
 
 def plain_number(value: float, language: str) -> str:
-    text = f"{round(float(value), 2):g}"
-    return text.replace(".", ",") if language == "ru" else text
+    """A multiplier or threshold as a plain number (`Formatter.plain`)."""
+    return Formatter(language).plain(value)
 
 
 
@@ -112,7 +96,7 @@ def reason_label(code: str, words: ReportWords, *, short: bool = False) -> str:
     days = words.settings.no_order_days
     if short:
         return fill(labels["no_orders"], words.lang, days=days)
-    return fill(labels["no_orders"], words.lang, days=words.days_nominative(days) if words.lang == "ru" else days)
+    return fill(labels["no_orders"], words.lang, days=words.days_nominative(days))
 
 
 
