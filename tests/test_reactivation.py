@@ -435,6 +435,14 @@ def test_funnel_counts_each_step_from_scope_to_urgent():
     assert funnel["share"].tolist() == pytest.approx([1.0, 0.25, 0.25, 0.5, 0.75, 0.5, 0.25, 0.25])
     assert funnel["lost_revenue"].iloc[1:].tolist() == pytest.approx([200.0, 0.0, 231.0, 231.0, 200.0, 200.0, 31.0])
     assert np.isnan(funnel["lost_revenue"].iloc[0])
+    # class-A shares of the listed clients: a and c of a, b, c; a's 200 of the 231 lost
+    class_a = funnel.set_index("step").loc["class_a"]
+    assert class_a["share_of_listed"] == pytest.approx(2 / 3)
+    assert class_a["lost_share_of_listed"] == pytest.approx(200 / 231)
+    scope = _mixed_scope()
+    assert funnel["baseline_revenue"].iloc[0] == pytest.approx(scope["baseline_revenue"].sum())
+    listed = funnel.set_index("step").loc["listed"]
+    assert listed["lost_share_of_baseline"] == pytest.approx(231 / scope["baseline_revenue"].sum())
 
 
 def test_funnel_without_abc_has_no_class_steps():

@@ -120,7 +120,7 @@ def test_the_fixture_list_is_a_c_b():
 
 
 def test_summary_in_english_has_the_numbers():
-    text = _plain(view.summary(_scope(), _candidates(), _customers(), fmt=_fmt("en"), period=PERIOD,
+    text = _plain(_summary(_scope(), _candidates(), _customers(), fmt=_fmt("en"), period=PERIOD,
                                settings=view.Settings()).data)
     lines = text.split("\n")
     assert lines[0] == (
@@ -142,7 +142,7 @@ def test_summary_in_english_has_the_numbers():
 
 
 def test_summary_in_russian_has_the_numbers():
-    text = _plain(view.summary(_scope(), _candidates(), _customers(), fmt=_fmt("ru"), period=PERIOD,
+    text = _plain(_summary(_scope(), _candidates(), _customers(), fmt=_fmt("ru"), period=PERIOD,
                                settings=view.Settings()).data)
     lines = text.split("\n")
     assert lines[0].startswith("- Уходящих клиентов — **3** из 4, покупавших за последние 24 месяца (75,0 %): "
@@ -160,7 +160,7 @@ def test_russian_text_has_no_english_words():
     fmt, settings = _fmt("ru"), view.Settings()
     scope, candidates = _scope(), _candidates()
     texts = [
-        view.summary(scope, candidates, _customers(), fmt=fmt, period=PERIOD, settings=settings).data,
+        _summary(scope, candidates, _customers(), fmt=fmt, period=PERIOD, settings=settings).data,
         *(view.reading(s, fmt=fmt, settings=settings, scope=scope).data for s in ("stake", "rhythm", "top", "build")),
         view.top_table(candidates, _customers(), fmt=fmt, period=PERIOD, settings=settings).to_html(),
         _build(scope, candidates, fmt=fmt, period=PERIOD, settings=settings).to_html(),
@@ -175,7 +175,7 @@ def test_russian_text_has_no_english_words():
 
 
 def test_summary_without_abc_classes_says_the_class_is_unknown():
-    text = view.summary(_scope(), _candidates(), _customers(), fmt=_fmt("en"), period=PERIOD,
+    text = _summary(_scope(), _candidates(), _customers(), fmt=_fmt("en"), period=PERIOD,
                         settings=view.Settings(abc_known=False)).data
     assert "ABC classes are not available" in text
     assert "Class A:" not in text
@@ -185,10 +185,10 @@ def test_summary_masks_the_first_call_when_it_is_a_person():
     # b (a person) becomes the first call when it carries the most lost revenue
     scope = _scope().assign(lost_revenue=[100.0, 900.0, 50.0, 0.0])
     candidates = rank_candidates(scope, abc=ABC)
-    masked = view.summary(scope, candidates, _customers(), fmt=_fmt("en"), period=PERIOD, settings=view.Settings())
+    masked = _summary(scope, candidates, _customers(), fmt=_fmt("en"), period=PERIOD, settings=view.Settings())
     assert "First call: В*** Д. С. (unassigned)" in _plain(masked.data)
     assert "Волков" not in masked.data
-    full = view.summary(scope, candidates, _customers(), fmt=_fmt("en"), period=PERIOD, settings=view.Settings(),
+    full = _summary(scope, candidates, _customers(), fmt=_fmt("en"), period=PERIOD, settings=view.Settings(),
                         mask_pii=False)
     assert "First call: Волков Дмитрий Сергеевич (unassigned)" in full.data
 
@@ -199,7 +199,7 @@ def test_empty_list_says_nobody_and_every_section_still_builds(language):
     candidates = rank_candidates(scope, abc=ABC)
     assert candidates.empty
     fmt, settings = _fmt(language), view.Settings()
-    text = view.summary(scope, candidates, _customers(), fmt=fmt, period=PERIOD, settings=settings).data
+    text = _summary(scope, candidates, _customers(), fmt=fmt, period=PERIOD, settings=settings).data
     expected = {
         "en": "- No client is slipping away: none of the 4 clients who bought in the last 24 months meets a "
               "reactivation condition in Q2 2024.",
@@ -375,7 +375,7 @@ def test_view_functions_do_not_mutate():
     scope, candidates, customers = _scope(), _candidates(), _customers()
     copies = [scope.copy(), candidates.copy(), customers.copy()]
     fmt, settings = _fmt("ru"), view.Settings()
-    view.summary(scope, candidates, customers, fmt=fmt, period=PERIOD, settings=settings)
+    _summary(scope, candidates, customers, fmt=fmt, period=PERIOD, settings=settings)
     view.top_table(candidates, customers, fmt=fmt, period=PERIOD, settings=settings)
     _build(scope, candidates, fmt=fmt, period=PERIOD, settings=settings)
     view.appendix(scope, candidates, fmt=fmt, period=PERIOD, settings=settings, version="0")
@@ -520,3 +520,11 @@ def _build(scope, candidates, **options):
 
     funnel = reactivation_funnel(scope, candidates, abc_known=options["settings"].abc_known)
     return view.build_table(funnel, **options)
+
+
+def _summary(scope, candidates, customers, **options):
+    """The summary read from the analysis funnel of `scope` and `candidates`."""
+    from clientbase.reactivation import reactivation_funnel
+
+    funnel = reactivation_funnel(scope, candidates, abc_known=options["settings"].abc_known)
+    return view.summary(funnel, candidates, customers, **options)

@@ -415,31 +415,46 @@ def reactivation_funnel(scope: pd.DataFrame, candidates: pd.DataFrame, *, abc_kn
 
     Returns
     -------
-    DataFrame[step, customers, share, lost_revenue]
+    DataFrame[step, customers, share, lost_revenue, baseline_revenue, share_of_listed, lost_share_of_listed,
+              lost_share_of_baseline]
         share = customers / clients in scope (NaN for an empty scope); lost_revenue per
-        quarter, NaN for the scope row (it is not a loss).
+        quarter, NaN for the scope row (it is not a loss); baseline_revenue = their average
+        quarter; share_of_listed and lost_share_of_listed = customers and lost revenue as
+        shares of the listed clients' (the class-A shares of the summary);
+        lost_share_of_baseline = lost revenue / the average quarter of every client in scope.
+        A share whose denominator is 0 is NaN.
     """
     codes = "|" + scope["reason"].fillna("").astype("str") + "|"
     lost = scope["lost_revenue"].to_numpy(dtype=float)
-    rows: list[tuple[str, int, float]] = [("scope", len(scope), np.nan)]
+    base = scope["baseline_revenue"].to_numpy(dtype=float)
+    rows: list[tuple[str, int, float, float]] = [("scope", len(scope), np.nan, float(base.sum()))]
     for code in (NO_ORDERS, OVERDUE, ACTIVITY_DROP):
         has = codes.str.contains(f"|{code}|", regex=False).to_numpy(dtype=bool)
-        rows.append((code, int(has.sum()), float(lost[has].sum())))
+        rows.append((code, int(has.sum()), float(lost[has].sum()), float(base[has].sum())))
     listed = codes.ne("||").to_numpy(dtype=bool)
-    rows.append(("listed", int(listed.sum()), float(lost[listed].sum())))
+    rows.append(("listed", int(listed.sum()), float(lost[listed].sum()), float(base[listed].sum())))
     picked = candidates["lost_revenue"].to_numpy(dtype=float)
+    picked_base = candidates["baseline_revenue"].to_numpy(dtype=float)
+    steps = {"unassigned": candidates["manager"].isna().to_numpy(dtype=bool)}
     if abc_known:
-        is_a = candidates["abc"].eq("A").fillna(False).to_numpy(dtype=bool)
-        urgent = candidates["urgent"].fillna(False).to_numpy(dtype=bool)
-        rows += [("class_a", int(is_a.sum()), float(picked[is_a].sum())),
-                 ("urgent", int(urgent.sum()), float(picked[urgent].sum()))]
-    unassigned = candidates["manager"].isna().to_numpy(dtype=bool)
-    rows.append(("unassigned", int(unassigned.sum()), float(picked[unassigned].sum())))
-    frame = pd.DataFrame(rows, columns=["step", "customers", "lost_revenue"])
+        steps = {"class_a": candidates["abc"].eq("A").fillna(False).to_numpy(dtype=bool),
+                 "urgent": candidates["urgent"].fillna(False).to_numpy(dtype=bool), **steps}
+    rows += [(step, int(mask.sum()), float(picked[mask].sum()), float(picked_base[mask].sum()))
+             for step, mask in steps.items()]
+    frame = pd.DataFrame(rows, columns=["step", "customers", "lost_revenue", "baseline_revenue"])
     frame["step"] = frame["step"].astype("str")
     frame["customers"] = frame["customers"].astype(np.int64)
-    frame.insert(2, "share", frame["customers"] / len(scope) if len(scope) else np.nan)
+    frame.insert(2, "share", _shares(frame["customers"], len(scope)))
+    n_listed, lost_listed = int(listed.sum()), float(lost[listed].sum())
+    frame["share_of_listed"] = _shares(frame["customers"], n_listed)
+    frame["lost_share_of_listed"] = _shares(frame["lost_revenue"], lost_listed)
+    frame["lost_share_of_baseline"] = _shares(frame["lost_revenue"], float(base.sum()))
     return frame
+
+
+def _shares(values: pd.Series, total: float) -> pd.Series:
+    """values / total, NaN everywhere when the total is not positive."""
+    return values / total if total > 0 else pd.Series(np.nan, index=values.index)
 
 
 def _revenue_windows(

@@ -64,7 +64,7 @@ def settings_for(options: ReactivationOptions, abc: pd.Series | None) -> Setting
 
 
 def summary(
-    scope: pd.DataFrame,
+    funnel: pd.DataFrame,
     candidates: pd.DataFrame,
     customers: pd.DataFrame,
     *,
@@ -77,41 +77,39 @@ def summary(
 
     Parameters
     ----------
-    scope, candidates
-        `reactivation.reactivation_scope` and `reactivation.rank_candidates` (or
-        `reactivation_candidates`) of the run.
+    funnel, candidates
+        `reactivation.reactivation_funnel` and `reactivation.rank_candidates` of the run:
+        every number of the summary is read from them.
     customers
         The customers table, for the name of the first call (masked when `mask_pii`).
     """
     lang = fmt.language
     tx = Words("reactivation", lang)
     words = ReportWords(fmt, settings, period)
-    n, n_scope = len(candidates), len(scope)
-    if not n:
-        return Markdown("- " + tx("nobody", scope=fmt.number(n_scope), lookback=words.lookback,
-                                                   quarter=words.quarter))
-    counts = _reason_counts(candidates)
+    step = funnel.set_index("step")
+    listed, scope = step.loc["listed"], step.loc["scope"]
+    if not listed["customers"]:
+        return Markdown("- " + tx("nobody", scope=int(scope["customers"]), lookback=words.lookback,
+                                  quarter=words.quarter))
     parts = [
         tx("slipping",
-            n=fmt.number(n), scope=fmt.number(n_scope), lookback=words.lookback,
-            share=fmt.percent(n / n_scope), days=words.days(settings.no_order_days),
-            no_orders=fmt.number(counts["no_orders"]), overdue=fmt.number(counts[OVERDUE]),
-            multiplier=words.times, drop=fmt.number(counts[ACTIVITY_DROP]), percent=words.percent,
+            n=int(listed["customers"]), scope=int(scope["customers"]), lookback=words.lookback,
+            share=fmt.percent(listed["share"]), days=words.days(settings.no_order_days),
+            no_orders=int(step.loc[NO_ORDERS, "customers"]), overdue=int(step.loc[OVERDUE, "customers"]),
+            multiplier=words.times, drop=int(step.loc[ACTIVITY_DROP, "customers"]), percent=words.percent,
             quarter=words.quarter,
-        )
+        ),
+        tx("lost",
+            lost=fmt.money(listed["lost_revenue"]), quarter=words.quarter, quarter_genitive=words.quarter_genitive,
+            share=fmt.percent(listed["lost_share_of_baseline"]), lookback=words.lookback,
+        ),
     ]
-    lost = float(candidates["lost_revenue"].sum())
-    base = float(scope["baseline_revenue"].sum())
-    parts.append(tx("lost",
-        lost=fmt.money(lost), quarter=words.quarter, quarter_genitive=words.quarter_genitive,
-        share=fmt.percent(lost / base) if base > 0 else "—", lookback=words.lookback,
-    ))
     if settings.abc_known:
-        is_a = candidates["abc"].eq("A").fillna(False).astype(bool)
+        class_a = step.loc["class_a"]
         parts.append(tx("class_a",
-            a=fmt.number(int(is_a.sum())), a_share=fmt.percent(is_a.mean()),
-            a_lost=fmt.percent(candidates.loc[is_a, "lost_revenue"].sum() / lost) if lost > 0 else "—",
-            urgent=fmt.number(int(candidates["urgent"].sum())), urgent_days=words.days(settings.urgent_days),
+            a=int(class_a["customers"]), a_share=fmt.percent(class_a["share_of_listed"]),
+            a_lost=fmt.percent(class_a["lost_share_of_listed"]), urgent=int(step.loc["urgent", "customers"]),
+            urgent_days=words.days(settings.urgent_days),
         ))
     else:
         parts.append(tx["class_unknown"])
@@ -252,7 +250,8 @@ def build_table(funnel: pd.DataFrame, *, fmt: Formatter, period: Period, setting
         "urgent": {"urgent_days": words.days(settings.urgent_days)},
     }
     keys = funnel["step"].replace({NO_ORDERS: "no_orders"})
-    frame = funnel.assign(step=pd.Series([fill(steps[k], lang, **values.get(k, {})) for k in keys], dtype="str"))
+    worded = pd.Series([fill(steps[k], lang, **values.get(k, {})) for k in keys], dtype="str")
+    frame = funnel[["step", "customers", "share", "lost_revenue"]].assign(step=worded)
     labels = texts("reactivation", lang)["col"]
     return table(
         frame, fmt=fmt, max_rows=None, labels={c: labels[c] for c in frame.columns},
@@ -364,15 +363,6 @@ def _reasons_short(codes: object, words: ReportWords) -> str:
     return ", ".join(
         reason_label(c, words, short=True).replace(" ", NBSP) for c in str(codes).split(REASON_SEPARATOR) if c
     )
-
-
-def _reason_counts(candidates: pd.DataFrame) -> dict[str, int]:
-    by_reason = revenue_at_stake(candidates).by_reason
-    counts = {"no_orders": 0, OVERDUE: 0, ACTIVITY_DROP: 0}
-    for code, n in zip(by_reason["reason"], by_reason["customers"], strict=True):
-        key = "no_orders" if code == NO_ORDERS else code
-        counts[key] = counts.get(key, 0) + int(n)
-    return counts
 
 
 def _clients(n: int, language: str) -> str:
