@@ -24,6 +24,7 @@ from IPython.display import Markdown  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
 
 from clientbase.abc_xyz import migration  # noqa: E402
+from clientbase.abc_xyz_summary import abc_xyz_summary  # noqa: E402
 from clientbase.formatting import Formatter  # noqa: E402
 from clientbase.tables import Table  # noqa: E402
 from clientbase.views import abc_xyz as view  # noqa: E402
@@ -76,6 +77,10 @@ def inputs():
     return _cube(rows), customers
 
 
+def _numbers(moves):
+    return abc_xyz_summary(moves.after, moves, options=SETTINGS)
+
+
 @pytest.fixture
 def moves(inputs):
     cube, customers = inputs
@@ -89,7 +94,7 @@ def test_fixture_is_what_the_docstring_says(moves):
 
 
 def test_summary_in_english(moves):
-    text = view.summary(moves.after, moves, fmt=EN, settings=SETTINGS).data
+    text = view.summary(_numbers(moves), moves, fmt=EN, settings=SETTINGS).data
     assert "**66.7%** of the 3 clients with revenue in the 6 months to 31 Dec 2024" in text
     assert f"the 2 clients of class A — make 80% of it (RUB{NBSP}960 in all); class B: 1 client, class C: 0 clients" in text
     assert "AX, AY and BX" in text and "**3 clients** (100.0% of the classified)" in text
@@ -105,7 +110,7 @@ def test_summary_in_english(moves):
 
 
 def test_summary_in_russian(moves):
-    text = view.summary(moves.after, moves, fmt=RU, settings=SETTINGS).data
+    text = view.summary(_numbers(moves), moves, fmt=RU, settings=SETTINGS).data
     assert f"**66,7{NBSP}%** из 3 клиентов с показателем «выручка» за 6 месяцев по 31.12.2024" in text
     assert f"2 клиента класса A — дают 80{NBSP}% его суммы (960{NBSP}₽)" in text
     assert "С конца III кв. 2024 г. в худшую группу перешли **2 клиента**" in text
@@ -119,7 +124,7 @@ def test_summary_in_russian(moves):
 def test_summary_without_classified_clients(inputs):
     cube, customers = inputs
     moves = migration(cube.iloc[:0], customers, as_of=AS_OF, window_months=6)
-    text = view.summary(moves.after, moves, fmt=EN, settings=SETTINGS).data
+    text = view.summary(_numbers(moves), moves, fmt=EN, settings=SETTINGS).data
     assert text == "- No client has a positive revenue in the 6 months to 31 Dec 2024: there is nothing to classify."
 
 
@@ -127,13 +132,13 @@ def test_summary_without_downgrades_says_so(inputs):
     cube, customers = inputs
     steady = cube[cube["customer_id"] == "a"]
     moves = migration(steady, customers, as_of=AS_OF, window_months=6)
-    text = view.summary(moves.after, moves, fmt=EN, settings=SETTINGS).data
+    text = view.summary(_numbers(moves), moves, fmt=EN, settings=SETTINGS).data
     assert "No client moved to a worse class since the end of Q3 2024." in text
     assert "Without an ABC class" not in text
 
 
 def test_headlines(moves):
-    assert view.headlines(moves.after, moves, fmt=EN, settings=SETTINGS) == [
+    assert view.headlines(_numbers(moves), fmt=EN, settings=SETTINGS) == [
         ("Clients making 80% of revenue", "67%"), ("Core clients (AX, AY, BX)", "3"),
         ("Clients moved down", "2"), ("Lost revenue of downgrades", f"RUB{NBSP}450"),
     ]
@@ -190,14 +195,14 @@ def test_playbook_table_has_every_cell_in_the_report_language(moves):
 @pytest.mark.parametrize("key", ["matrix", "playbook", "pareto", "migration", "managers", "downgrades",
                                  "unclassified"])
 def test_every_section_has_a_reading_in_both_languages(moves, key):
-    en = view.reading(key, moves.after, moves, fmt=EN, settings=SETTINGS).data
-    ru = view.reading(key, moves.after, moves, fmt=RU, settings=SETTINGS).data
+    en = view.reading(key, _numbers(moves), moves, fmt=EN, settings=SETTINGS).data
+    ru = view.reading(key, _numbers(moves), moves, fmt=RU, settings=SETTINGS).data
     assert en and ru and en != ru
     assert "{" not in en + ru
 
 
 def test_reading_of_the_migration_has_the_numbers(moves):
-    text = view.reading("migration", moves.after, moves, fmt=EN, settings=SETTINGS).data
+    text = view.reading("migration", _numbers(moves), moves, fmt=EN, settings=SETTINGS).data
     assert "class at 30 Sep 2024" in text and "class at 31 Dec 2024" in text
     assert f"changed by \u2212RUB{NBSP}450 in all; the clients who moved down lost RUB{NBSP}450" in text
 
@@ -207,7 +212,7 @@ def test_reading_of_the_matrix_counts_clients_outside_the_cells(inputs):
     young = pd.concat([cube, _cube([("n", "2024-12", 500.0)])], ignore_index=True)
     customers = pd.concat([customers, customers.iloc[[0]].assign(customer_id="n")], ignore_index=True)
     moves = migration(young, customers, as_of=AS_OF, window_months=6)
-    text = view.reading("matrix", moves.after, moves, fmt=EN, settings=SETTINGS).data
+    text = view.reading("matrix", _numbers(moves), moves, fmt=EN, settings=SETTINGS).data
     assert "1 client with an ABC class but no XYZ class yet" in text
 
 
@@ -246,19 +251,19 @@ def test_write_downgrades_one_sheet_per_manager_with_full_details(moves, inputs,
 
 
 def test_appendix_states_definitions_and_parameters(moves):
-    text = view.appendix(moves.after, moves, fmt=RU, settings=SETTINGS, version="9.9").data
+    text = view.appendix(_numbers(moves), moves, fmt=RU, settings=SETTINGS, version="9.9").data
     assert "коэффициент вариации" in text and "01.07.2024 – 31.12.2024" in text
     assert "`abc_bounds` = 0,8 / 0,95" in text and "`xyz_bounds` = 0,5 / 1" in text
     assert "Карточек клиентов: 6; с ABC-классом: 3; в матрице: 3." in text and "clientbase 9.9." in text
-    en = view.appendix(moves.after, moves, fmt=EN, settings=SETTINGS, version="9.9").data
+    en = view.appendix(_numbers(moves), moves, fmt=EN, settings=SETTINGS, version="9.9").data
     assert "X when cv ≤ 0.5, Y when cv ≤ 1" in en and "{" not in en
 
 
 def test_views_do_not_mutate_their_inputs(moves, inputs, tmp_path):
     customers = inputs[1]
     kept = copy.deepcopy((moves.after, moves.transitions, moves.downgrades, customers))
-    view.summary(moves.after, moves, fmt=EN, settings=SETTINGS)
-    view.headlines(moves.after, moves, fmt=EN, settings=SETTINGS)
+    view.summary(_numbers(moves), moves, fmt=EN, settings=SETTINGS)
+    view.headlines(_numbers(moves), fmt=EN, settings=SETTINGS)
     view.plot_matrix(moves.after, fmt=EN)
     view.plot_pareto(moves.after, fmt=EN, settings=SETTINGS)
     view.plot_migration(moves, fmt=EN)
@@ -267,7 +272,7 @@ def test_views_do_not_mutate_their_inputs(moves, inputs, tmp_path):
     view.downgrades_table(moves, customers, fmt=EN, settings=SETTINGS)
     view.unclassified_table(moves.after, customers, fmt=EN, settings=SETTINGS)
     view.write_downgrades(moves, customers, tmp_path / "d.xlsx", language="en")
-    view.appendix(moves.after, moves, fmt=EN, settings=SETTINGS, version="1")
+    view.appendix(_numbers(moves), moves, fmt=EN, settings=SETTINGS, version="1")
     for before, after in zip(kept, (moves.after, moves.transitions, moves.downgrades, customers), strict=True):
         pd.testing.assert_frame_equal(before, after)
     import matplotlib.pyplot as plt

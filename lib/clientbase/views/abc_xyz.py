@@ -19,13 +19,12 @@ from IPython.display import Markdown
 from clientbase.abc_xyz import (
     CELLS,
     LOST,
-    PLAYBOOK,
     Migration,
     abc_xyz_matrix,
     downgrades_by_manager,
-    share_of_customers_for,
     unclassified,
 )
+from clientbase.abc_xyz_summary import AbcXyzSummary
 from clientbase.formatting import MINUS, Formatter
 from clientbase.tables import Table, table
 from clientbase.text import Words, t, texts
@@ -52,138 +51,106 @@ __all__ = [
     "write_downgrades",
 ]
 
-# the core of the base the summary names: the most valuable and stable cells
-_CORE = ("AX", "AY", "BX")
 
 # every word of this report: lib/clientbase/text/abc_xyz.yaml
-_GRAIN_RU = {  # (accusative "за месяц", genitive "месяца")
-    "month": ("месяц", "месяца"), "quarter": ("квартал", "квартала"), "week": ("неделю", "недели"),
-}
 
 
-def headlines(classes: pd.DataFrame, result: Migration, *, fmt: Formatter, settings: Settings) -> list[tuple[str, str]]:
+def headlines(numbers: AbcXyzSummary, *, fmt: Formatter, settings: Settings) -> list[tuple[str, str]]:
     """(label, value) pairs for the run's index page: concentration, core, downgrades, lost revenue."""
     tx = Words("abc_xyz", fmt.language)
-    low = settings.abc_bounds[0]
-    share = share_of_customers_for(classes, low) if classes["abc"].notna().any() else float("nan")
-    core = int(classes["abc_xyz"].isin(_CORE).sum())
     return [
-        (tx("headline_concentration", percent=fmt.percent(low, digits=0)), fmt.percent(share, digits=0)),
-        (tx["headline_core"], fmt.number(core)),
-        (tx["headline_downgraded"], fmt.number(len(result.downgrades))),
-        (tx["headline_lost"], fmt.money(result.downgrades["lost_revenue"].sum())),
+        (tx("headline_concentration", percent=fmt.percent(settings.abc_bounds[0], digits=0)),
+         fmt.percent(numbers.concentration, digits=0)),
+        (tx["headline_core"], fmt.number(numbers.core_customers)),
+        (tx["headline_downgraded"], fmt.number(numbers.downgraded)),
+        (tx["headline_lost"], fmt.money(numbers.lost_revenue)),
     ]
 
 
 # --- executive summary ------------------------------------------------------------------------
 
 
-def summary(classes: pd.DataFrame, result: Migration, *, fmt: Formatter, settings: Settings) -> Markdown:
+def summary(numbers: AbcXyzSummary, result: Migration, *, fmt: Formatter, settings: Settings) -> Markdown:
     """The executive summary: concentration, the core cells, downgrades, change, clients without class.
 
     Parameters
     ----------
-    classes
-        `abc_xyz.abc_xyz_classes` at as_of (also `result.after`, in the same order).
+    numbers
+        `abc_xyz_summary.abc_xyz_summary` of the run: every number said comes from it.
     result
-        `abc_xyz.migration` of the run (classes at the previous quarter end and the moves).
+        `abc_xyz.migration` of the run (its dates and the downgrades by manager).
     """
     lang = fmt.language
     tx = Words("abc_xyz", lang)
     w = ReportWords(fmt, settings, result)
-    classified = classes[classes["abc"].notna()]
-    if classified.empty:
+    if not numbers.classified:
         return Markdown("- " + tx("nobody", metric=w.metric, window=w.window, as_of=w.as_of))
-    low = settings.abc_bounds[0]
-    share = share_of_customers_for(classes, low)
-    counts = classified["abc"].value_counts()
     parts = [tx("concentration",
-        share=fmt.percent(share), buyers=fmt.number(len(classified)), metric=w.metric, window=w.window,
-        as_of=w.as_of, top=_clients(int(counts.get("A", 0)), lang),
-        percent=fmt.percent(low, digits=0), total=_value(classified["metric_value"].sum(), fmt, settings),
-        b=_clients(int(counts.get("B", 0)), lang),
-        c=_clients(int(counts.get("C", 0)), lang),
+        share=fmt.percent(numbers.concentration), buyers=fmt.number(numbers.classified), metric=w.metric,
+        window=w.window, as_of=w.as_of, top=_clients(numbers.class_a, lang),
+        percent=fmt.percent(settings.abc_bounds[0], digits=0), total=_value(numbers.metric_total, fmt, settings),
+        b=_clients(numbers.class_b, lang), c=_clients(numbers.class_c, lang),
     )]
-    matrix = abc_xyz_matrix(classes).set_index("abc_xyz")
-    core = matrix.loc[list(_CORE)]
+    core = numbers.core
     parts.append(tx("core",
-        n=_clients(int(core["customers"].sum()), lang), share_customers=fmt.percent(core["customer_share"].sum()),
-        revenue=fmt.money(core["revenue"].sum()), share_revenue=fmt.percent(core["revenue_share"].sum()),
-        items=", ".join(tx("core_item", cell=c, n=fmt.number(core.loc[c, "customers"]),
-                                               share=fmt.percent(core.loc[c, "revenue_share"]))
-                        for c in _CORE),
+        n=_clients(numbers.core_customers, lang), share_customers=fmt.percent(numbers.core_customer_share),
+        revenue=fmt.money(numbers.core_revenue), share_revenue=fmt.percent(numbers.core_revenue_share),
+        items=", ".join(tx("core_item", cell=cell, n=int(n), share=fmt.percent(share))
+                        for cell, n, share in zip(core["abc_xyz"], core["customers"], core["revenue_share"],
+                                                  strict=True)),
     ))
-    listed = result.downgrades
-    if listed.empty:
+    if not numbers.downgraded:
         parts.append(tx("no_downgrades", previous=w.previous_since))
     else:
-        before = float(listed["revenue_before"].sum())
-        lost = float(listed["lost_revenue"].sum())
         parts.append(tx("downgrades",
-            previous=w.previous_since, n=_clients(len(listed), lang), lost=fmt.money(lost),
-            lost_share=fmt.percent(lost / before) if before > 0 else "—", window=w.window,
-            to_lost=fmt.number(int((listed["to_class"] == LOST).sum())),
-            from_a=fmt.number(int(listed["from_class"].str.startswith("A").sum())),
+            previous=w.previous_since, n=_clients(numbers.downgraded, lang), lost=fmt.money(numbers.lost_revenue),
+            lost_share=fmt.percent(numbers.lost_share), window=w.window,
+            to_lost=numbers.downgraded_to_lost, from_a=numbers.downgraded_from_a,
         ))
-    parts.append(_change_sentence(result, fmt, w))
-    if not listed.empty:
-        by_manager = downgrades_by_manager(listed)
-        first = by_manager.iloc[0]
+    parts.append(tx("change",
+        previous_as_of=w.previous_as_of, revenue_change=fmt.signed_percent(numbers.revenue_change),
+        revenue=fmt.money(numbers.revenue_now), a_now=numbers.class_a_now, a_before=numbers.class_a_before,
+        ax_now=numbers.ax_now, ax_before=numbers.ax_before,
+    ))
+    if numbers.downgraded:
+        first = downgrades_by_manager(result.downgrades).iloc[0]
         parts.append(tx("first_manager",
             manager=_manager(first["manager"], lang), n=_clients(int(first["customers"]), lang),
             lost=fmt.money(first["lost_revenue"]),
         ))
-    young = int((classified["xyz"].isna()).sum())
-    returns = len(unclassified(classes))
     no_class = []
-    if young:
-        no_class.append(tx("no_class", young=_clients(young, lang), min_periods=settings.min_periods,
-                                              grain_plural=w.grain_plural))
-    if returns:
-        no_class.append(tx("no_abc", returns=_clients(returns, lang), metric=w.metric))
+    if numbers.outside_matrix:
+        no_class.append(tx("no_class", young=_clients(numbers.outside_matrix, lang),
+                           min_periods=settings.min_periods, grain_plural=w.grain_plural))
+    if numbers.without_abc:
+        no_class.append(tx("no_abc", returns=_clients(numbers.without_abc, lang), metric=w.metric))
     if no_class:
         parts.append(" ".join(no_class))
     return Markdown("\n".join(f"- {p}" for p in parts))
 
 
-def _change_sentence(result: Migration, fmt: Formatter, w: ReportWords) -> str:
-    now, before = result.after, result.before
-    revenue_now = float(now.loc[~now["is_deleted"], "revenue"].sum())
-    revenue_before = float(before.loc[~before["is_deleted"], "revenue"].sum())
-    change = fmt.signed_percent(revenue_now / revenue_before - 1) if revenue_before > 0 else "—"
-    return t("abc_xyz.change", fmt.language,
-        previous_as_of=w.previous_as_of, revenue_change=change, revenue=fmt.money(revenue_now),
-        a_now=fmt.number(int(now["abc"].eq("A").sum())), a_before=fmt.number(int(before["abc"].eq("A").sum())),
-        ax_now=fmt.number(int(now["abc_xyz"].eq("AX").sum())),
-        ax_before=fmt.number(int(before["abc_xyz"].eq("AX").sum())),
-    )
-
-
 # --- how to read each section --------------------------------------------------------------------
 
 
-def reading(key: str, classes: pd.DataFrame, result: Migration, *, fmt: Formatter, settings: Settings,
+def reading(key: str, numbers: AbcXyzSummary, result: Migration, *, fmt: Formatter, settings: Settings,
             mask_pii: bool = True) -> Markdown:
     """The sentence under a section heading that says how to read it (`key`: the section)."""
     tx = Words("abc_xyz", fmt.language)
     w = ReportWords(fmt, settings, result)
     if key == "matrix":
-        outside = int((classes["abc"].notna() & classes["xyz"].isna()).sum())
-        rest = (tx("matrix_outside", n=_clients(outside, fmt.language)) if outside
-                else tx["matrix_all_inside"])
+        outside = numbers.outside_matrix
+        rest = tx("matrix_outside", n=_clients(outside, fmt.language)) if outside else tx["matrix_all_inside"]
         return Markdown(tx("read_matrix", window=w.window, outside=rest))
     if key == "pareto":
         return Markdown(tx("read_pareto", metric=w.metric))
     if key == "migration":
-        change = result.transitions["revenue_change"].sum()
         return Markdown(tx("read_migration",
             previous_as_of=w.previous_as_of, as_of=w.as_of, window=w.window, metric=w.metric,
-            change=_signed_money(change, fmt), lost=fmt.money(result.downgrades["lost_revenue"].sum()),
+            change=_signed_money(numbers.transitions_revenue_change, fmt), lost=fmt.money(numbers.lost_revenue),
         ))
     if key == "downgrades":
-        n = min(settings.top_n, len(result.downgrades))
-        return Markdown(tx("read_downgrades", n=fmt.number(n))
-                        + (tx["read_downgrades_masked"] if mask_pii else ""))
+        n = min(settings.top_n, numbers.downgraded)
+        return Markdown(tx("read_downgrades", n=n) + (tx["read_downgrades_masked"] if mask_pii else ""))
     if key == "unclassified":
         return Markdown(tx("read_unclassified", metric=w.metric))
     if key in ("playbook", "managers"):
@@ -194,8 +161,8 @@ def reading(key: str, classes: pd.DataFrame, result: Migration, *, fmt: Formatte
 SECTIONS = ("matrix", "playbook", "pareto", "migration", "managers", "downgrades", "unclassified")
 
 
-def section(key: str, classes: pd.DataFrame, result: Migration, customers: pd.DataFrame, *, fmt: Formatter,
-            settings: Settings, mask_pii: bool = True) -> Section:
+def section(key: str, classes: pd.DataFrame, result: Migration, customers: pd.DataFrame, numbers: AbcXyzSummary,
+            *, fmt: Formatter, settings: Settings, mask_pii: bool = True) -> Section:
     """One section of the report (`key` from `SECTIONS`): its heading, how to read it, its chart or table."""
     bodies = {
         "matrix": lambda: plot_matrix(classes, fmt=fmt),
@@ -211,7 +178,7 @@ def section(key: str, classes: pd.DataFrame, result: Migration, customers: pd.Da
         raise KeyError(f"no section {key!r}: expected one of {', '.join(SECTIONS)}")
     tx = Words("abc_xyz", fmt.language)
     return common_section(tx[f"section_{key}"],
-                          reading(key, classes, result, fmt=fmt, settings=settings, mask_pii=mask_pii),
+                          reading(key, numbers, result, fmt=fmt, settings=settings, mask_pii=mask_pii),
                           bodies[key]())
 
 
@@ -226,7 +193,7 @@ def playbook_table(classes: pd.DataFrame, *, fmt: Formatter) -> Table:
     lang = fmt.language
     matrix = abc_xyz_matrix(classes)
     frame = matrix[["abc_xyz", "customers", "customer_share", "revenue", "revenue_share"]].assign(
-        action=pd.Series([PLAYBOOK[c][lang] for c in matrix["abc_xyz"]], dtype="str"))
+        action=pd.Series([texts("abc_xyz", lang)["playbook"][c] for c in matrix["abc_xyz"]], dtype="str"))
     return table(frame, fmt=fmt, max_rows=None, labels=texts("abc_xyz", lang)["col"],
                  kinds={"customers": "number", "customer_share": "percent", "revenue": "money",
                         "revenue_share": "percent"})
@@ -301,7 +268,7 @@ def write_downgrades(result: Migration, customers: pd.DataFrame, path: str | Pat
     details = [c for c in ("inn", "phone", "email") if c in customers.columns]
     cards = customers[["customer_id", *details]].astype({"customer_id": "str"}).drop_duplicates("customer_id")
     rows = listed.merge(cards, on="customer_id", how="left")
-    actions = {cell: PLAYBOOK[cell][language] for cell in CELLS} | {LOST: tx["lost_action"]}
+    actions = {cell: tx["playbook"][cell] for cell in CELLS} | {LOST: tx["lost_action"]}
     rows = rows.assign(action=rows["to_class"].map(actions).fillna(tx["none_action"]).astype("str"),
                        to_class=rows["to_class"].replace(tx["labels"]).astype("str"))
     labels = dict(tx["col"], name=tx["col"]["client"])
@@ -317,7 +284,7 @@ def write_downgrades(result: Migration, customers: pd.DataFrame, path: str | Pat
 # --- appendix ---------------------------------------------------------------------------------------
 
 
-def appendix(classes: pd.DataFrame, result: Migration, *, fmt: Formatter, settings: Settings,
+def appendix(numbers: AbcXyzSummary, result: Migration, *, fmt: Formatter, settings: Settings,
              version: str) -> Markdown:
     """Definitions (REFERENCE.md), the parameters used, the data period and the package version."""
     lang = fmt.language
@@ -330,7 +297,7 @@ def appendix(classes: pd.DataFrame, result: Migration, *, fmt: Formatter, settin
         "abc_high": fmt.percent(settings.abc_bounds[1], digits=0),
         "xyz_low": _plain(settings.xyz_bounds[0], lang), "xyz_high": _plain(settings.xyz_bounds[1], lang),
         "grain": settings.grain, "grain_plural": w.grain_plural, "min_periods": settings.min_periods,
-        "grain_one": _GRAIN_RU[settings.grain][0], "grain_genitive": _GRAIN_RU[settings.grain][1],
+        "grain_one": tx["grain_one"][settings.grain], "grain_genitive": tx["grain_genitive"][settings.grain],
         "previous_as_of": w.previous_as_of, "previous_start": w.previous_start,
     }
     lines = [f"### {t('definitions', lang)}", ""]
@@ -347,8 +314,7 @@ def appendix(classes: pd.DataFrame, result: Migration, *, fmt: Formatter, settin
     lines += ["", f"### {t('data_period', lang)}", ""]
     lines.append(tx("data_period",
         as_of=w.as_of, window_start=w.window_start, previous_as_of=w.previous_as_of,
-        customers=fmt.number(len(classes)), classified=fmt.number(int(classes["abc"].notna().sum())),
-        in_matrix=fmt.number(int(classes["abc_xyz"].notna().sum())),
+        customers=numbers.customers, classified=numbers.classified, in_matrix=numbers.in_matrix,
     ))
     lines += ["", f"### {t('package_version', lang)}", "", tx("version", version=version)]
     return Markdown("\n".join(lines))
