@@ -241,3 +241,17 @@ def test_channel_economics_and_cohort_retention_do_not_mutate():
     cohort_retention(COHORT_CUBE, as_of=AS_OF)
     for frame, copy in zip(inputs, before, strict=True):
         pd.testing.assert_frame_equal(frame, copy)
+
+
+def test_average_retention_weights_cohorts_by_customers_and_skips_the_first_and_incomplete():
+    from clientbase.channels import average_retention
+
+    cohorts = pd.DataFrame({
+        "cohort": ["2024Q1", "2024Q1", "2024Q2", "2024Q2", "2024Q3", "2024Q4"],
+        "quarters_since": [1, 4, 1, 4, 1, 1],
+        "customers": [100, 100, 10, 10, 10, 30],
+        "active": [90, 80, 5, 2, 3, 30],
+        "incomplete": [False, False, False, False, False, True],
+    })
+    assert average_retention(cohorts, quarters=(1, 4)) == pytest.approx((0.4, 0.2))
+    assert average_retention(cohorts, quarters=(2,)) is None

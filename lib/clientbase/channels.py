@@ -183,6 +183,23 @@ def cohort_retention(cube: pd.DataFrame, *, as_of: pd.Timestamp, max_quarters: i
     return grid.drop(columns="cohort_q")
 
 
+def average_retention(cohorts: pd.DataFrame, *, quarters: tuple[int, ...] = (1, 4)) -> tuple[float, ...] | None:
+    """Customer-weighted retention at each of `quarters` since acquisition (REFERENCE.md "Cohort retention").
+
+    Over the complete cohorts of `cohort_retention` except the data's first (its customers
+    may have been acquired before the data starts). None when a quarter has no such cohort.
+    """
+    names = sorted(cohorts["cohort"].unique())
+    usable = cohorts[cohorts["cohort"].isin(names[1:]) & ~cohorts["incomplete"]]
+    values = []
+    for q in quarters:
+        cells = usable[usable["quarters_since"] == q]
+        if cells.empty or cells["customers"].sum() == 0:
+            return None
+        values.append(float(cells["active"].sum() / cells["customers"].sum()))
+    return tuple(values)
+
+
 def _day(value: pd.Timestamp | str) -> pd.Timestamp:
     return pd.Timestamp(value).normalize()
 

@@ -13,6 +13,7 @@ import pandas as pd
 from IPython.display import Markdown
 
 from clientbase.campaigns import ATTRIBUTED, CampaignRoi, CampaignSummary
+from clientbase.channels import average_retention
 from clientbase.formatting import MISSING, Formatter
 from clientbase.text import Words, group, t
 from clientbase.views.campaign_roi_plots import (
@@ -78,11 +79,10 @@ def summary(
     elif "campaigns" not in missing:
         parts.append(tx["no_channels"])
 
-    retention = _average_retention(cohorts, quarters=(1, 4))
+    retention = average_retention(cohorts, quarters=(1, 4))
     if retention is not None:
         parts.append(tx("retention", q1=fmt.percent(retention[0], 0), q4=fmt.percent(retention[1], 0)))
     return Markdown("\n".join(f"- {p}" for p in parts))
-
 
 
 def _effect_lines(summary: CampaignSummary, results: pd.DataFrame, *, fmt: Formatter, conf: str) -> list[str]:
@@ -119,7 +119,6 @@ def _effect_lines(summary: CampaignSummary, results: pd.DataFrame, *, fmt: Forma
     return lines
 
 
-
 def _proven_lines(done: pd.DataFrame, summary: CampaignSummary, *, fmt: Formatter, conf: str) -> list[str]:
     """Campaigns whose whole ROI interval is above (below) 0 %, unless the best (worst) line said it all."""
     tx = Words("campaign_roi", fmt.language)
@@ -141,7 +140,6 @@ def _proven_lines(done: pd.DataFrame, summary: CampaignSummary, *, fmt: Formatte
     return lines
 
 
-
 def _roi_line(template: str, campaign: CampaignRoi, *, fmt: Formatter, conf: str) -> str:
     tx = Words("campaign_roi", fmt.language)
     if campaign.roi_low > 0:
@@ -154,7 +152,6 @@ def _roi_line(template: str, campaign: CampaignRoi, *, fmt: Formatter, conf: str
         template, name=campaign.name, roi=_roi(campaign.roi, fmt), conf=conf, low=_roi(campaign.roi_low, fmt),
         high=_roi(campaign.roi_high, fmt), verdict=verdict,
     )
-
 
 
 def appendix(
@@ -204,31 +201,14 @@ def appendix(
     return Markdown("\n".join(lines))
 
 
-
 def _signed_money(value: float, fmt: Formatter) -> str:
     text = fmt.money(abs(value))
     return text if value >= 0 or text == MISSING else "\u2212" + text
 
 
-
-def _average_retention(cohorts: pd.DataFrame, *, quarters: tuple[int, ...]) -> tuple[float, ...] | None:
-    """Customer-weighted retention at each of `quarters` over the complete cohorts but the data's first."""
-    names = sorted(cohorts["cohort"].unique())
-    usable = cohorts[cohorts["cohort"].isin(names[1:]) & ~cohorts["incomplete"]]
-    values = []
-    for q in quarters:
-        cells = usable[usable["quarters_since"] == q]
-        if cells.empty or cells["customers"].sum() == 0:
-            return None
-        values.append(float(cells["active"].sum() / cells["customers"].sum()))
-    return tuple(values)
-
-
-
 def _names(names: pd.Series, language: str) -> str:
     left, right = ("«", "»") if language == "ru" else ("“", "”")
     return ", ".join(f"{left}{n}{right}" for n in names.astype("str"))
-
 
 
 def _campaigns(n: int, language: str) -> str:
