@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from audit_frames import ID_CARDS, rows_of
 from clientbase.audit import invalid_ids
 
@@ -22,3 +24,15 @@ def test_invalid_ids_lists_every_problem_with_its_code():
 
 def test_invalid_ids_of_clean_cards_is_empty():
     assert invalid_ids(ID_CARDS.iloc[:1]).empty
+
+
+def test_invalid_id_counts_list_every_code_with_zeros():
+    from clientbase.audit import invalid_id_counts
+
+    invalid = pd.DataFrame({"customer_id": ["a", "b", "b"], "field": ["inn", "inn", "kpp"],
+                            "value": ["1", "2", "3"], "problem": ["checksum", "checksum", "kpp_format"]})
+    counts = invalid_id_counts(invalid)
+    assert counts["problem"].tolist() == ["not_digits", "all_zeros", "length", "checksum", "kpp_format",
+                                          "kpp_missing", "kpp_unexpected"]
+    assert counts["customers"].tolist() == [0, 0, 0, 2, 1, 0, 0]
+    assert counts["field"].tolist() == ["inn"] * 4 + ["kpp"] * 3

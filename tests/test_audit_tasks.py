@@ -86,3 +86,26 @@ def test_tasks_from_the_real_checks_end_to_end():
         ("Анна", "B", "inn_checksum"), ("Анна", "B", "duplicate_name"), ("Анна", "B", "fill_manager"),
         ("Иванов", "A", "duplicate_name"),
     ]
+
+
+def test_tasks_by_manager_counts_cards_and_kinds():
+    from clientbase.audit import tasks_by_manager
+
+    tasks = pd.DataFrame({
+        "manager": ["Анна", "Анна", "Анна", "Борис", UNASSIGNED],
+        "customer_id": ["A", "A", "B", "C", "D"],
+        "task_code": ["inn_checksum", "duplicate_phone", "fill_source", "fill_region", "kpp_missing"],
+    })
+    frame = tasks_by_manager(tasks)
+    assert frame.columns.tolist() == ["manager", "cards", "tasks", "ids", "duplicates", "gaps"]
+    # ties keep the order of the names (as the sheets are ordered)
+    assert frame.values.tolist() == [["Анна", 2, 3, 1, 1, 1], [UNASSIGNED, 1, 1, 1, 0, 0], ["Борис", 1, 1, 0, 0, 1]]
+    assert tasks_by_manager(tasks.iloc[:0]).empty
+
+
+def test_orphan_cards_are_cards_with_tasks_and_no_manager():
+    from clientbase.audit import orphan_cards
+
+    tasks = pd.DataFrame({"customer_id": ["A", "A", "B"], "manager": ["x", "x", "y"]})
+    gaps = pd.DataFrame({"customer_id": ["A", "C"], "field": ["manager", "manager"]})
+    assert orphan_cards(tasks, gaps) == 1

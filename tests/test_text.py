@@ -103,3 +103,24 @@ def test_every_key_of_the_text_files_is_text():
 
     for name in FILES:
         walk(_load(name), name)
+
+
+def test_no_text_file_repeats_a_key():
+    # a repeated key silently replaces the first in YAML: refuse it
+    from importlib import resources
+
+    import yaml
+
+    class _Strict(yaml.SafeLoader):
+        pass
+
+    def mapping(loader, node, deep=False):
+        keys = [loader.construct_object(k, deep=deep) for k, _ in node.value]
+        repeated = sorted({str(k) for k in keys if keys.count(k) > 1})
+        assert not repeated, f"line {node.start_mark.line + 1}: repeated keys {repeated}"
+        return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+    _Strict.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    for name in FILES:
+        source = resources.files("clientbase.text").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+        yaml.load(source, Loader=_Strict)

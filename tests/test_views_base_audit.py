@@ -8,6 +8,7 @@ matplotlib.use("Agg")
 
 import re  # noqa: E402
 
+import matplotlib.pyplot as plt  # noqa: E402
 import openpyxl  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
@@ -19,6 +20,7 @@ from clientbase import audit  # noqa: E402
 from clientbase.formatting import Formatter  # noqa: E402
 from clientbase.periods import parse_period  # noqa: E402
 from clientbase.views import base_audit as view  # noqa: E402
+from clientbase.views import base_audit_plots as plots_view  # noqa: E402
 
 PERIOD = parse_period("2026Q2")
 AS_OF = PERIOD.as_of  # 2026-06-30
@@ -163,16 +165,23 @@ def test_reading_of_fill_rates_notes_a_missing_contacts_table():
         view.reading("nothing", found, fmt=Formatter("en"))
 
 
-@pytest.mark.parametrize("plot", ["plot_duplicates", "plot_fill_rates", "plot_trend"])
-def test_figures_build(result, plot):
-    fig = getattr(view, plot)(result, fmt=Formatter("ru"))
-    assert isinstance(fig, Figure)
-    assert fig.axes and fig.get_size_inches()[0] == 9
+@pytest.mark.parametrize("key", ["duplicates", "fill", "trend"])
+def test_chart_sections_show_a_figure_a_page_wide(result, key):
+    shown = view.section(key, result, CUSTOMERS, fmt=Formatter("ru"))
+    figures = [item for item in shown.items if isinstance(item, Figure)]
+    assert len(figures) == 1 and figures[0].axes and figures[0].get_size_inches()[0] == 9
+    assert md(shown.items[0]).startswith("## ")
+
+
+@pytest.mark.parametrize("plot", ["plot_duplicates", "plot_fill_rates", "plot_base_trend", "plot_activity_trend"])
+def test_plots_draw_on_the_given_axes(result, plot):
+    _fig, ax = plt.subplots()
+    assert getattr(plots_view, plot)(result, fmt=Formatter("en"), ax=ax) is ax
+    assert ax.has_data() or ax.images
 
 
 def test_fill_rate_heatmap_has_managers_and_the_complete_share(result):
-    fig = view.plot_fill_rates(result, fmt=Formatter("en"))
-    ax = fig.axes[0]
+    ax = plots_view.plot_fill_rates(result, fmt=Formatter("en"))
     rows = [t.get_text() for t in ax.get_yticklabels()]
     assert rows == ["All cards (7)", "Петрова (3)", "Сидоров (3)", "No manager (1)"]
     assert [t.get_text() for t in ax.get_xticklabels()][-1] == "Fully\nfilled"
@@ -181,7 +190,16 @@ def test_fill_rate_heatmap_has_managers_and_the_complete_share(result):
 def test_no_duplicates_gives_a_sentence_not_a_chart():
     clean = CUSTOMERS[CUSTOMERS["customer_id"].isin(["C1", "P1"])]
     found = audit.base_audit(clean, CUBE, None, as_of=AS_OF, trend_quarters=2)
-    assert md(view.plot_duplicates(found, fmt=Formatter("en"))) == "No duplicate cards were found."
+    shown = view.section("duplicates", found, clean, fmt=Formatter("en"))
+    assert not any(isinstance(item, Figure) for item in shown.items)
+    assert md(shown.items[-1]) == "No duplicate cards were found."
+
+
+def test_headlines(result):
+    assert view.headlines(result, fmt=Formatter("en")) == [
+        # one group (A1, A2), B1's check digits, D1 alone incomplete (6 of 7), A1 A2 B1 + D1's two gaps
+        ("Duplicate groups", "1"), ("Invalid INN/KPP", "1"), ("Fully filled cards", "85.7%"), ("Audit tasks", "5"),
+    ]
 
 
 def test_task_lists_have_a_sheet_per_person_with_full_details(result, tmp_path):
@@ -238,7 +256,7 @@ def test_task_text_in_russian_has_no_latin_word_but_the_group_codes():
 
 
 def test_task_text_rejects_an_unknown_language():
-    with pytest.raises(ValueError, match="language"):
+    with pytest.raises(KeyError, match="language"):
         view.task_text(CODED, language="de")
 
 
@@ -278,7 +296,7 @@ def test_views_do_not_mutate(result, tmp_path):
     view.duplicate_examples(result, CUSTOMERS, fmt=fmt)
     view.invalid_table(result, fmt=fmt)
     view.tasks_table(result, fmt=fmt)
-    view.plot_fill_rates(result, fmt=fmt)
+    plots_view.plot_fill_rates(result, fmt=fmt)
     view.write_task_lists(result.tasks, CUSTOMERS, tmp_path / "t.xlsx", language="en")
     pd.testing.assert_frame_equal(CUSTOMERS, customers)
     pd.testing.assert_frame_equal(result.tasks, tasks)

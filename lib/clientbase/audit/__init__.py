@@ -61,8 +61,8 @@ from clientbase.audit.fill import (
     fill_rates,
     manager_quality,
 )
-from clientbase.audit.ids import invalid_ids
-from clientbase.audit.tasks import audit_tasks
+from clientbase.audit.ids import invalid_id_counts, invalid_ids
+from clientbase.audit.tasks import TASK_KINDS, audit_tasks, orphan_cards, tasks_by_manager
 from clientbase.options import Options
 from clientbase.periods import quarter_of
 
@@ -87,7 +87,11 @@ __all__ = [
     "duplicate_summary",
     "fill_gaps",
     "fill_rates",
+    "TASK_KINDS",
+    "invalid_id_counts",
     "invalid_ids",
+    "orphan_cards",
+    "tasks_by_manager",
     "manager_quality",
     "new_clients",
     "sleeping_clients",
@@ -126,6 +130,9 @@ class AuditResult:
     base: BaseSummary
     trend: pd.DataFrame  # base_trend
     tasks: pd.DataFrame  # audit_tasks
+    invalid_counts: pd.DataFrame  # invalid_id_counts
+    tasks_by_manager: pd.DataFrame  # tasks_by_manager
+    orphan_cards: int  # cards without a manager that have tasks
     has_contacts: bool
     sleeping_days: int
     window_months: int
@@ -134,10 +141,62 @@ class AuditResult:
     executors: tuple[str, ...]
 
     @property
+    def cards_by_rule(self) -> dict[str, int]:
+        """Cards in duplicate groups per match rule (the rule that joined each card)."""
+        rows = self.duplicate_summary[self.duplicate_summary["match_rule"] != ALL]
+        return dict(zip(rows["match_rule"], rows["customers"].astype(int), strict=True))
+
+    @property
+    def branch_organisations(self) -> int:
+        """Organisations (ИНН) with branches."""
+        return int(self.branches["inn"].nunique())
+
+    @property
+    def invalid_cards(self) -> int:
+        """Cards with at least one invalid identifier."""
+        return int(self.invalid["customer_id"].nunique())
+
+    @property
+    def top_invalid_problem(self) -> str | None:
+        """The problem code found most often, when one clearly leads (no tie for first), else None."""
+        counts = self.invalid["problem"].value_counts()
+        if counts.empty or (len(counts) > 1 and counts.iloc[0] == counts.iloc[1]):
+            return None
+        return str(counts.index[0])
+
+    @property
+    def emptiest_field(self) -> tuple[str, float] | None:
+        """The field filled least often over all cards and its filled share (None without cards)."""
+        overall = self.fill_rates[self.fill_rates["manager"] == ALL].dropna(subset=["filled_share"])
+        if overall.empty:
+            return None
+        row = overall.sort_values("filled_share", kind="stable").iloc[0]
+        return str(row["field"]), float(row["filled_share"])
+
+    @property
+    def task_cards(self) -> int:
+        """Cards with at least one task."""
+        return int(self.tasks["customer_id"].nunique())
+
+    @property
+    def task_managers(self) -> int:
+        """People with tasks, the unassigned list not counted."""
+        return int(self.tasks.loc[self.tasks["manager"] != UNASSIGNED, "manager"].nunique())
+
+    @property
+    def managers(self) -> int:
+        """Managers named on the cards checked."""
+        return int((self.manager_quality["manager"] != NO_MANAGER).sum())
+
+    @property
+    def cards(self) -> int:
+        """The cards checked (not marked for deletion)."""
+        return int(self.manager_quality["customers"].sum())
+
+    @property
     def complete_share(self) -> float:
         """The share of all checked cards that are fully filled (NaN with no cards)."""
-        cards = int(self.manager_quality["customers"].sum())
-        return int(self.manager_quality["complete_cards"].sum()) / cards if cards else float("nan")
+        return int(self.manager_quality["complete_cards"].sum()) / self.cards if self.cards else float("nan")
 
 
 def base_audit(
@@ -169,6 +228,7 @@ def base_audit(
     card_fill = _card_fill(customers, contacts)
     gaps = _fill_gaps(card_fill)
     activity = _coded_activity(customers, cube)  # the lists, the summary and the trend share it
+    tasks = audit_tasks(customers, invalid=invalid, duplicates=duplicates, fill=gaps, executors=executors)
     return AuditResult(
         as_of=as_of,
         previous_as_of=previous.normalize(),
@@ -185,7 +245,10 @@ def base_audit(
                            sleeping_days=sleeping_days),
         trend=_base_trend(customers, activity, as_of=as_of, quarters=trend_quarters, window_months=window_months,
                           sleeping_days=sleeping_days),
-        tasks=audit_tasks(customers, invalid=invalid, duplicates=duplicates, fill=gaps, executors=executors),
+        tasks=tasks,
+        invalid_counts=invalid_id_counts(invalid),
+        tasks_by_manager=tasks_by_manager(tasks),
+        orphan_cards=orphan_cards(tasks, gaps),
         has_contacts=contacts is not None,
         sleeping_days=sleeping_days,
         window_months=window_months,

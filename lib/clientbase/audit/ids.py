@@ -9,9 +9,9 @@ from __future__ import annotations
 import pandas as pd
 
 from clientbase.audit._cards import _active, _column
-from clientbase.identifiers import inn_problems, kpp_problems
+from clientbase.identifiers import INN_PROBLEMS, KPP_PROBLEMS, inn_problems, kpp_problems
 
-__all__ = ["invalid_ids"]
+__all__ = ["invalid_id_counts", "invalid_ids"]
 
 
 def invalid_ids(customers: pd.DataFrame) -> pd.DataFrame:
@@ -48,3 +48,23 @@ def invalid_ids(customers: pd.DataFrame) -> pd.DataFrame:
         )
     out = pd.concat(frames, ignore_index=True).astype("str")
     return out.sort_values(["customer_id", "field"], kind="stable", ignore_index=True)
+
+
+def invalid_id_counts(invalid: pd.DataFrame) -> pd.DataFrame:
+    """Invalid identifiers per field and problem code (`base_audit/invalid_id_counts.csv`).
+
+    Every code of REFERENCE.md is listed, in the order of `clientbase.identifiers`, with 0
+    where no card has it, so that the table reads the same every quarter.
+
+    Returns
+    -------
+    DataFrame[field, problem, customers]
+        customers = cards with that problem (a card has at most one problem per field).
+    """
+    codes = [("inn", c) for c in INN_PROBLEMS] + [("kpp", c) for c in KPP_PROBLEMS]
+    counts = invalid.groupby(["field", "problem"]).size()
+    return pd.DataFrame({
+        "field": pd.Series([f for f, _ in codes], dtype="str"),
+        "problem": pd.Series([c for _, c in codes], dtype="str"),
+        "customers": pd.Series([int(counts.get((f, c), 0)) for f, c in codes], dtype="int64"),
+    })

@@ -13,7 +13,10 @@ import pandas as pd
 
 from clientbase.audit._cards import UNASSIGNED, _active, _column, _stripped
 
-__all__ = ["audit_tasks"]
+__all__ = ["TASK_KINDS", "audit_tasks", "orphan_cards", "tasks_by_manager"]
+
+# the kinds of task, by the prefix of their code: identifiers, duplicates, empty fields
+TASK_KINDS = ("ids", "duplicates", "gaps")
 
 
 def audit_tasks(
@@ -88,3 +91,39 @@ def audit_tasks(
     tasks["manager"] = tasks["manager"].fillna(tasks["customer_id"].map(assigned))
     tasks = tasks.sort_values(["manager", "customer_id", "_order"], kind="stable", ignore_index=True)
     return tasks[columns].astype("str")
+
+
+def tasks_by_manager(tasks: pd.DataFrame) -> pd.DataFrame:
+    """Tasks per person (`base_audit/tasks_by_manager.csv`): cards to fix, tasks, and tasks by kind.
+
+    The kind of a task is its code's: `duplicate_*` → duplicates, `fill_*` → gaps, the
+    identifier codes → ids.
+
+    Returns
+    -------
+    DataFrame[manager, cards, tasks, ids, duplicates, gaps]
+        One row per person of `tasks` (`UNASSIGNED` included), most tasks first, then most
+        cards, then as the tasks are sorted (by manager).
+    """
+    columns = ["manager", "cards", "tasks", *TASK_KINDS]
+    if tasks.empty:
+        return pd.DataFrame({c: pd.Series(dtype="str" if c == "manager" else "int64") for c in columns})
+    code = tasks["task_code"].astype("str")
+    kind = np.select([code.str.startswith("duplicate_").to_numpy(dtype=bool),
+                      code.str.startswith("fill_").to_numpy(dtype=bool)], ["duplicates", "gaps"], "ids")
+    frame = pd.DataFrame({"manager": tasks["manager"].to_numpy(), "kind": kind,
+                          "customer_id": tasks["customer_id"].to_numpy()})
+    by_kind = pd.crosstab(frame["manager"], frame["kind"]).reindex(columns=list(TASK_KINDS), fill_value=0)
+    out = pd.DataFrame({
+        "cards": frame.groupby("manager")["customer_id"].nunique(),
+        "tasks": frame.groupby("manager").size(),
+    }).join(by_kind).fillna(0).astype("int64")
+    out = out.sort_values(["tasks", "cards"], ascending=False, kind="stable").reset_index()
+    out["manager"] = out["manager"].astype("str")
+    return out[columns]
+
+
+def orphan_cards(tasks: pd.DataFrame, gaps: pd.DataFrame) -> int:
+    """Cards with tasks whose card names no manager (spread over the executors, or unassigned)."""
+    no_manager = gaps.loc[gaps["field"] == "manager", "customer_id"]
+    return int(tasks.loc[tasks["customer_id"].isin(no_manager), "customer_id"].nunique())
