@@ -17,7 +17,6 @@ from clientbase.abc_xyz import (
     CLASSIC_XYZ_BOUNDS,
     DEFAULT_ABC_BOUNDS,
     DEFAULT_XYZ_BOUNDS,
-    PLAYBOOK,
     Migration,
     abc_classes,
     abc_xyz_classes,
@@ -281,10 +280,24 @@ def test_metric_without_its_column_raises(metric, message):
 
 def test_unknown_metric_and_grain_raise():
     cube = make_cube(monthly("c", MONTHS_2024))
-    with pytest.raises(ValueError, match="metric 'margin'"):
+    with pytest.raises(ValueError, match="metric: .* got 'margin'"):
         xyz_classes(cube, as_of=AS_OF, metric="margin")
-    with pytest.raises(ValueError, match="grain 'day'"):
+    with pytest.raises(ValueError, match="grain: .* got 'day'"):
         xyz_classes(cube, as_of=AS_OF, grain="day")
+
+
+@pytest.mark.parametrize("options", [{"new_days": 0}, {"window_months": 0}, {"abc_bounds": (0.9, 0.8)},
+                                     {"xyz_bounds": (1.0, 0.5)}],
+                         ids=["new-days-0", "window-0", "abc-bounds-decreasing", "xyz-bounds-decreasing"])
+def test_the_analysis_refuses_what_the_profile_refuses(options):
+    # one declaration of each option (AbcXyzOptions): the analysis and the profile agree
+    from clientbase.abc_xyz import AbcXyzOptions
+
+    cube = make_cube(monthly("c", MONTHS_2024))
+    with pytest.raises(ValueError):
+        AbcXyzOptions(**options)
+    with pytest.raises(ValueError):
+        abc_xyz_classes(cube, make_customers(["c"]), as_of=AS_OF, **options)
 
 
 # --- relationship stage -------------------------------------------------------------------
@@ -431,8 +444,11 @@ def test_pareto_curve_and_share_of_customers():
 
 
 def test_playbook_covers_every_cell_in_both_languages():
-    assert set(PLAYBOOK) == set(CELLS)
-    assert all(set(text) == {"en", "ru"} and all(text.values()) for text in PLAYBOOK.values())
+    from clientbase.text import group
+
+    for language in ("en", "ru"):
+        playbook = group("abc_xyz.playbook", language)
+        assert set(playbook) == set(CELLS) and all(playbook.values())
 
 
 # --- migration ------------------------------------------------------------------------------

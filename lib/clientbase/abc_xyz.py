@@ -101,45 +101,6 @@ CLASSES_CSV_COLUMNS = (
     "manager", "revenue", "observed_periods", "months_with_sales", "is_deleted",
 )
 
-PLAYBOOK: dict[str, dict[str, str]] = {
-    "AX": {
-        "en": "Keep and grow: a personal manager, cross-sell, a long-term contract",
-        "ru": "Удерживать и развивать: персональный менеджер, допродажи, долгосрочный договор",
-    },
-    "AY": {
-        "en": "Keep: agree a purchase schedule to even out orders; watch stock for them",
-        "ru": "Удерживать: согласовать график закупок, держать запас под клиента",
-    },
-    "AZ": {
-        "en": "Find out why purchases are irregular; stay close to the decision maker, work per project",
-        "ru": "Выяснить причину нерегулярности; держать связь с ЛПР, работать под проекты",
-    },
-    "BX": {
-        "en": "Grow the share of wallet: upsell, widen the assortment",
-        "ru": "Наращивать долю: допродажи, расширение ассортимента",
-    },
-    "BY": {
-        "en": "Make buying regular: reminders, personal offers",
-        "ru": "Стимулировать регулярность: напоминания, персональные предложения",
-    },
-    "BZ": {
-        "en": "Deal by deal: personal offers when a need appears; watch for churn",
-        "ru": "Работать по сделкам: предложения под потребность, следить за оттоком",
-    },
-    "CX": {
-        "en": "Automate service; offer larger volumes and standard terms",
-        "ru": "Автоматизировать обслуживание; предлагать больший объём и типовые условия",
-    },
-    "CY": {
-        "en": "Serve through standard channels: mailings, online ordering",
-        "ru": "Обслуживать через типовые каналы: рассылки, онлайн-заказ",
-    },
-    "CZ": {
-        "en": "Serve cheaply: self-service and mass mailings; review their terms",
-        "ru": "Обслуживать с минимальными затратами: самообслуживание, рассылки; пересмотреть условия",
-    },
-}
-
 # decimals kept when comparing a share or a cv with a bound: a running float sum may land a
 # hair below 0.80 or above 1.0 where exact arithmetic gives the bound itself
 _DECIMALS = 12
@@ -213,7 +174,7 @@ def abc_classes(metric: pd.Series, *, bounds: tuple[float, float] = DEFAULT_ABC_
         by customer_id. Customers with metric ≤ 0 (or missing) come last, without a class
         and with share and cum_share empty. The last cum_share is exactly 1.
     """
-    _check_bounds(bounds, name="abc_bounds", high=1.0)
+    AbcXyzOptions.parse({"abc_bounds": bounds}, where="abc_classes")
     ids = pd.Series(metric.index.to_numpy(), dtype="str")
     value = metric.to_numpy(dtype="float64", na_value=np.nan)
     order, share, cum_share, abc = _abc(value, ids, bounds=bounds)
@@ -554,19 +515,11 @@ class _Options:
     include_deleted: bool = False
 
     def __post_init__(self) -> None:
-        if self.metric not in METRICS:
-            raise ValueError(f"metric {self.metric!r} is not one of {', '.join(METRICS)}")
-        if self.grain not in GRAINS:
-            raise ValueError(f"grain {self.grain!r} is not one of {', '.join(GRAINS)}")
+        # the ranges and choices are declared once, in AbcXyzOptions; this adds only the inputs
+        fields = {name: getattr(self, name) for name in AbcXyzOptions.model_fields if name != "top_n"}
+        AbcXyzOptions.parse(fields, where="abc_xyz")
         if self.grain == "week" and self.daily is None:
             raise ValueError("grain 'week' needs the customer × day facts: pass them as `daily`")
-        for name in ("window_months", "min_periods"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
-        if self.new_days < 0:
-            raise ValueError(f"new_days must be >= 0, got {self.new_days}")
-        _check_bounds(self.abc_bounds, name="abc_bounds", high=1.0)
-        _check_bounds(self.xyz_bounds, name="xyz_bounds")
 
 
 @dataclass(frozen=True, eq=False)
@@ -907,15 +860,6 @@ def _check_metric(frame: pd.DataFrame, metric: str) -> None:
             f"metric {metric!r} needs the orders' {source!r} column, and the orders have no "
             f"{source} column (or it is empty); use metric 'revenue'"
         )
-
-
-def _check_bounds(bounds: tuple[float, float], *, name: str, high: float = np.inf) -> None:
-    if len(bounds) != 2:
-        raise ValueError(f"{name} must be two numbers, got {bounds!r}")
-    lower, upper = float(bounds[0]), float(bounds[1])
-    if not 0 < lower < upper <= high:
-        limit = f" <= {high:g}" if np.isfinite(high) else ""
-        raise ValueError(f"{name} must be increasing with 0 < first < second{limit}, got {bounds!r}")
 
 
 def _deleted(customers: pd.DataFrame) -> np.ndarray:
