@@ -49,7 +49,7 @@ COVERED = {
     "data_overview": {"overview.table_overview", "overview.monthly_activity", "overview.activity_totals",
                       "overview.problems_overview"},
     "base_audit": {"audit.base_audit"},
-    "abc_xyz": {"wb.abc_xyz_migration", "abc_xyz.abc_xyz_matrix"},
+    "abc_xyz": {"wb.abc_xyz_migration", "abc_xyz.abc_xyz_matrix", "abc_xyz.abc_xyz_summary"},
     "reactivation": {"reactivation.reactivation_scope", "wb.abc_classes", "reactivation.rank_candidates",
                      "reactivation.reactivation_funnel", "wb.top_products"},
     "campaign_roi": {"campaigns.campaign_results", "channels.channel_economics", "channels.cohort_retention",
@@ -164,6 +164,7 @@ def _abc_xyz(wb: Any, p: Any, clock: Clock) -> None:
     moves = clock.step("abc_xyz: migration (classes now and before)", lambda: wb.abc_xyz_migration(p))
     if moves is not None:
         clock.step("abc_xyz: abc_xyz_matrix", lambda: abc_xyz.abc_xyz_matrix(moves.after))
+        clock.step("abc_xyz: abc_xyz_summary", lambda: abc_xyz.abc_xyz_summary(moves.after, moves, options=p))
 
 
 def _reactivation(wb: Any, p: Any, clock: Clock) -> None:

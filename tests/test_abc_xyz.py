@@ -575,7 +575,7 @@ def test_week_grain_in_the_classes_table():
 
 
 def test_blocks_of_customers_give_the_same_cv(monkeypatch):
-    import clientbase.abc_xyz as module
+    import clientbase.abc_xyz.classes as module
 
     cube = make_cube(
         monthly("a", MONTHS_2024) + monthly("b", MONTHS_2024[::2]) + monthly("c", MONTHS_2024[::3])

@@ -9,7 +9,7 @@ import math
 
 import pytest
 
-from clientbase.abc_xyz_summary import CORE_CELLS, abc_xyz_summary
+from clientbase.abc_xyz import CORE_CELLS, abc_xyz_summary
 from test_views_abc_xyz import SETTINGS, inputs, moves  # noqa: F401  (fixtures)
 
 

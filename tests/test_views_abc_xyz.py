@@ -23,8 +23,10 @@ import pytest  # noqa: E402
 from IPython.display import Markdown  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
 
-from clientbase.abc_xyz import migration  # noqa: E402
-from clientbase.abc_xyz_summary import abc_xyz_summary  # noqa: E402
+from clientbase.abc_xyz import (
+    abc_xyz_summary,  # noqa: E402
+    migration,  # noqa: E402
+)
 from clientbase.formatting import Formatter  # noqa: E402
 from clientbase.tables import Table  # noqa: E402
 from clientbase.views import abc_xyz as view  # noqa: E402

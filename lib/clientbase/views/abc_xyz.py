@@ -19,12 +19,12 @@ from IPython.display import Markdown
 from clientbase.abc_xyz import (
     CELLS,
     LOST,
+    AbcXyzSummary,
     Migration,
     abc_xyz_matrix,
     downgrades_by_manager,
     unclassified,
 )
-from clientbase.abc_xyz_summary import AbcXyzSummary
 from clientbase.formatting import MINUS, Formatter
 from clientbase.tables import Table, table
 from clientbase.text import Words, t, texts

@@ -14,14 +14,9 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from clientbase.abc_xyz import (
-    LOST,
-    AbcXyzOptions,
-    Migration,
-    abc_xyz_matrix,
-    share_of_customers_for,
-    unclassified,
-)
+from clientbase.abc_xyz.matrix import abc_xyz_matrix, share_of_customers_for, unclassified
+from clientbase.abc_xyz.migration import Migration
+from clientbase.abc_xyz.options import LOST, AbcXyzOptions
 
 # the core of the base the summary names: the most valuable and stable cells
 CORE_CELLS = ("AX", "AY", "BX")
