@@ -50,6 +50,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from clientbase import identifiers
+from clientbase.files import replace_dir
 from clientbase.periods import parse_period, window_start
 
 DEMO_END = pd.Timestamp("2026-11-15")
@@ -437,8 +438,8 @@ def generate_demo(
         counts = _write_export(world, tmp_out, file_format, int(seed), say)
         say("writing the ground truth")
         _write_truth(world, tmp_truth, counts, arguments)
-        _replace(tmp_out, out)
-        _replace(tmp_truth, truth)
+        replace_dir(tmp_out, out)
+        replace_dir(tmp_truth, truth)
     except BaseException:
         for temp in temps:
             shutil.rmtree(temp, ignore_errors=True)
@@ -1933,13 +1934,3 @@ def _write_truth(world: _World, folder: Path, counts: dict, arguments: dict) -> 
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-def _replace(temp: Path, final: Path) -> None:
-    """Move a finished temporary folder into place, replacing an older one."""
-    if final.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".old", dir=final.parent))
-        old.rmdir()
-        final.rename(old)
-        temp.rename(final)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        temp.rename(final)

@@ -12,16 +12,15 @@ sheets, their order and names, the columns, their kinds and widths.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from clientbase.files import atomic_file
 from clientbase.ooxml import DATE_FORMATS, MAX_COLUMNS, MAX_ROWS, write_workbook
 from clientbase.ooxml_cells import KINDS, Column
 from clientbase.text import t
@@ -101,20 +100,12 @@ def write_manager_workbook(
     if manager not in rows.columns:
         raise ValueError(f"rows have no {manager!r} column to split the workbook by")
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # a unique hidden name in the same folder, so the final rename is atomic
-    temporary = path.with_name(f".{path.stem}.{uuid.uuid4().hex}.xlsx")
-    try:
+    with atomic_file(path) as temporary:
         _write(
             rows, temporary, columns=dict(columns), kinds=kinds, manager=manager, language=language,
             unassigned=unassigned or t("sheet.unassigned", language), empty=empty or t("sheet.empty", language),
             note_columns=set(note_columns),
         )
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
     return path
 
 

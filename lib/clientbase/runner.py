@@ -112,7 +112,7 @@ def run(
                         say(f"FAILED {o.name}: {o.error}")
                 say(f"nothing published; the failed notebooks are kept in {failed_dir}")
                 return RunResult(status, None, failed_dir, tuple(outcomes), None)
-            from clientbase.render import write_reports_index, write_run_index
+            from clientbase.pages import write_reports_index, write_run_index
 
             write_run_index(tmp, manifest)
             run_dir = profile_dir / label

@@ -13,8 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -28,6 +26,7 @@ import pandas as pd
 from clientbase import __version__, catalog
 from clientbase.cube import build_facts, read_facts, top_products, top_products_monthly
 from clientbase.errors import ClientbaseError
+from clientbase.files import fill_dir_atomically, sha256_of
 from clientbase.periods import Period, parse_period, window_start
 from clientbase.profiles import Profile, load_profile
 from clientbase.schema import TABLES
@@ -76,7 +75,7 @@ def prepare(
     files = find_files(folder, fmt, files=profile.data.files or None)
     inputs = [
         {"table": table, "file": str(path.relative_to(folder)) if path.is_relative_to(folder) else str(path),
-         "path": str(path), "sha256": _sha256(path), "bytes": path.stat().st_size}
+         "path": str(path), "sha256": sha256_of(path), "bytes": path.stat().st_size}
         for table, path in sorted(files.items())
     ]
     key = _cache_key(profile, inputs)
@@ -90,7 +89,7 @@ def prepare(
     facts = cache_dir / f"facts-{resolved.as_of.date().isoformat()}"
     if not (facts / "cube.parquet").is_file():
         say(f"building the sales cube as of {resolved.as_of.date()}")
-        _atomic_dir(facts, lambda tmp: build_facts(cache_dir / "tables" / "orders.parquet", tmp,
+        fill_dir_atomically(facts, lambda tmp: build_facts(cache_dir / "tables" / "orders.parquet", tmp,
                                                    as_of=resolved.as_of))
     rows = meta["rows"]
     inputs = [{k: v for k, v in i.items() if k != "path"} | {"rows": rows.get(i["table"])} for i in inputs]
@@ -389,7 +388,7 @@ def _prepare_database(
         if not (cache_dir / "meta.json").is_file():
             say(f"reading tables from {db.url} (order lines stay there)")
             tables, problems = db.load_tables()
-            _atomic_dir(cache_dir, lambda tmp: _write_cache(
+            fill_dir_atomically(cache_dir, lambda tmp: _write_cache(
                 tmp, profile=profile, tables=tables, problems=problems, inputs=inputs,
                 location={"data_url": db.url, "timezone": db.timezone}, orders=db.orders_meta()))
         meta = json.loads((cache_dir / "meta.json").read_text(encoding="utf-8"))
@@ -398,7 +397,7 @@ def _prepare_database(
         facts = cache_dir / f"facts-{resolved.as_of.date().isoformat()}"
         if not (facts / "cube.parquet").is_file():
             say(f"building the sales cube as of {resolved.as_of.date()} in the database")
-            _atomic_dir(facts, lambda tmp: db.write_facts(tmp, as_of=resolved.as_of))
+            fill_dir_atomically(facts, lambda tmp: db.write_facts(tmp, as_of=resolved.as_of))
     rows = meta["rows"]
     inputs = [i | {"rows": rows.get(i["table"])} for i in inputs]
     return Prepared(cache_dir, resolved, tuple(inputs), time.perf_counter() - started)
@@ -421,7 +420,7 @@ def _cache_key(profile: Profile, inputs: list[dict[str, Any]]) -> str:
     h = hashlib.sha256()
     h.update(f"{__version__}|{_CACHE_LAYOUT}|{profile.data.format}|".encode())
     if profile.data_format not in ("1c", "canonical"):
-        h.update(_sha256(Path(profile.data_format)).encode())
+        h.update(sha256_of(Path(profile.data_format)).encode())
     for item in inputs:
         h.update(f"{item['table']}|{item['sha256']}|".encode())
     return h.hexdigest()[:20]
@@ -439,7 +438,7 @@ def _build_tables(profile: Profile, folder: Path, fmt: Any, cache_dir: Path, inp
         _write_cache(tmp, profile=profile, tables=source.tables, problems=list(source.problems),
                      inputs=inputs, location={"data_path": str(folder)}, written=source.written)
 
-    _atomic_dir(cache_dir, fill)
+    fill_dir_atomically(cache_dir, fill)
 
 
 def _write_cache(
@@ -537,25 +536,3 @@ def _read_table(path: Path) -> pd.DataFrame:
     return pd.read_parquet(path)
 
 
-def _atomic_dir(target: Path, fill: Callable[[Path], Any]) -> None:
-    """Fill a temporary sibling folder, then rename it into place; a loser of a race gives way."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        fill(tmp)
-        try:
-            os.rename(tmp, target)
-        except OSError:
-            if not target.exists():
-                raise
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
