@@ -18,7 +18,7 @@ Tasks (each times only its measured part; imports and set-up are outside the clo
 - ``ours``      the same three answers our way, end to end in one process: the cube from
                 the lines, then `abc_xyz_classes` and `reactivation.order_rhythm`;
 - ``generate``  the synthetic data set as canonical Parquet (`clientbase.demo.generate_demo`);
-- ``prepare``   `clientbase.workbook.prepare` of the profile into an empty cache
+- ``prepare``   `clientbase.cache.prepare` of the profile into an empty cache
                 (CLIENTBASE_CACHE): validation of every table + the cube, as a run does.
 
 The result JSON holds ``seconds`` (the measured part), ``parts`` (seconds by step),
@@ -264,8 +264,8 @@ def task_ours(args: argparse.Namespace, clock: Clock) -> dict[str, Any]:
 
 
 def task_prepare(args: argparse.Namespace, clock: Clock) -> dict[str, Any]:
+    from clientbase.cache import prepare
     from clientbase.profiles import load_profile
-    from clientbase.workbook import prepare
 
     profile = load_profile(args.profile, check_reports=False)
     prepared = clock.step("prepare (validate + tables + cube)", lambda: prepare(profile))

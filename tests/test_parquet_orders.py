@@ -17,9 +17,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from clientbase.cache import _parquet_stats, _table_stats
 from clientbase.errors import DataError
 from clientbase.sources import load_source
-from clientbase.workbook import _parquet_stats, _table_stats
 
 MS = pa.timestamp("ms")
 
@@ -53,7 +53,7 @@ def both_ways(folder: Path, fmt: str, tmp_path: Path) -> tuple[pd.DataFrame, lis
     """(pandas lines, pandas problems, DuckDB lines, DuckDB problems, where DuckDB wrote)."""
     old = load_source(folder, fmt)
     old_file = tmp_path / "pandas-orders.parquet"
-    old.tables["orders"].to_parquet(old_file, index=False)  # as workbook._write_cache does
+    old.tables["orders"].to_parquet(old_file, index=False)  # as cache._write_cache does
     new_file = tmp_path / "duckdb-orders.parquet"
     new = load_source(folder, fmt, orders_parquet=new_file)
     assert "orders" not in new.tables

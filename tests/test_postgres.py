@@ -33,12 +33,13 @@ import psycopg
 import pytest
 
 from clientbase import catalog
+from clientbase.cache import prepare
 from clientbase.cube import cube_from_lines, read_facts, top_products
 from clientbase.database import display_url, read_env_file, relation
 from clientbase.errors import ClientbaseError, DataError, ProfileError
 from clientbase.profiles import load_profile
 from clientbase.schema import TABLES
-from clientbase.workbook import Workbook, prepare
+from clientbase.workbook import Workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 USER = "analytics"

@@ -57,8 +57,9 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from clientbase.cache import prepare
     from clientbase.profiles import load_profile
-    from clientbase.workbook import Workbook, prepare
+    from clientbase.workbook import Workbook
 
     profile = load_profile(args.profile)
     prepared = prepare(profile, period=args.period, progress=_say)

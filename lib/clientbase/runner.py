@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from clientbase import __version__, catalog
+from clientbase.cache import Prepared, prepare
 from clientbase.errors import ClientbaseError
 from clientbase.profiles import Profile, check_report_settings, load_profile
-from clientbase.workbook import Prepared, prepare
 
 
 @dataclass

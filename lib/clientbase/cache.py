@@ -1,0 +1,282 @@
+"""The prepared data of a run: canonical tables and the sales cube, built once and reused.
+
+`prepare(profile, period)` validates the source and writes the canonical tables, the
+customer × month cube and the customer × day facts into a cache folder keyed by the
+inputs' fingerprints and the as_of (`cache_root()`), so that every notebook of a run (and an
+analyst's session) reads exactly the same data. A folder appears whole or not at all
+(`files.fill_dir_atomically`); a database source keeps its order lines on the server.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from clientbase import __version__, catalog
+from clientbase.cube import build_facts
+from clientbase.errors import ClientbaseError
+from clientbase.files import fill_dir_atomically, sha256_of
+from clientbase.periods import Period, parse_period
+from clientbase.profiles import Profile
+from clientbase.schema import TABLES
+
+_CACHE_LAYOUT = "1"  # bump when the cache's files change meaning
+
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Where a run's prepared data is, and for which period."""
+
+    cache_dir: Path
+    period: Period
+    inputs: tuple[dict[str, Any], ...]
+    seconds: float
+
+
+
+def cache_root() -> Path:
+    env = os.environ.get("CLIENTBASE_CACHE")
+    if env:
+        return Path(env).expanduser().resolve()
+    try:
+        return catalog.project_root() / ".cache" / "clientbase"
+    except ClientbaseError:
+        return Path.home() / ".cache" / "clientbase"
+
+
+
+def prepare(
+    profile: Profile,
+    *,
+    period: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Prepared:
+    """Validate the profile's data source and build (or reuse) the cache for the period.
+
+    Raises DataError with every problem of every input file; nothing is cached then.
+    """
+    say = progress or (lambda _msg: None)
+    started = time.perf_counter()
+    if profile.data.url is not None:
+        return _prepare_database(profile, period=period, say=say, started=started)
+    folder = _ensure_data(profile, say)
+    from clientbase.sources import find_files, load_format
+
+    fmt = load_format(profile.data_format)
+    files = find_files(folder, fmt, files=profile.data.files or None)
+    inputs = [
+        {"table": table, "file": str(path.relative_to(folder)) if path.is_relative_to(folder) else str(path),
+         "path": str(path), "sha256": sha256_of(path), "bytes": path.stat().st_size}
+        for table, path in sorted(files.items())
+    ]
+    key = _cache_key(profile, inputs)
+    cache_dir = cache_root() / key
+    if not (cache_dir / "meta.json").is_file():
+        say(f"reading {len(files)} input files from {folder}")
+        _build_tables(profile, folder, fmt, cache_dir, inputs)
+    meta = json.loads((cache_dir / "meta.json").read_text(encoding="utf-8"))
+    last = pd.Timestamp(meta["orders"]["date_max"]) if meta["orders"]["date_max"] else None
+    resolved = parse_period(period or profile.period, last_date=last)
+    facts = cache_dir / f"facts-{resolved.as_of.date().isoformat()}"
+    if not (facts / "cube.parquet").is_file():
+        say(f"building the sales cube as of {resolved.as_of.date()}")
+        fill_dir_atomically(facts, lambda tmp: build_facts(cache_dir / "tables" / "orders.parquet", tmp,
+                                                   as_of=resolved.as_of))
+    rows = meta["rows"]
+    inputs = [{k: v for k, v in i.items() if k != "path"} | {"rows": rows.get(i["table"])} for i in inputs]
+    return Prepared(cache_dir, resolved, tuple(inputs), time.perf_counter() - started)
+
+
+
+# --- helpers ------------------------------------------------------------------------------
+def open_prepared(cache_dir: Path, period: str) -> Prepared:
+    meta_path = cache_dir / "meta.json"
+    if not meta_path.is_file():
+        raise ClientbaseError(f"{cache_dir}: not a prepared data folder (no meta.json)")
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    last = pd.Timestamp(meta["orders"]["date_max"]) if meta["orders"]["date_max"] else None
+    resolved = parse_period(period, last_date=last)
+    if not (cache_dir / f"facts-{resolved.as_of.date().isoformat()}" / "cube.parquet").is_file():
+        raise ClientbaseError(f"{cache_dir}: no cube prepared for {resolved.label}")
+    return Prepared(cache_dir, resolved, tuple(meta["inputs"]), 0.0)
+
+
+
+def _prepare_database(
+    profile: Profile, *, period: str | None, say: Callable[[str], None], started: float
+) -> Prepared:
+    """`prepare` for a PostgreSQL source: the same cache, filled by push-down queries.
+
+    The cache key digests every table's fingerprint (row count and row-hash sum, taken in
+    the same snapshot as the data; see clientbase.database), so a changed row rebuilds it.
+    """
+    from clientbase.database import open_database
+    from clientbase.sources import load_format
+
+    fmt = load_format(profile.data_format)
+    with open_database(profile, fmt) as db:
+        say(f"fingerprinting {len(db.relations)} tables in {db.url}")
+        inputs = db.inputs()
+        cache_dir = cache_root() / _cache_key(profile, inputs)
+        if not (cache_dir / "meta.json").is_file():
+            say(f"reading tables from {db.url} (order lines stay there)")
+            tables, problems = db.load_tables()
+            fill_dir_atomically(cache_dir, lambda tmp: _write_cache(
+                tmp, profile=profile, tables=tables, problems=problems, inputs=inputs,
+                location={"data_url": db.url, "timezone": db.timezone}, orders=db.orders_meta()))
+        meta = json.loads((cache_dir / "meta.json").read_text(encoding="utf-8"))
+        last = pd.Timestamp(meta["orders"]["date_max"]) if meta["orders"]["date_max"] else None
+        resolved = parse_period(period or profile.period, last_date=last)
+        facts = cache_dir / f"facts-{resolved.as_of.date().isoformat()}"
+        if not (facts / "cube.parquet").is_file():
+            say(f"building the sales cube as of {resolved.as_of.date()} in the database")
+            fill_dir_atomically(facts, lambda tmp: db.write_facts(tmp, as_of=resolved.as_of))
+    rows = meta["rows"]
+    inputs = [i | {"rows": rows.get(i["table"])} for i in inputs]
+    return Prepared(cache_dir, resolved, tuple(inputs), time.perf_counter() - started)
+
+
+
+def _ensure_data(profile: Profile, say: Callable[[str], None]) -> Path:
+    folder = profile.data_path
+    assert folder is not None
+    if not folder.exists() and profile.data.demo is not None:
+        from clientbase.demo import generate_demo
+
+        say(f"generating the demo data into {folder}")
+        generate_demo(folder, **profile.data.demo.model_dump(), progress=say)
+    if not folder.is_dir():
+        raise ClientbaseError(f"{profile.file}: data.path {folder} is not a folder")
+    return folder
+
+
+
+def _cache_key(profile: Profile, inputs: list[dict[str, Any]]) -> str:
+    h = hashlib.sha256()
+    h.update(f"{__version__}|{_CACHE_LAYOUT}|{profile.data.format}|".encode())
+    if profile.data_format not in ("1c", "canonical"):
+        h.update(sha256_of(Path(profile.data_format)).encode())
+    for item in inputs:
+        h.update(f"{item['table']}|{item['sha256']}|".encode())
+    return h.hexdigest()[:20]
+
+
+
+def _build_tables(profile: Profile, folder: Path, fmt: Any, cache_dir: Path, inputs: list[dict]) -> None:
+    from clientbase.sources import load_source
+
+    def fill(tmp: Path) -> None:
+        # Parquet order lines go from the input to the cache through DuckDB, never through
+        # pandas: memory follows the customers, not the lines (issue 7)
+        (tmp / "tables").mkdir()
+        source = load_source(folder, fmt, files=profile.data.files or None,
+                             orders_parquet=tmp / "tables" / "orders.parquet")
+        _write_cache(tmp, profile=profile, tables=source.tables, problems=list(source.problems),
+                     inputs=inputs, location={"data_path": str(folder)}, written=source.written)
+
+    fill_dir_atomically(cache_dir, fill)
+
+
+
+def _write_cache(
+    tmp: Path,
+    *,
+    profile: Profile,
+    tables: dict[str, pd.DataFrame],
+    problems: list[Any],
+    inputs: list[dict],
+    location: dict[str, Any],
+    orders: dict[str, Any] | None = None,
+    written: dict[str, Path] | None = None,
+) -> None:
+    """Write the canonical tables, problems.json and meta.json into a new cache folder.
+
+    `orders` is None when the order lines are among `tables` or already `written` as
+    Parquet into ``tmp/tables`` (a file source); a database source gives their statistics
+    instead (``DatabaseSource.orders_meta``).
+    """
+    (tmp / "tables").mkdir(exist_ok=True)
+    rows = {}
+    for name, frame in tables.items():
+        frame.to_parquet(tmp / "tables" / f"{name}.parquet", index=False)
+        rows[name] = len(frame)
+    stats = {name: _table_stats(frame, name) for name, frame in tables.items()}
+    for name, path in (written or {}).items():
+        stats[name] = _parquet_stats(path, name)
+        rows[name] = stats[name]["rows"]
+    if orders is None:
+        orders_stats = _orders_stats(tmp / "tables" / "orders.parquet")
+    else:
+        rows["orders"], stats["orders"], orders_stats = orders["rows"], orders["table"], orders["orders"]
+    (tmp / "problems.json").write_text(json.dumps([asdict(p) for p in problems], ensure_ascii=False, indent=1),
+                                       encoding="utf-8")
+    meta = {
+        "clientbase_version": __version__,
+        "format": profile.data.format,
+        **location,
+        "inputs": [{k: v for k, v in i.items() if k != "path"} | {"rows": rows.get(i["table"])} for i in inputs],
+        "rows": {name: rows[name] for name in TABLES if name in rows},
+        "tables": {name: stats[name] for name in TABLES if name in stats},
+        "orders": orders_stats,
+    }
+    (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+
+def _table_stats(frame: pd.DataFrame, name: str) -> dict[str, Any]:
+    dates = [c for c, kind in TABLES[name].columns.items() if kind == "date" and c in frame]
+    lo = [frame[c].min() for c in dates if frame[c].notna().any()]
+    hi = [frame[c].max() for c in dates if frame[c].notna().any()]
+    filled = [c for c in frame.columns if frame[c].notna().any()]
+    return {
+        "rows": len(frame),
+        "columns": filled,
+        "date_min": min(lo).date().isoformat() if lo else None,
+        "date_max": max(hi).date().isoformat() if hi else None,
+    }
+
+
+
+def _parquet_stats(path: Path, name: str) -> dict[str, Any]:
+    """`_table_stats` of a canonical table written as Parquet, computed by DuckDB."""
+    src = f"read_parquet('{str(path).replace(chr(39), chr(39) * 2)}')"
+    cols = list(TABLES[name].columns)
+    dates = [c for c, kind in TABLES[name].columns.items() if kind == "date"]
+    parts = ["count(*)", *(f'count("{c}") > 0' for c in cols),
+             *(f'min("{c}")' for c in dates), *(f'max("{c}")' for c in dates)]
+    with duckdb.connect() as con:
+        got = con.execute(f"SELECT {', '.join(parts)} FROM {src}").fetchone()
+    filled = [c for c, f in zip(cols, got[1:1 + len(cols)], strict=True) if f]
+    lo = [v for v in got[1 + len(cols):1 + len(cols) + len(dates)] if v is not None]
+    hi = [v for v in got[1 + len(cols) + len(dates):] if v is not None]
+    return {
+        "rows": int(got[0]),
+        "columns": filled,
+        "date_min": pd.Timestamp(min(lo)).date().isoformat() if lo else None,
+        "date_max": pd.Timestamp(max(hi)).date().isoformat() if hi else None,
+    }
+
+
+
+def _orders_stats(path: Path) -> dict[str, Any]:
+    con = duckdb.connect()
+    src = f"read_parquet('{str(path).replace(chr(39), chr(39) * 2)}')"
+    cols = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()}
+    live = "WHERE status IS NULL OR status <> 'cancelled'" if "status" in cols else ""
+    lo, hi = con.execute(f'SELECT min("date"), max("date") FROM {src} {live}').fetchone()
+    has_cost = "cost" in cols and con.execute(f"SELECT count(cost) > 0 FROM {src}").fetchone()[0]
+    return {
+        "date_min": pd.Timestamp(lo).date().isoformat() if lo is not None else None,
+        "date_max": pd.Timestamp(hi).date().isoformat() if hi is not None else None,
+        "has_cost": bool(has_cost),
+    }
