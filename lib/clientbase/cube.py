@@ -16,6 +16,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from clientbase.sql import literal
+
 CUBE_COLUMNS = (
     "customer_id", "month", "revenue", "gross_profit", "quantity", "orders",
     "first_order_date", "last_order_date",
@@ -162,7 +164,7 @@ def build_facts(
     """
     out = Path(out_dir)
     con = con or duckdb.connect()
-    source = f"read_parquet('{_quote(orders_parquet)}')"
+    source = f"read_parquet({literal(orders_parquet)})"
     columns = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
     sql = daily_sql(
         source,
@@ -178,11 +180,11 @@ def build_facts(
     try:
         con.execute(
             f"COPY (SELECT * FROM clientbase_daily ORDER BY customer_id, \"date\") "
-            f"TO '{_quote(daily_path)}' (FORMAT parquet)"
+            f"TO {literal(daily_path)} (FORMAT parquet)"
         )
         con.execute(
             f"COPY (SELECT * FROM ({cube_sql('clientbase_daily')}) ORDER BY customer_id, month) "
-            f"TO '{_quote(cube_path)}' (FORMAT parquet)"
+            f"TO {literal(cube_path)} (FORMAT parquet)"
         )
     finally:
         con.execute("DROP TABLE IF EXISTS clientbase_daily")
@@ -211,7 +213,7 @@ def top_products(
     Empty when the orders have no product column.
     """
     con = duckdb.connect()
-    source = f"read_parquet('{_quote(orders_parquet)}')"
+    source = f"read_parquet({literal(orders_parquet)})"
     columns = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
     if "product_id" not in columns:
         return _no_products()
@@ -239,7 +241,7 @@ def top_products_monthly(
     con = duckdb.connect()
     revenue = f"""
         SELECT customer_id, product_id, sum(revenue) AS revenue
-        FROM read_parquet('{_quote(path)}')
+        FROM read_parquet({literal(path)})
         WHERE month BETWEEN $start AND $as_of
         GROUP BY 1, 2 HAVING sum(revenue) > 0
     """
@@ -302,7 +304,3 @@ def _typed(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
 
 def _has_values(con: duckdb.DuckDBPyConnection, source: str, column: str) -> bool:
     return bool(con.execute(f"SELECT count({column}) > 0 FROM {source}").fetchone()[0])
-
-
-def _quote(path: str | Path) -> str:
-    return str(path).replace("'", "''")

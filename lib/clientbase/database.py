@@ -52,6 +52,7 @@ import pyarrow.parquet as pq
 from clientbase.cube import pg_facts_sql, pg_products_sql
 from clientbase.errors import ClientbaseError, DataError, Problem, ProfileError
 from clientbase.schema import TABLES
+from clientbase.sql import identifier, literal
 
 #: the tables read whole into pandas; orders never are
 SMALL_TABLES = ("customers", "contacts", "campaigns", "campaign_members", "leads")
@@ -313,13 +314,13 @@ class DatabaseSource:
             con.execute(f"CREATE TABLE facts AS SELECT * FROM {_read_csv(csv, _FACTS_CSV)}")
             con.execute(
                 "COPY (SELECT customer_id, day AS \"date\", revenue, gross_profit, quantity, orders FROM facts "
-                f"WHERE kind = 'daily' ORDER BY customer_id, \"date\") TO '{_quote(out / 'daily.parquet')}' "
+                f"WHERE kind = 'daily' ORDER BY customer_id, \"date\") TO {literal(out / 'daily.parquet')} "
                 "(FORMAT parquet)"
             )
             con.execute(
                 "COPY (SELECT customer_id, day AS month, revenue, gross_profit, quantity, orders, "
                 "first_order_date, last_order_date FROM facts WHERE kind = 'cube' ORDER BY customer_id, month) "
-                f"TO '{_quote(out / 'cube.parquet')}' (FORMAT parquet)"
+                f"TO {literal(out / 'cube.parquet')} (FORMAT parquet)"
             )
             written = {"daily": out / "daily.parquet", "cube": out / "cube.parquet"}
             if "product_id" in mapped:
@@ -327,7 +328,7 @@ class DatabaseSource:
                 self._copy_out(pg_products_sql(lines, as_of=as_of), csv)
                 con.execute(
                     f"COPY (SELECT * FROM {_read_csv(csv, _PRODUCTS_CSV)} ORDER BY customer_id, month, product_id) "
-                    f"TO '{_quote(out / 'products.parquet')}' (FORMAT parquet)"
+                    f"TO {literal(out / 'products.parquet')} (FORMAT parquet)"
                 )
                 written["products"] = out / "products.parquet"
         return written
@@ -361,12 +362,12 @@ class DatabaseSource:
             if kind == "float" and oid not in _NUMBER_TYPES:
                 problems.append(Problem(rel.label, None, name,
                                         f"is of type {self._type_name(oid)}; expected a number: cast it "
-                                        f"in the query, e.g. CAST({_ident(name)} AS numeric) AS {col}",
+                                        f"in the query, e.g. CAST({identifier(name)} AS numeric) AS {col}",
                                         table="orders"))
             elif kind == "date" and oid not in _DATE_TYPES:
                 problems.append(Problem(rel.label, None, name,
                                         f"is of type {self._type_name(oid)}; expected a date or timestamp: "
-                                        f"cast it in the query, e.g. CAST({_ident(name)} AS date) AS {col}",
+                                        f"cast it in the query, e.g. CAST({identifier(name)} AS date) AS {col}",
                                         table="orders"))
         return problems, mapped
 
@@ -381,17 +382,17 @@ class DatabaseSource:
         def text(col: str, alias: str = "o", names: Mapping[str, str] = mapped) -> str:
             if col not in names:
                 return "CAST(NULL AS text)"
-            return f"NULLIF(btrim(CAST({alias}.{_ident(names[col])} AS text)), '')"
+            return f"NULLIF(btrim(CAST({alias}.{identifier(names[col])} AS text)), '')"
 
         def number(col: str) -> str:
-            return f"CAST(o.{_ident(mapped[col])} AS float8)" if col in mapped else "CAST(NULL AS float8)"
+            return f"CAST(o.{identifier(mapped[col])} AS float8)" if col in mapped else "CAST(NULL AS float8)"
 
         customers = self.relations["customers"]
         ids = text("customer_id", "c", {"customer_id": self._customer_id_column()})
         # a hash join, not `IN (subquery)`: with a million customers the IN list outgrows
         # work_mem and PostgreSQL falls back to a subplan rescanned for every line
         return f"""(
-            SELECT {text('order_id')} AS order_id, CAST(o.{_ident(mapped['date'])} AS timestamp) AS "date",
+            SELECT {text('order_id')} AS order_id, CAST(o.{identifier(mapped['date'])} AS timestamp) AS "date",
                    {text('customer_id')} AS customer_id, {number('amount')} AS amount,
                    {number('cost')} AS cost, {number('quantity')} AS quantity,
                    {text('product_id')} AS product_id, {text('manager')} AS manager,
@@ -414,8 +415,8 @@ class DatabaseSource:
             for word in (code, *synonyms):
                 w = word.replace("ё", "е").replace("Ё", "Е")
                 words |= {w, w.lower(), w.upper(), w.capitalize()}
-            listed = ", ".join(_literal(w) for w in sorted(words))
-            cases.append(f"WHEN {folded} IN ({listed}) OR lower({folded}) IN ({listed}) THEN {_literal(code)}")
+            listed = ", ".join(literal(w) for w in sorted(words))
+            cases.append(f"WHEN {folded} IN ({listed}) OR lower({folded}) IN ({listed}) THEN {literal(code)}")
         return f"CASE {' '.join(cases)} ELSE {status} END" if cases else status
 
     def _customer_id_column(self) -> str:
@@ -561,20 +562,8 @@ def _arrow_column(values: list[Any]) -> pa.Array:
 
 def _read_csv(path: Path, columns: Mapping[str, str]) -> str:
     spec = ", ".join(f"'{k}': '{v}'" for k, v in columns.items())
-    return (f"read_csv('{_quote(path)}', header = true, columns = {{{spec}}}, delim = ',', quote = '\"', "
+    return (f"read_csv({literal(path)}, header = true, columns = {{{spec}}}, delim = ',', quote = '\"', "
             "escape = '\"', allow_quoted_nulls = false)")
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _quote(path: str | Path) -> str:
-    return str(path).replace("'", "''")
 
 
 def _iso(value: Any) -> str | None:

@@ -43,6 +43,7 @@ import yaml
 from clientbase.errors import DataError, Problem, ProfileError
 from clientbase.frames import isin
 from clientbase.schema import CAMPAIGN_KINDS, CUSTOMER_TYPES, GROUPS, REQUIRED_TABLES, TABLES
+from clientbase.sql import literal
 
 _BUILTIN_FORMATS = ("1c", "canonical")
 # preference when several files of a table are present; .txt is how 1C names a saved CSV
@@ -1168,14 +1169,14 @@ class _ParquetOrders:
         texts = [pos for pos, kind in self._kinds.items() if kind == "text"]
         if not texts:
             return set()
-        ws = _sql_literal(_WHITESPACE)
-        names = {pos: 'CAST("' + self.raw.headers[pos].replace('"', '""') + '" AS VARCHAR)' for pos in texts}
+        ws = literal(_WHITESPACE)
+        names = {pos: f"CAST({identifier(self.raw.headers[pos])} AS VARCHAR)" for pos in texts}
         counts = ", ".join(
             f"count(*) FILTER (WHERE {n} = '' OR contains({ws}, left({n}, 1)) OR contains({ws}, right({n}, 1)))"
             for n in names.values()
         )
         found = self.con.execute(
-            f"SELECT {counts} FROM read_parquet({_sql_literal(str(self.path))})"
+            f"SELECT {counts} FROM read_parquet({literal(str(self.path))})"
         ).fetchall()[0]
         return {pos for pos, n in zip(texts, found, strict=True) if n == 0}
 
@@ -1227,8 +1228,8 @@ class _ParquetOrders:
         return cls(path, raw, fmt, kinds)
 
     def _lines_sql(self, kinds: dict[int, str], *, clean: set[int]) -> str:
-        raw, ws = self.raw, _sql_literal(_WHITESPACE)
-        names = {pos: '"' + raw.headers[pos].replace('"', '""') + '"' for pos in kinds}
+        raw, ws = self.raw, literal(_WHITESPACE)
+        names = {pos: identifier(raw.headers[pos]) for pos in kinds}
 
         def strip(value: str) -> str:
             # trim() with a character list is slow; most values need no trimming at all
@@ -1257,9 +1258,9 @@ class _ParquetOrders:
         if self.fmt.total_rows:
             first = f"coalesce({', '.join(labels)})" if len(labels) > 1 else labels[0]
             # clientbase.sources._fold, then the end punctuation _drop_blank_and_totals strips
-            spaced = f"regexp_replace(replace(lower({first}), 'ё', 'е'), {_sql_literal(_SPACES + '+')}, ' ', 'g')"
+            spaced = f"regexp_replace(replace(lower({first}), 'ё', 'е'), {literal(_SPACES + '+')}, ' ', 'g')"
             folded = f"rtrim({strip(spaced)}, ' :.')"
-            totals = ", ".join(_sql_literal(t) for t in sorted({_norm(t) for t in self.fmt.total_rows}))
+            totals = ", ".join(literal(t) for t in sorted({_norm(t) for t in self.fmt.total_rows}))
             keep = f"({keep}) AND coalesce({folded} NOT IN ({totals}), true)"
         exprs = []
         for col, kind in TABLES["orders"].columns.items():
@@ -1273,7 +1274,7 @@ class _ParquetOrders:
                 exprs.append(f"CASE WHEN {filled(pos)} THEN CAST({names[pos]} AS DOUBLE) END AS {col}")
             else:
                 exprs.append(f'CAST({names[pos]} AS TIMESTAMP_NS) AS "{col}"')
-        src = f"read_parquet({_sql_literal(str(self.path))}, file_row_number = true)"
+        src = f"read_parquet({literal(str(self.path))}, file_row_number = true)"
         return (f"(SELECT file_row_number + 1 AS _row, {', '.join(exprs)} FROM {src} "
                 f"WHERE {keep})")
 
@@ -1329,12 +1330,12 @@ class _ParquetOrders:
         elif len(unknown) <= _LISTED_VALUES * 4:
             # a scan and a filter keep the file's order (preserve_insertion_order) without
             # sorting, which would hold every line in memory; a join would not keep it
-            listed = ", ".join(_sql_literal(v) for v in unknown)
+            listed = ", ".join(literal(v) for v in unknown)
             where, order = f"WHERE NOT list_contains([{listed}], customer_id)", ""
         else:
             where, order = "WHERE customer_id IN (SELECT id FROM _customer_ids)", "ORDER BY _row"
         self.con.execute(f"COPY (SELECT {cols} FROM {self._status_mapped()} {where} {order}) "
-                         f"TO {_sql_literal(str(out))} (FORMAT parquet)").fetchall()
+                         f"TO {literal(str(out))} (FORMAT parquet)").fetchall()
 
     def close(self) -> None:
         self.con.close()
@@ -1352,12 +1353,8 @@ class _ParquetOrders:
             codes, _ = _map_values(text, "status", self.fmt)
             changed = [(v, c) for v, c in zip(values, codes.tolist(), strict=True) if v != c]
             if changed:
-                cases = " ".join(f"WHEN {_sql_literal(v)} THEN {_sql_literal(c)}" for v, c in changed)
+                cases = " ".join(f"WHEN {literal(v)} THEN {literal(c)}" for v, c in changed)
                 cols = ", ".join(f'"{c}"' for c in ("_row", *TABLES["orders"].columns) if c != "status")
                 self._mapped = (f"(SELECT {cols}, CASE status {cases} ELSE status END AS status "
                                 f"FROM {self.lines} AS l) AS m")
         return self._mapped
-
-
-def _sql_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
