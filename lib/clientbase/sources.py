@@ -43,7 +43,7 @@ import yaml
 from clientbase.errors import DataError, Problem, ProfileError
 from clientbase.frames import isin
 from clientbase.schema import CAMPAIGN_KINDS, CUSTOMER_TYPES, GROUPS, REQUIRED_TABLES, TABLES
-from clientbase.sql import literal
+from clientbase.sql import identifier, literal
 
 _BUILTIN_FORMATS = ("1c", "canonical")
 # preference when several files of a table are present; .txt is how 1C names a saved CSV
