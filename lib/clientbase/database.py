@@ -335,13 +335,13 @@ class DatabaseSource:
 
     def _orders_columns(self) -> tuple[list[Problem], list[tuple[str, str]]]:
         """Problems of the orders' columns, and canonical column -> the relation's column name."""
-        from clientbase.sources import _lookup, _match_headers, _synonyms
+        from clientbase.sources import header_lookup, header_synonyms, match_headers
 
         rel = self.relations["orders"]
         columns = self._describe(rel)
         names = [n for n, _ in columns]
-        synonyms = _synonyms(self.fmt, "orders")
-        position = _match_headers(names, _lookup(synonyms))
+        synonyms = header_synonyms(self.fmt, "orders")
+        position = match_headers(names, header_lookup(synonyms))
         mapped = [(c, names[position[c]]) for c in TABLES["orders"].columns if c in position]
         problems = []
         for col in TABLES["orders"].required:
@@ -420,11 +420,11 @@ class DatabaseSource:
         return f"CASE {' '.join(cases)} ELSE {status} END" if cases else status
 
     def _customer_id_column(self) -> str:
-        from clientbase.sources import _lookup, _match_headers, _synonyms
+        from clientbase.sources import header_lookup, header_synonyms, match_headers
 
         rel = self.relations["customers"]
         names = [n for n, _ in self._describe(rel)]
-        position = _match_headers(names, _lookup(_synonyms(self.fmt, "customers")))
+        position = match_headers(names, header_lookup(header_synonyms(self.fmt, "customers")))
         if "customer_id" not in position:  # the customers table's own check reports it
             raise DataError([Problem(rel.label, None, "customer_id", "required column 'customer_id' not found",
                                      table="customers")])

@@ -361,9 +361,9 @@ def read_table(path: Path, table: str, fmt: Format) -> tuple[pd.DataFrame, list[
     if table not in TABLES:
         raise ProfileError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}")
     path = Path(path)
-    synonyms = _synonyms(fmt, table)
+    synonyms = header_synonyms(fmt, table)
     try:
-        raw = _read_raw(path, _lookup(synonyms))
+        raw = _read_raw(path, header_lookup(synonyms))
     except _Unreadable as exc:
         return _typed_empty(), [Problem(path.name, None, None, str(exc), table=table)]
     found: list[tuple[int | None, str | None, str]] = _missing_columns(raw, table, synonyms)
@@ -520,7 +520,7 @@ def _read_csv(path: Path, lookup: dict[str, tuple[str, int]]) -> _Raw:
         line = lines[header_at] if lines else ""
         sep = max(_SEPARATORS, key=line.count) if line else ","
     headers = _split(lines[header_at], sep) if lines else []
-    columns = _match_headers(headers, lookup)
+    columns = match_headers(headers, lookup)
     positions = sorted({0, *columns.values()})
     width = max(len(headers), 1)
     body = text[ends[header_at]:] if lines else ""
@@ -575,7 +575,7 @@ def _read_xlsx(path: Path, lookup: dict[str, tuple[str, int]]) -> _Raw:
             chosen = (sheet, head, found)
         sheet, head, header_at = chosen
         headers = head[header_at] if head else []
-        columns = _match_headers(headers, lookup)
+        columns = match_headers(headers, lookup)
         positions = sorted({0, *columns.values()})
         data: dict[int, list[str | None]] = {p: [] for p in positions}
         for r in sheet.iter_rows(min_row=header_at + 2, min_col=1, values_only=True):
@@ -593,7 +593,7 @@ def _read_parquet(path: Path, lookup: dict[str, tuple[str, int]]) -> _Raw:
     import pyarrow.parquet as pq
 
     headers = [str(n) for n in pq.ParquetFile(path).schema_arrow.names]
-    columns = _match_headers(headers, lookup)
+    columns = match_headers(headers, lookup)
     positions = sorted({0, *columns.values()}) if headers else []
     frame = pd.read_parquet(path, columns=[headers[p] for p in positions])
     cells = pd.DataFrame({p: _keep_typed(frame.iloc[:, i]) for i, p in enumerate(positions)})
@@ -1023,14 +1023,14 @@ def _value_warnings(
 # --- small helpers --------------------------------------------------------------------
 
 
-def _synonyms(fmt: Format, table: str) -> dict[str, tuple[str, ...]]:
+def header_synonyms(fmt: Format, table: str) -> dict[str, tuple[str, ...]]:
     """Canonical column (and helper) -> accepted headers; the canonical name always counts."""
     given = fmt.columns.get(table, {})
     cols = (*TABLES[table].columns, *_HELPERS.get(table, ()))
     return {c: (c, *given.get(c, ())) for c in cols}
 
 
-def _lookup(synonyms: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, int]]:
+def header_lookup(synonyms: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, int]]:
     """Normalised header -> (canonical column, rank of the synonym); the first listed wins."""
     out: dict[str, tuple[str, int]] = {}
     for col, headers in synonyms.items():
@@ -1039,7 +1039,7 @@ def _lookup(synonyms: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, int]]:
     return out
 
 
-def _match_headers(headers: list[str], lookup: dict[str, tuple[str, int]]) -> dict[str, int]:
+def match_headers(headers: list[str], lookup: dict[str, tuple[str, int]]) -> dict[str, int]:
     """Canonical column -> position; of two headers for one column, the earlier synonym wins."""
     best: dict[str, tuple[int, int]] = {}
     for pos, header in enumerate(headers):
@@ -1195,7 +1195,7 @@ class _ParquetOrders:
         headers = [str(n) for n in schema.names]
         if not headers or len(set(headers)) != len(headers):
             return None
-        columns = _match_headers(headers, _lookup(_synonyms(fmt, "orders")))
+        columns = match_headers(headers, header_lookup(header_synonyms(fmt, "orders")))
         if "customer_name" in columns:  # names are matched by the pandas path
             return None
 
@@ -1280,7 +1280,7 @@ class _ParquetOrders:
 
     def problems(self) -> list[Problem]:
         """What read_table reports for the file: missing columns and empty required values."""
-        synonyms = _synonyms(self.fmt, "orders")
+        synonyms = header_synonyms(self.fmt, "orders")
         found = _missing_columns(self.raw, "orders", synonyms)
         given = [c for c in TABLES["orders"].required if c in self.raw.columns]
         if given:
