@@ -1,44 +1,26 @@
-"""A PostgreSQL data source: the small tables are read, the order lines stay on the server.
+"""The PostgreSQL source itself.
 
-Source of the contract: DESIGN.md "Canonical input contract" and "Data flow" (a database
-source names a table or a query per canonical table; the aggregation runs where the data
-lives; credentials come from the environment or a `.env` file, never from the profile).
-
-What crosses the connection:
-
-- customers, contacts, campaigns, campaign_members and leads, whole: they go through the
-  same checks as exported files (``clientbase.sources``: header synonyms of the format,
-  dates, numbers, flags, codes, duplicates, references), so a bad value gets the same
-  clear error, naming the table, the row (the record number in the query's result) and
-  the column;
-- of the order lines only aggregates: a validation query (counts of empty required values,
-  orders of unknown customers, date range, filled columns), the customer × day facts and
-  the customer × month cube in one pass (``clientbase.cube.pg_facts_sql``, the PostgreSQL
-  dialect of the DuckDB SQL), and revenue per customer × product × month for the
-  reactivation lists' "what they used to buy".
-
-Everything is read inside ONE read-only REPEATABLE READ transaction, so the fingerprints,
-the tables and the facts come from the same snapshot even while the ERP keeps writing.
+What crosses the connection: customers, contacts, campaigns, campaign_members and leads,
+whole, through the same checks as exported files (``clientbase.sources``: header synonyms of
+the format, dates, numbers, flags, codes, duplicates, references); of the order lines only
+aggregates: a validation query, the customer × day facts and the customer × month cube in
+one pass (``clientbase.cube.pg_facts_sql``), and revenue per customer × product × month.
 
 The fingerprint of a table (the cache key) is ``count(*)`` and the sum of a 64-bit hash of
-every row's text (``hashtextextended(row::text, 0)``): one sequential scan, computed on the
-server. A cheaper summary (count, max(date), sum(amount)) misses the edits that matter most
-here: moving documents from one customer card to another (what merging duplicate cards in
-1C does), a changed cost or status. count(*) already costs the same scan, so the row hash
-only adds CPU, not I/O; it is order-independent, so a different physical order of the same
-rows keeps the cache.
+every row's text (``hashtextextended(row::text, 0)``): one sequential scan on the server,
+order-independent, and sensitive to the edits that matter (documents moved from one card to
+another when duplicates are merged, a changed cost or status).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import re
 import tempfile
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -50,121 +32,38 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from clientbase.cube import pg_facts_sql, pg_products_sql
-from clientbase.errors import ClientbaseError, DataError, Problem, ProfileError
+from clientbase.database.connection import (
+    DEFAULT_TABLES,
+    SMALL_TABLES,
+    Relation,
+    _redact,
+    connection_options,
+    display_url,
+    relation,
+)
+from clientbase.errors import ClientbaseError, DataError, Problem
 from clientbase.schema import TABLES
 from clientbase.sql import identifier, literal
 
-#: the tables read whole into pandas; orders never are
-SMALL_TABLES = ("customers", "contacts", "campaigns", "campaign_members", "leads")
-#: tables read under their own name when the profile's `data.tables` does not name them
-DEFAULT_TABLES = ("customers", "orders")
-
-# a table or view: name, schema.name or db.schema.name, each part plain or double-quoted
-_PART = r'(?:[A-Za-z_][A-Za-z0-9_$]*|"(?:[^"]|"")+")'
-_NAME = re.compile(rf"^\s*{_PART}(?:\s*\.\s*{_PART}){{0,2}}\s*$")
-_COMMENTS = re.compile(r"^(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*", re.S)
-_QUERY = re.compile(r"^(?:select|with|values|table)\b", re.I)
 # PostgreSQL type oids: int8, int2, int4, float4, float8, numeric / date, timestamp, timestamptz
 _NUMBER_TYPES = {20, 21, 23, 700, 701, 1700}
+
+
 _DATE_TYPES = {1082, 1114, 1184}
-# libpq's environment variables and the connection keywords they stand for
-_LIBPQ_ENV = {
-    "PGHOST": "host", "PGHOSTADDR": "hostaddr", "PGPORT": "port", "PGDATABASE": "dbname",
-    "PGUSER": "user", "PGPASSWORD": "password", "PGPASSFILE": "passfile", "PGSERVICE": "service",
-    "PGSSLMODE": "sslmode", "PGSSLROOTCERT": "sslrootcert", "PGSSLCERT": "sslcert", "PGSSLKEY": "sslkey",
-    "PGAPPNAME": "application_name", "PGCONNECT_TIMEOUT": "connect_timeout", "PGOPTIONS": "options",
-    "PGTARGETSESSIONATTRS": "target_session_attrs", "PGCHANNELBINDING": "channel_binding",
-}
+
+
 _LISTED_VALUES = 50  # unknown customers named one by one, as the file source does
+
+
 # the aggregates as read back: explicit types, so an empty result still has its columns
 _FACTS_CSV = {
     "kind": "VARCHAR", "customer_id": "VARCHAR", "day": "DATE", "revenue": "DOUBLE",
     "gross_profit": "DOUBLE", "quantity": "DOUBLE", "orders": "BIGINT",
     "first_order_date": "DATE", "last_order_date": "DATE",
 }
+
+
 _PRODUCTS_CSV = {"customer_id": "VARCHAR", "product_id": "VARCHAR", "month": "DATE", "revenue": "DOUBLE"}
-
-
-@dataclass(frozen=True)
-class Relation:
-    """One canonical table in the database: what the profile says and the SQL to read it."""
-
-    table: str
-    spec: str  # as written in the profile: a table name or a query
-    sql: str  # what goes after FROM
-    label: str  # how problems and the data overview name it
-
-
-def relation(table: str, spec: str) -> Relation:
-    """The relation of a canonical table from a profile's `data.tables` entry.
-
-    A table or view name (``crm.customers``, ``"Продажи"``) is read as it is; anything
-    starting with SELECT / WITH / VALUES / TABLE (after comments) is a query and is read as
-    a subquery. Source: DESIGN.md "Run profiles and parameters" (a table or query per table).
-
-    Raises
-    ------
-    ProfileError
-        neither a name nor a query.
-    """
-    text = str(spec).strip()
-    if _NAME.match(text):
-        return Relation(table, text, text, text)
-    body = _COMMENTS.sub("", text)
-    if _QUERY.match(body):
-        return Relation(table, text, f"({text.rstrip().rstrip(';')})", f"{table} (query)")
-    raise ProfileError(
-        f"data.tables.{table}: {spec!r} is neither a table name (schema.table) nor a query "
-        "(SELECT ... / WITH ...)"
-    )
-
-
-def read_env_file(path: str | Path) -> dict[str, str]:
-    """The KEY=VALUE lines of a `.env` file (``export`` prefix, quotes and # comments allowed)."""
-    out: dict[str, str] = {}
-    file = Path(path)
-    if not file.is_file():
-        return out
-    for line in file.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        key, value = line.removeprefix("export ").split("=", 1)
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        elif " #" in value:
-            value = value.split(" #", 1)[0].rstrip()
-        out[key.strip()] = value
-    return out
-
-
-def connection_options(
-    url: str, *, env_file: str | Path | None, environ: Mapping[str, str] | None = None
-) -> dict[str, str]:
-    """Connection keywords to add to `url`: libpq variables of the `.env` file.
-
-    libpq itself reads PGPASSWORD, PGUSER, ... from the environment (and ~/.pgpass). A
-    `.env` file next to the profile supplies the same variables for what neither the URL
-    nor the environment gives: the URL wins, then the environment, then the file.
-    """
-    from psycopg.conninfo import conninfo_to_dict
-
-    environ = os.environ if environ is None else environ
-    given = conninfo_to_dict(url)
-    options: dict[str, str] = {}
-    for key, value in (read_env_file(env_file) if env_file else {}).items():
-        keyword = _LIBPQ_ENV.get(key)
-        if keyword and key not in environ and keyword not in given:
-            options[keyword] = value
-    if "connect_timeout" not in given and "PGCONNECT_TIMEOUT" not in environ:
-        options.setdefault("connect_timeout", "15")
-    return options
-
-
-def display_url(url: str) -> str:
-    """The URL as it may be shown and stored: no password, whatever was given."""
-    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1@", re.sub(r"(?i)([?&]password=)[^&]*", r"\1***", url))
 
 
 class DatabaseSource:
@@ -568,9 +467,3 @@ def _read_csv(path: Path, columns: Mapping[str, str]) -> str:
 
 def _iso(value: Any) -> str | None:
     return None if value is None else pd.Timestamp(value).date().isoformat()
-
-
-def _redact(text: str, secrets: tuple[str, ...]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, "***")
-    return text
