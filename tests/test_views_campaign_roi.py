@@ -12,7 +12,7 @@ import pytest  # noqa: E402
 from IPython.display import Markdown  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from clientbase.campaigns import campaign_results, campaign_summary  # noqa: E402
+from clientbase.campaigns import CampaignRoiOptions, campaign_results, campaign_summary  # noqa: E402
 from clientbase.formatting import Formatter  # noqa: E402
 from clientbase.tables import Table  # noqa: E402
 from clientbase.views import campaign_roi as view  # noqa: E402
@@ -226,7 +226,7 @@ def test_forest_plot_rows_values_and_labels():
 
 
 def test_campaigns_table_labels_attributed_and_free_campaigns():
-    section = view.campaigns_section(_results(), fmt=EN, as_of=AS_OF, response_days=14)
+    section = view.campaigns_section(_results(), fmt=EN, as_of=AS_OF, options=CampaignRoiOptions(response_days=14))
     note, shown = section.items
     assert "end + 14 days" in note.data
     assert isinstance(shown, Table)

@@ -84,10 +84,7 @@ def prepare(
     if not (cache_dir / "meta.json").is_file():
         say(f"reading {len(files)} input files from {folder}")
         _build_tables(profile, folder, fmt, cache_dir, inputs)
-    meta = json.loads((cache_dir / "meta.json").read_text(encoding="utf-8"))
-    last = pd.Timestamp(meta["orders"]["date_max"]) if meta["orders"]["date_max"] else None
-    resolved = parse_period(period or profile.period, last_date=last)
-    facts = cache_dir / f"facts-{resolved.as_of.date().isoformat()}"
+    meta, resolved, facts = _period_of(cache_dir, period or profile.period)
     if not (facts / "cube.parquet").is_file():
         say(f"building the sales cube as of {resolved.as_of.date()}")
         fill_dir_atomically(facts, lambda tmp: build_facts(cache_dir / "tables" / "orders.parquet", tmp,
@@ -134,10 +131,7 @@ def _prepare_database(
             fill_dir_atomically(cache_dir, lambda tmp: _write_cache(
                 tmp, profile=profile, tables=tables, problems=problems, inputs=inputs,
                 location={"data_url": db.url, "timezone": db.timezone}, orders=db.orders_meta()))
-        meta = json.loads((cache_dir / "meta.json").read_text(encoding="utf-8"))
-        last = pd.Timestamp(meta["orders"]["date_max"]) if meta["orders"]["date_max"] else None
-        resolved = parse_period(period or profile.period, last_date=last)
-        facts = cache_dir / f"facts-{resolved.as_of.date().isoformat()}"
+        meta, resolved, facts = _period_of(cache_dir, period or profile.period)
         if not (facts / "cube.parquet").is_file():
             say(f"building the sales cube as of {resolved.as_of.date()} in the database")
             fill_dir_atomically(facts, lambda tmp: db.write_facts(tmp, as_of=resolved.as_of))
@@ -280,3 +274,11 @@ def _orders_stats(path: Path) -> dict[str, Any]:
         "date_max": pd.Timestamp(hi).date().isoformat() if hi is not None else None,
         "has_cost": bool(has_cost),
     }
+
+
+def _period_of(cache_dir: Path, period: str) -> tuple[dict[str, Any], Period, Path]:
+    """The cache's meta, the run's period resolved against the last order date, and its facts folder."""
+    meta = json.loads((cache_dir / "meta.json").read_text(encoding="utf-8"))
+    last = pd.Timestamp(meta["orders"]["date_max"]) if meta["orders"]["date_max"] else None
+    resolved = parse_period(period, last_date=last)
+    return meta, resolved, cache_dir / f"facts-{resolved.as_of.date().isoformat()}"

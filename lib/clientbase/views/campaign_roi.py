@@ -47,6 +47,9 @@ from clientbase.views.common import section as common_section
 if TYPE_CHECKING:
     pass
 
+# the options of a section called without them (an analyst's quick look)
+DEFAULTS = CampaignRoiOptions()
+
 __all__ = [
     "SECTIONS", "Section", "appendix", "campaigns_section", "channels_section", "headline", "headlines",
     "missing_tables", "section",
@@ -96,18 +99,12 @@ def section(
     missing: Sequence[str] = (),
 ) -> Section:
     """One section of the report (`key` from `SECTIONS`) under its heading."""
-    o = options
     bodies = {
-        "forest": lambda: roi_forest(results, fmt=fmt, as_of=as_of, window_months=o.window_months,
-                                     confidence=o.confidence, missing=missing),
-        "campaigns": lambda: campaigns_section(results, fmt=fmt, as_of=as_of, window_months=o.window_months,
-                                               response_days=o.response_days, confidence=o.confidence,
-                                               missing=missing),
-        "channels": lambda: channels_section(sources, fmt=fmt, window_months=o.window_months,
-                                             ltv_months=o.ltv_months, missing=missing),
+        "forest": lambda: roi_forest(results, fmt=fmt, as_of=as_of, options=options, missing=missing),
+        "campaigns": lambda: campaigns_section(results, fmt=fmt, as_of=as_of, options=options, missing=missing),
+        "channels": lambda: channels_section(sources, fmt=fmt, options=options, missing=missing),
         "retention": lambda: retention_section(cohorts, fmt=fmt),
-        "reactivation": lambda: reactivation_section(results, fmt=fmt, as_of=as_of, window_months=o.window_months,
-                                                     confidence=o.confidence, missing=missing),
+        "reactivation": lambda: reactivation_section(results, fmt=fmt, as_of=as_of, options=options, missing=missing),
     }
     if key not in bodies:
         raise KeyError(f"no section {key!r}: expected one of {', '.join(SECTIONS)}")
@@ -121,45 +118,34 @@ def section(
 
 
 def roi_forest(
-    results: pd.DataFrame,
-    *,
-    fmt: Formatter,
-    as_of: pd.Timestamp,
-    window_months: int = 12,
-    confidence: float = 0.95,
+    results: pd.DataFrame, *, fmt: Formatter, as_of: pd.Timestamp, options: CampaignRoiOptions = DEFAULTS,
     missing: Sequence[str] = (),
 ) -> Section:
     """The forest plot of campaign ROI with its reading note (or why it cannot be shown)."""
     tx = Words("campaign_roi", fmt.language)
-    measured = _measured_or_note(results, fmt=fmt, as_of=as_of, window_months=window_months, missing=missing)
+    measured = _measured_or_note(results, fmt=fmt, as_of=as_of, window_months=options.window_months, missing=missing)
     if isinstance(measured, Section):
         return measured
-    items: list[Any] = [Markdown(tx("read_forest", conf=fmt.percent(confidence, 0)))]
+    items: list[Any] = [Markdown(tx("read_forest", conf=fmt.percent(options.confidence, 0)))]
     if len(measured) > MAX_CAMPAIGNS:
         items.append(Markdown(tx("more_campaigns", shown=MAX_CAMPAIGNS, total=len(measured))))
-    ax = plot_roi_forest(results, fmt=fmt, confidence=confidence)
+    ax = plot_roi_forest(results, fmt=fmt, confidence=options.confidence)
     return Section((*items, _closed(ax.figure)))
 
 
 def campaigns_section(
-    results: pd.DataFrame,
-    *,
-    fmt: Formatter,
-    as_of: pd.Timestamp,
-    window_months: int = 12,
-    response_days: int = 30,
-    confidence: float = 0.95,
+    results: pd.DataFrame, *, fmt: Formatter, as_of: pd.Timestamp, options: CampaignRoiOptions = DEFAULTS,
     missing: Sequence[str] = (),
 ) -> Section:
     """The table of campaign results: response, incremental revenue, cost and ROI with intervals."""
     tx = Words("campaign_roi", fmt.language)
-    measured = _measured_or_note(results, fmt=fmt, as_of=as_of, window_months=window_months, missing=missing)
+    measured = _measured_or_note(results, fmt=fmt, as_of=as_of, window_months=options.window_months, missing=missing)
     if isinstance(measured, Section):
         return measured
     measured = _ordered(measured)
-    conf = fmt.percent(confidence, 0)
-    note = tx("read_campaigns", days=response_days, conf=conf, as_of=fmt.date(as_of))
-    return Section((Markdown(note), campaigns_table(measured, fmt=fmt, confidence=confidence)))
+    conf = fmt.percent(options.confidence, 0)
+    note = tx("read_campaigns", days=options.response_days, conf=conf, as_of=fmt.date(as_of))
+    return Section((Markdown(note), campaigns_table(measured, fmt=fmt, confidence=options.confidence)))
 
 
 def campaigns_table(results: pd.DataFrame, *, fmt: Formatter, confidence: float = 0.95) -> Table:
@@ -194,12 +180,7 @@ def campaigns_table(results: pd.DataFrame, *, fmt: Formatter, confidence: float 
 
 
 def channels_section(
-    channels: pd.DataFrame,
-    *,
-    fmt: Formatter,
-    window_months: int = 12,
-    ltv_months: int = 12,
-    missing: Sequence[str] = (),
+    channels: pd.DataFrame, *, fmt: Formatter, options: CampaignRoiOptions = DEFAULTS, missing: Sequence[str] = (),
 ) -> Section:
     """CAC vs LTV by source: the reading note, the chart and the table (CAC needs campaigns)."""
     tx = Words("campaign_roi", fmt.language)
@@ -213,9 +194,9 @@ def channels_section(
     if "campaigns" in missing:
         items.append(Markdown(t("missing_input", lang, table="campaigns") + " (CAC)"))
     items.append(Markdown(tx("read_channels",
-        months=window_months, ltv_months=ltv_months, ltv_from=ltv_from, ltv_to=ltv_to
+        months=options.window_months, ltv_months=options.ltv_months, ltv_from=ltv_from, ltv_to=ltv_to
     )))
-    ax = plot_cac_ltv(shown, fmt=fmt, ltv_months=ltv_months)
+    ax = plot_cac_ltv(shown, fmt=fmt, ltv_months=options.ltv_months)
     items += [_closed(ax.figure), channels_table(shown, fmt=fmt)]
     return Section(tuple(items))
 
@@ -251,12 +232,7 @@ def retention_section(cohorts: pd.DataFrame, *, fmt: Formatter, max_cohorts: int
 
 
 def reactivation_section(
-    results: pd.DataFrame,
-    *,
-    fmt: Formatter,
-    as_of: pd.Timestamp,
-    window_months: int = 12,
-    confidence: float = 0.95,
+    results: pd.DataFrame, *, fmt: Formatter, as_of: pd.Timestamp, options: CampaignRoiOptions = DEFAULTS,
     missing: Sequence[str] = (),
 ) -> Section:
     """Reactivation campaigns: targeted clients against the control group, with intervals."""
@@ -268,8 +244,8 @@ def reactivation_section(
     kind = results["kind"].astype("str").str.strip().str.casefold()
     chosen = _ordered(results[(kind == "reactivation") & (results["target_size"] > 0)])
     if chosen.empty:
-        return Section((Markdown(tx("no_reactivation", months=window_months, as_of=fmt.date(as_of))),))
-    conf = fmt.percent(confidence, 0)
+        return Section((Markdown(tx("no_reactivation", months=options.window_months, as_of=fmt.date(as_of))),))
+    conf = fmt.percent(options.confidence, 0)
     lift = [
         f"{_points(d, fmt)} ({i})" if pd.notna(d) else MISSING
         for d, i in zip(chosen["response_lift"],
