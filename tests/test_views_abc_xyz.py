@@ -236,7 +236,9 @@ def test_charts_build(moves):
 def test_migration_chart_without_moves(inputs):
     cube, customers = inputs
     moves = migration(cube.iloc[:0], customers, as_of=AS_OF, window_months=6)
-    assert isinstance(view.plot_migration(moves, fmt=EN), Markdown)
+    numbers = abc_xyz_summary(moves.after, moves, options=SETTINGS)
+    shown = view.section("migration", moves.after, moves, customers, numbers, fmt=EN, settings=SETTINGS)
+    assert isinstance(shown.items[-1], Markdown)
 
 
 def test_write_downgrades_one_sheet_per_manager_with_full_details(moves, inputs, tmp_path):

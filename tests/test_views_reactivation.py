@@ -29,6 +29,7 @@ import openpyxl  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from IPython.display import Markdown  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 
 from clientbase.formatting import Formatter  # noqa: E402
 from clientbase.periods import parse_period  # noqa: E402
@@ -207,7 +208,9 @@ def test_empty_list_says_nobody_and_every_section_still_builds(language):
               "реактивации в II квартале 2024 г.",
     }
     assert text == expected[language]
-    assert isinstance(view.plot_revenue_at_stake(candidates, fmt=fmt, settings=settings), Markdown)
+    stake = view.stake_section(candidates, fmt=fmt, settings=settings)
+    assert not any(isinstance(item, Figure) for item in stake.items)
+    assert isinstance(stake.items[-1], Markdown)
     assert view.top_table(candidates, _customers(), fmt=fmt, period=PERIOD, settings=settings).frame.empty
     build = _build(scope, candidates, fmt=fmt, period=PERIOD, settings=settings).frame
     assert build["customers"].tolist() == [4, 0, 0, 0, 0, 0, 0, 0]
@@ -328,7 +331,7 @@ def test_top_reading_says_when_names_are_masked():
 
 @pytest.mark.parametrize("language", ["en", "ru"])
 def test_revenue_at_stake_chart_has_a_bar_per_reason_and_manager(language):
-    fig = view.plot_revenue_at_stake(_candidates(), fmt=_fmt(language), settings=view.Settings())
+    fig = _stake_figure(_candidates(), fmt=_fmt(language))
     left, right = fig.axes
     assert len(left.patches) == 3  # no orders, rhythm, drop
     assert [p.get_width() for p in left.patches] == [1000.0, 1200.0, 1600.0]
@@ -346,8 +349,7 @@ def test_revenue_at_stake_chart_sums_the_managers_beyond_the_top():
         manager=pd.array([f"Manager{i:02d}" for i in range(len(many))], dtype="str"),
         lost_revenue=np.arange(len(many), 0, -1, dtype=float),
     )
-    fig = view.plot_revenue_at_stake(many, fmt=_fmt("en"), settings=view.Settings())
-    right = fig.axes[1]
+    right = view.plot_stake_by_manager(many, fmt=_fmt("en"))
     labels = [t.get_text() for t in right.get_yticklabels()]
     from clientbase.views.reactivation_plots import _TOP_MANAGERS
 
@@ -368,7 +370,8 @@ def test_rhythm_chart_draws_clients_with_an_interval_and_the_two_rules():
 
 def test_rhythm_chart_without_intervals_says_nothing_to_show():
     scope = _scope().assign(expected_interval_days=np.nan)
-    assert isinstance(view.plot_rhythm(scope, fmt=_fmt("ru"), settings=view.Settings()), Markdown)
+    shown = view.rhythm_section(scope, fmt=_fmt("ru"), settings=view.Settings())
+    assert isinstance(shown.items[-1], Markdown) and not any(isinstance(i, Figure) for i in shown.items)
 
 
 def test_view_functions_do_not_mutate():
@@ -380,8 +383,8 @@ def test_view_functions_do_not_mutate():
     _build(scope, candidates, fmt=fmt, period=PERIOD, settings=settings)
     view.appendix(scope, candidates, fmt=fmt, period=PERIOD, settings=settings, version="0")
     view.reading("rhythm", fmt=fmt, settings=settings, scope=scope)
-    view.plot_revenue_at_stake(candidates, fmt=fmt, settings=settings)
-    view.plot_rhythm(scope, fmt=fmt, settings=settings)
+    view.stake_section(candidates, fmt=fmt, settings=settings)
+    view.rhythm_section(scope, fmt=fmt, settings=settings)
     for original, copy in zip((scope, candidates, customers), copies, strict=True):
         pd.testing.assert_frame_equal(original, copy)
 
@@ -528,3 +531,9 @@ def _summary(scope, candidates, customers, **options):
 
     funnel = reactivation_funnel(scope, candidates, abc_known=options["settings"].abc_known)
     return view.summary(funnel, candidates, customers, **options)
+
+
+def _stake_figure(candidates, *, fmt):
+    """The figure of the revenue-at-stake section."""
+    shown = view.stake_section(candidates, fmt=fmt, settings=view.Settings())
+    return next(item for item in shown.items if isinstance(item, Figure))

@@ -168,7 +168,8 @@ def section(key: str, classes: pd.DataFrame, result: Migration, customers: pd.Da
         "matrix": lambda: plot_matrix(classes, fmt=fmt),
         "playbook": lambda: playbook_table(classes, fmt=fmt),
         "pareto": lambda: plot_pareto(classes, fmt=fmt, settings=settings),
-        "migration": lambda: plot_migration(result, fmt=fmt),
+        "migration": lambda: (plot_migration(result, fmt=fmt) if len(result.transitions)
+                              else Markdown(t("no_rows", fmt.language))),
         "managers": lambda: managers_table(result, fmt=fmt),
         "downgrades": lambda: downgrades_table(result, customers, fmt=fmt, settings=settings, mask_pii=mask_pii),
         "unclassified": lambda: unclassified_table(classes, customers, fmt=fmt, settings=settings,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from IPython.display import Markdown
+from matplotlib.axes import Axes
 
 from clientbase.abc_xyz import (
     ABC,
@@ -28,7 +28,7 @@ _MAX_POINTS = 2_000
 
 
 
-def plot_matrix(classes: pd.DataFrame, *, fmt: Formatter, ax=None):
+def plot_matrix(classes: pd.DataFrame, *, fmt: Formatter, ax: Axes | None = None) -> Axes:
     """The 3 × 3 matrix: clients and share of revenue in each cell, shaded by the share."""
     import matplotlib as mpl
     import matplotlib.pyplot as plt
@@ -63,7 +63,7 @@ def plot_matrix(classes: pd.DataFrame, *, fmt: Formatter, ax=None):
 
 
 
-def plot_pareto(classes: pd.DataFrame, *, fmt: Formatter, settings: Settings, ax=None):
+def plot_pareto(classes: pd.DataFrame, *, fmt: Formatter, settings: Settings, ax: Axes | None = None) -> Axes:
     """The Pareto curve with the ABC bounds and the share of clients making the first bound."""
     import matplotlib.pyplot as plt
 
@@ -97,16 +97,17 @@ def plot_pareto(classes: pd.DataFrame, *, fmt: Formatter, settings: Settings, ax
 
 
 
-def plot_migration(result: Migration, *, fmt: Formatter, ax=None):
-    """Transitions between the previous and the current classes: share of each row, as a heatmap."""
+def plot_migration(result: Migration, *, fmt: Formatter, ax: Axes | None = None) -> Axes:
+    """Transitions between the previous and the current classes: share of each row, as a heatmap.
+
+    Needs at least one transition (the section says "nothing to show" otherwise).
+    """
     import matplotlib.pyplot as plt
 
     from clientbase import plots
 
     tx = Words("abc_xyz", fmt.language)
     moves = result.transitions
-    if moves.empty:
-        return Markdown(t("no_rows", fmt.language))
     rows = [c for c in MIGRATION_LABELS if c in set(moves["from_class"])]
     columns = [c for c in MIGRATION_LABELS if c in set(moves["to_class"])]
     grid = moves.pivot(index="from_class", columns="to_class", values="row_share").reindex(

@@ -29,7 +29,13 @@ from clientbase.reactivation import (
 from clientbase.tables import Table, table
 from clientbase.text import Words, fill, t, texts
 from clientbase.views.common import Section, client_names, section
-from clientbase.views.reactivation_plots import plot_revenue_at_stake, plot_rhythm
+from clientbase.views.reactivation_plots import (
+    plot_rhythm,
+    plot_stake_by_manager,
+    plot_stake_by_reason,
+    stake_bars,
+    with_rhythm,
+)
 from clientbase.views.reactivation_words import NBSP, ReportWords, Settings, manager_label, plain_number, reason_label
 
 __all__ = [
@@ -39,7 +45,8 @@ __all__ = [
     "build_table",
     "headlines",
     "settings_for",
-    "plot_revenue_at_stake",
+    "plot_stake_by_manager",
+    "plot_stake_by_reason",
     "plot_rhythm",
     "reading",
     "rhythm_section",
@@ -272,15 +279,26 @@ def headlines(candidates: pd.DataFrame, *, fmt: Formatter, settings: Settings) -
 
 
 def stake_section(candidates: pd.DataFrame, *, fmt: Formatter, settings: Settings) -> Section:
-    """Revenue at stake by reason and by manager: heading, how to read it, the chart."""
+    """Revenue at stake by reason (left) and by manager (right): heading, how to read it, the chart."""
+    import matplotlib.pyplot as plt
+
     tx = Words("reactivation", fmt.language)
-    return section(tx["section_stake"], reading("stake", fmt=fmt, settings=settings),
-                   plot_revenue_at_stake(candidates, fmt=fmt, settings=settings))
+    if candidates.empty:
+        return section(tx["section_stake"], t("no_rows", fmt.language))
+    # one line per manager and a low figure: it shares the first page with the summary
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, max(3.0, 0.28 * stake_bars(candidates) + 0.9)),
+                                      gridspec_kw={"width_ratios": [1, 1.15]})
+    plot_stake_by_reason(candidates, fmt=fmt, settings=settings, ax=left)
+    plot_stake_by_manager(candidates, fmt=fmt, ax=right)
+    fig.suptitle(tx["chart_title"], x=0.01, ha="left", fontweight="bold", fontsize=12.5)
+    return section(tx["section_stake"], reading("stake", fmt=fmt, settings=settings), fig)
 
 
 def rhythm_section(scope: pd.DataFrame, *, fmt: Formatter, settings: Settings) -> Section:
     """Days since the last order against each client's rhythm."""
     tx = Words("reactivation", fmt.language)
+    if with_rhythm(scope).empty:
+        return section(tx["section_rhythm"], t("no_rows", fmt.language))
     return section(tx["section_rhythm"], reading("rhythm", fmt=fmt, settings=settings, scope=scope),
                    plot_rhythm(scope, fmt=fmt, settings=settings))
 

@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from IPython.display import Markdown
+from matplotlib.axes import Axes
 
+from clientbase import plots
 from clientbase.formatting import Formatter
 from clientbase.reactivation import (
     ACTIVITY_DROP,
     revenue_at_stake,
 )
-from clientbase.text import Words, t
+from clientbase.text import Words
 from clientbase.views.reactivation_words import ReportWords, Settings, manager_label, plain_number, reason_label
 
 # bars of the manager chart: the managers with most lost revenue, the rest as "others"
@@ -32,80 +33,65 @@ _DAY_TICKS = (1, 7, 14, 30, 60, 90, 180, 365, 730)
 
 
 
-def plot_revenue_at_stake(candidates: pd.DataFrame, *, fmt: Formatter, settings: Settings):
-    """Lost revenue per quarter by reason (left) and by responsible manager (right).
+def plot_stake_by_reason(candidates: pd.DataFrame, *, fmt: Formatter, settings: Settings,
+                         ax: Axes | None = None) -> Axes:
+    """Lost revenue per quarter by reason (a client with several reasons counts under each)."""
+    words = ReportWords(fmt, settings, None)
+    reasons = revenue_at_stake(candidates).by_reason
+    labels = [f"{reason_label(code, words)}\n({fmt.number(int(c))})"
+              for code, c in zip(reasons["reason"], reasons["customers"], strict=True)]
+    ax = plots.bar(pd.Series(reasons["lost_revenue"].to_numpy(), index=labels), fmt=fmt, kind="money", ax=ax,
+                   title=Words("reactivation", fmt.language)["chart_by_reason"], horizontal=True)
+    return _small_ticks(ax)
 
-    At most `_TOP_MANAGERS` managers are drawn, the others summed into one bar. Returns
-    the Figure, or a one-line Markdown when the list is empty.
-    """
-    import matplotlib.pyplot as plt
-    from matplotlib.ticker import MaxNLocator
 
-    from clientbase import plots
-
+def plot_stake_by_manager(candidates: pd.DataFrame, *, fmt: Formatter, ax: Axes | None = None) -> Axes:
+    """Lost revenue per quarter by responsible manager; beyond `_TOP_MANAGERS` the others in one bar."""
     lang = fmt.language
     tx = Words("reactivation", lang)
-    if candidates.empty:
-        return Markdown(t("no_rows", lang))
-    words = ReportWords(fmt, settings, None)
-    stake = revenue_at_stake(candidates)
-
-    reasons = stake.by_reason
-    reason_labels = [
-        f"{reason_label(code, words)}\n({fmt.number(int(c))})"
-        for code, c in zip(reasons["reason"], reasons["customers"], strict=True)
-    ]
-    by_reason = pd.Series(reasons["lost_revenue"].to_numpy(), index=reason_labels)
-
-    managers = stake.by_manager
+    managers = revenue_at_stake(candidates).by_manager
     top, rest = managers.iloc[:_TOP_MANAGERS], managers.iloc[_TOP_MANAGERS:]
-    labels = [
-        f"{manager_label(m, lang, short=True)} ({fmt.number(int(c))})"
-        for m, c in zip(top["manager"], top["customers"], strict=True)
-    ]
+    labels = [f"{manager_label(m, lang, short=True)} ({fmt.number(int(c))})"
+              for m, c in zip(top["manager"], top["customers"], strict=True)]
     values = top["lost_revenue"].tolist()
     if len(rest):
-        labels.append(f"{tx('others_managers', n=len(rest))} "
-                      f"({fmt.number(int(rest['customers'].sum()))})")
+        labels.append(f"{tx('others_managers', n=len(rest))} ({fmt.number(int(rest['customers'].sum()))})")
         values.append(float(rest["lost_revenue"].sum()))
-    by_manager = pd.Series(values, index=labels)
-
-    # one line per manager and a low figure: it shares the first page with the summary
-    # instead of leaving that page half empty
-    fig, (left, right) = plt.subplots(
-        1, 2, figsize=(9, max(3.0, 0.28 * len(by_manager) + 0.9)), gridspec_kw={"width_ratios": [1, 1.15]}
-    )
-    plots.bar(by_reason, fmt=fmt, kind="money", ax=left, title=tx["chart_by_reason"], horizontal=True)
-    plots.bar(by_manager, fmt=fmt, kind="money", ax=right, title=tx["chart_by_manager"], horizontal=True)
-    for ax in (left, right):
-        ax.tick_params(axis="y", labelsize=8.5)
-        ax.tick_params(axis="x", labelsize=8.5)
-        # every bar carries its value: three ticks are enough, and more overlap on a half-width axis
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=3))
-    fig.suptitle(tx["chart_title"], x=0.01, ha="left", fontweight="bold", fontsize=12.5)
-    return fig
+    ax = plots.bar(pd.Series(values, index=labels), fmt=fmt, kind="money", ax=ax, title=tx["chart_by_manager"],
+                   horizontal=True)
+    return _small_ticks(ax)
 
 
+def stake_bars(candidates: pd.DataFrame) -> int:
+    """The bars of the manager chart (for the figure's height)."""
+    return min(len(revenue_at_stake(candidates).by_manager), _TOP_MANAGERS + 1)
 
-def plot_rhythm(scope: pd.DataFrame, *, fmt: Formatter, settings: Settings, ax=None):
+
+def _small_ticks(ax: Axes) -> Axes:
+    from matplotlib.ticker import MaxNLocator
+
+    ax.tick_params(axis="y", labelsize=8.5)
+    ax.tick_params(axis="x", labelsize=8.5)
+    # every bar carries its value: three ticks are enough, and more overlap on a half-width axis
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=3))
+    return ax
+
+
+def plot_rhythm(scope: pd.DataFrame, *, fmt: Formatter, settings: Settings, ax: Axes | None = None) -> Axes:
     """Each client's days since the last order against its usual interval, log–log.
 
     Clients with a usual interval only (at least `MIN_DATES` order dates); the call list
     in colour (silent too long / activity drop only), the others grey; the lines are the
     rhythm rule (y = multiplier × x) and the no-orders rule (y = N days). Beyond
-    `_MAX_DOTS` clients a fixed random sample is drawn. Returns the Axes, or a one-line
-    Markdown when no client has a usual interval.
+    `_MAX_DOTS` clients a fixed random sample is drawn. Needs at least one client with a
+    usual interval (`with_rhythm`).
     """
     import matplotlib.pyplot as plt
     from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
-    from clientbase import plots
-
     lang = fmt.language
     tx = Words("reactivation", lang)
-    known = scope[scope["expected_interval_days"].notna() & scope["days_since_last_order"].notna()]
-    if known.empty:
-        return Markdown(t("no_rows", lang))
+    known = with_rhythm(scope)
     if len(known) > _MAX_DOTS:
         known = known.sample(_MAX_DOTS, random_state=0)
     words = ReportWords(fmt, settings, None)
@@ -147,3 +133,8 @@ def plot_rhythm(scope: pd.DataFrame, *, fmt: Formatter, settings: Settings, ax=N
     ax.set_title(tx["chart_rhythm"], loc="left")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8.5, markerscale=1.5)
     return ax
+
+
+def with_rhythm(scope: pd.DataFrame) -> pd.DataFrame:
+    """The clients of the scope that the rhythm chart can place (a usual interval and days known)."""
+    return scope[scope["expected_interval_days"].notna() & scope["days_since_last_order"].notna()]
