@@ -346,12 +346,14 @@ def test_reminder_actions_follow_the_bands_and_the_customer_takes_its_worst():
 
 
 def test_reminder_rules_are_data_a_profile_can_change():
-    options = ReceivablesOptions.parse({"reminder_actions": {"call": 1, "claim": 15}}, where="test")
+    options = ReceivablesOptions.parse({"reminder_rules": {"call": 1, "claim": 15}}, where="test")
     inv = _invoices([("I1", "A", "2024-01-01", 10.0, "2024-06-30"), ("I2", "A", "2024-01-01", 10.0, "2024-06-10")])
     table = reminder_actions(allocate(inv, None, as_of=AS_OF), options=options)
     assert table[["item_id", "action"]].values.tolist() == [["I2", "claim"]]
-    with pytest.raises(ValueError, match="test: reminder_actions: .*increasing"):
-        ReceivablesOptions.parse({"reminder_actions": {"call": 5, "claim": 5}}, where="test")
+    with pytest.raises(ValueError, match="test: reminder_rules: .*increasing"):
+        ReceivablesOptions.parse({"reminder_rules": {"call": 5, "claim": 5}}, where="test")
+    with pytest.raises(ValueError, match="test: reminder_rules: .*one of remind, call"):
+        ReceivablesOptions.parse({"reminder_rules": {"phone": 1}}, where="test")
 
 
 def test_options_refuse_impossible_values():

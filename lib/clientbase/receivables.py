@@ -50,23 +50,9 @@ from clientbase.options import Options
 from clientbase.periods import window_start
 
 __all__ = [
-    "ACTIONS",
-    "AGING_COLUMNS",
-    "BUCKETS",
-    "DEFAULTS",
-    "OPEN_ITEM_COLUMNS",
-    "Allocation",
-    "ReceivablesHeadlines",
-    "ReceivablesOptions",
-    "Reserve266",
-    "aging",
-    "aging_trend",
-    "allocate",
-    "dso",
-    "headlines",
-    "open_items",
-    "payment_discipline",
-    "reminder_actions",
+    "ACTIONS", "AGING_COLUMNS", "BUCKETS", "DEFAULTS", "DISCIPLINE_COLUMNS", "ITEM_COLUMNS", "OPEN_ITEM_COLUMNS",
+    "REMINDER_COLUMNS", "TREND_COLUMNS", "Allocation", "ReceivablesHeadlines", "ReceivablesOptions", "Reserve266",
+    "aging", "aging_trend", "allocate", "dso", "headlines", "open_items", "payment_discipline", "reminder_actions",
     "reserve_266",
 ]
 
@@ -105,24 +91,24 @@ class ReceivablesOptions(Options):
         12, ge=1, le=120, description="months ending at as_of for payment discipline and the reserve's revenue cap")
     dso_days: int = Field(90, ge=1, le=3650, description="days of invoiced revenue ending at as_of that DSO divides by")
     trend_quarters: int = Field(4, ge=1, le=40, description="quarter ends (the last one is as_of) in the aging trend")
-    reminder_actions: tuple[tuple[str, int], ...] = Field(
+    reminder_rules: tuple[tuple[str, int], ...] = Field(
         _DEFAULT_ACTIONS,
         description="action code: first day overdue it applies from (negative: days before due), until the next one")
 
-    @field_validator("reminder_actions", mode="before")
+    @field_validator("reminder_rules", mode="before")
     @classmethod
     def _pairs(cls, value: Any) -> Any:
         return tuple(value.items()) if isinstance(value, dict) else value
 
-    @field_validator("reminder_actions")
+    @field_validator("reminder_rules")
     @classmethod
     def _increasing(cls, value: tuple[tuple[str, int], ...]) -> tuple[tuple[str, int], ...]:
         days = [d for _, d in value]
         codes = [c for c, _ in value]
         if not value or any(b <= a for a, b in zip(days, days[1:], strict=False)):
             raise ValueError("needs at least one action and strictly increasing first days overdue")
-        if len(set(codes)) != len(codes) or not all(codes):
-            raise ValueError("action codes must be non-empty and distinct")
+        if len(set(codes)) != len(codes) or not set(codes) <= set(ACTIONS):
+            raise ValueError(f"action codes must be distinct, each one of {', '.join(ACTIONS)}")
         return value
 
 
@@ -333,14 +319,12 @@ def open_items(allocation: Allocation) -> pd.DataFrame:
     cents = _kopecks(items["outstanding"], "items")
     rate = np.where(days > _RESERVE_FULL_AFTER_DAYS, 1.0, np.where(days >= _RESERVE_HALF_FROM_DAYS, 0.5, 0.0))
     reserve = np.where(rate == 1.0, cents, np.where(rate == 0.5, (cents + 1) // 2, 0))
+    columns = {c: items[c].array for c in ("item_id", "customer_id", "date", "due", "amount", "outstanding")}
     return pd.DataFrame({
-        "item_id": items["item_id"].to_numpy(), "customer_id": items["customer_id"].to_numpy(),
-        "date": items["date"].to_numpy(), "due": items["due"].to_numpy(),
-        "amount": items["amount"].to_numpy(), "outstanding": items["outstanding"].to_numpy(),
-        "days_overdue": days,
+        **columns, "days_overdue": days,
         "bucket": pd.Categorical.from_codes(np.searchsorted(_BUCKET_UPPER_DAYS, days), BUCKETS, ordered=True),
-        "kind": items["kind"].to_numpy(), "reserve_rate": rate, "reserve_266": reserve / 100,
-    }).astype({"item_id": "str", "customer_id": "str", "kind": "str"})
+        "kind": items["kind"].array, "reserve_rate": rate, "reserve_266": reserve / 100,
+    })
 
 
 def aging(allocation: Allocation, customers: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -353,9 +337,8 @@ def aging(allocation: Allocation, customers: pd.DataFrame | None = None) -> pd.D
     outstanding first.
     """
     items = open_items(allocation)
-    ids = pd.Index(pd.unique(np.concatenate([_strings(items["customer_id"]),
-                                             _strings(allocation.advances["customer_id"])])))
-    row = ids.get_indexer(_strings(items["customer_id"]))
+    ids = pd.Index(pd.concat([items["customer_id"], allocation.advances["customer_id"]]).unique())
+    row = ids.get_indexer(items["customer_id"])
     cents = np.zeros((len(ids), len(BUCKETS)), np.int64)
     np.add.at(cents, (row, items["bucket"].cat.codes.to_numpy()), _kopecks(items["outstanding"], "items"))
     reserve = np.zeros(len(ids), np.int64)
@@ -363,11 +346,11 @@ def aging(allocation: Allocation, customers: pd.DataFrame | None = None) -> pd.D
     worst = np.full(len(ids), np.iinfo(np.int64).min)
     np.maximum.at(worst, row, items["days_overdue"].to_numpy())
     advance = np.zeros(len(ids), np.int64)
-    advance[ids.get_indexer(_strings(allocation.advances["customer_id"]))] = _kopecks(
+    advance[ids.get_indexer(allocation.advances["customer_id"])] = _kopecks(
         allocation.advances["advance"], "advances")
     limit = _card(customers, "credit_limit", ids).astype(float)
     total = cents.sum(axis=1) / 100
-    table = pd.DataFrame({"customer_id": pd.array(ids, dtype="str"),
+    table = pd.DataFrame({"customer_id": ids.array,
                           "manager": _managers(ids, customers, allocation.invoices)})
     for k, bucket in enumerate(BUCKETS):
         table[bucket] = cents[:, k] / 100
@@ -429,7 +412,7 @@ def reminder_actions(allocation: Allocation, customers: pd.DataFrame | None = No
                      options: ReceivablesOptions = DEFAULTS) -> pd.DataFrame:
     """The open items that call for an action, by manager (`REMINDER_COLUMNS`).
 
-    An item's action is the last of `options.reminder_actions` whose first day overdue it
+    An item's action is the last of `options.reminder_rules` whose first day overdue it
     has reached; items before the first one are left out. `customer_action` is the action
     of the customer's most overdue item. Ordered by manager, customer (most overdue first),
     then items from the most overdue.
@@ -440,7 +423,7 @@ def reminder_actions(allocation: Allocation, customers: pd.DataFrame | None = No
     worst = items.groupby("customer_id")["days_overdue"].transform("max").to_numpy()
     items = items.assign(
         customer_action=_action(_band(worst, options), options),
-        manager=_managers(pd.Index(_strings(items["customer_id"])), customers, allocation.invoices),
+        manager=_managers(pd.Index(items["customer_id"]), customers, allocation.invoices),
         worst=worst,
     )
     items = items.sort_values(["manager", "worst", "customer_id", "days_overdue", "item_id"],
@@ -557,23 +540,29 @@ def _card(customers: pd.DataFrame | None, column: str, ids: pd.Index, *, numeric
 def _managers(ids: pd.Index, customers: pd.DataFrame | None,
               invoices: pd.DataFrame) -> pd.api.extensions.ExtensionArray:
     """The card's manager, else the manager of the customer's latest invoice, else missing."""
-    latest = invoices.dropna(subset=["manager"]).sort_values(["date", "invoice_id"]).drop_duplicates(
-        "customer_id", keep="last")
-    from_invoice = latest.set_index("customer_id")["manager"].reindex(ids).to_numpy(dtype=object, na_value=None)
-    manager = from_invoice
-    if customers is not None and "manager" in customers.columns:
-        card = _card(customers, "manager", ids, numeric=False)
-        manager = np.where(pd.isna(card) | (card == ""), from_invoice, card)
-    return pd.array(manager, dtype="str")
+    unique = ids.unique()
+    manager = _card(customers, "manager", unique, numeric=False)
+    manager = np.where(pd.isna(manager) | (manager == ""), None, manager)
+    missing = unique[pd.isna(manager)]
+    if len(missing):  # usually few: look only at their invoices
+        own = invoices.loc[(missing.get_indexer(invoices["customer_id"]) >= 0) & invoices["manager"].notna()]
+        codes, owners = pd.factorize(own["customer_id"])
+        last_date = np.full(len(owners), _NAT)
+        np.maximum.at(last_date, codes, _dates(own["date"]))
+        on_last = own.loc[_dates(own["date"]) == last_date[codes]]  # ties on the last date: the highest id
+        latest = on_last.sort_values("invoice_id").drop_duplicates("customer_id", keep="last")
+        found = latest.set_index("customer_id")["manager"].reindex(missing).to_numpy(dtype=object, na_value=None)
+        manager[pd.isna(manager)] = found
+    return pd.array(manager, dtype="str").take(unique.get_indexer(ids))
 
 
 def _band(days: np.ndarray, options: ReceivablesOptions) -> np.ndarray:
     """Index of the reminder action that applies at each days overdue (-1: none yet)."""
-    return np.searchsorted(np.array([d for _, d in options.reminder_actions]), days, side="right") - 1
+    return np.searchsorted(np.array([d for _, d in options.reminder_rules]), days, side="right") - 1
 
 
 def _action(band: np.ndarray, options: ReceivablesOptions) -> pd.api.extensions.ExtensionArray:
-    return pd.array(np.array([code for code, _ in options.reminder_actions], dtype=object)[band], dtype="str")
+    return pd.array(np.array([code for code, _ in options.reminder_rules], dtype=object)[band], dtype="str")
 
 
 def _invoiced(allocation: Allocation, start: pd.Timestamp) -> float:
