@@ -19,7 +19,7 @@ FIFO of a pool P over debts with cumulative open amounts C gives debt i
 A debt's settlement date is the date on which the money that closed it had arrived (the
 pool's payments are spent in date order along the same FIFO line), never before the debt.
 
-Readings where REFERENCE.md leaves a choice (stated in the report's appendix):
+Readings where REFERENCE.md leaves a choice (for the report's appendix to state):
 
 - a payment naming an unknown invoice, a credit note or another customer's invoice is
   unlinked; a refund never pays an invoice, even when it names one;
@@ -32,7 +32,11 @@ Readings where REFERENCE.md leaves a choice (stated in the report's appendix):
 - the bucket bounds are part of the bucket codes and the reserve bounds are the law (Tax
   Code art. 266), so neither is an option;
 - `over_limit` is the amount by which outstanding exceeds the credit limit (NaN without a
-  limit; a limit of 0 means prepayment only, so any debt is over it).
+  limit; a limit of 0 means prepayment only, so any debt is over it);
+- reminders (the issue's rules, as data in `reminder_rules`): `remind` from 7 days before due,
+  `call` 1–30 days overdue, `stop_shipments` 31–90, `claim` over 90;
+- invoice_id must be unique among the invoices dated ≤ as_of; a refund's item_id is its
+  payment_id, told apart from an invoice of the same number by `kind`.
 """
 
 from __future__ import annotations
