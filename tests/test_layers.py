@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "lib" / "clientbase"
-ANALYSES = ("audit", "abc_xyz", "reactivation", "campaigns", "channels", "overview", "identifiers", "intervals")
+ANALYSES = ("audit", "abc_xyz", "reactivation", "campaigns", "channels", "overview", "identifiers", "intervals",
+            "receivables")
 PRESENTATION = ("clientbase.views", "clientbase.text", "clientbase.formatting", "clientbase.plots",
                 "clientbase.tables", "clientbase.masking", "clientbase.excel", "matplotlib", "IPython", "seaborn")
 IO = ("clientbase.sources", "clientbase.database", "clientbase.cache", "clientbase.files", "clientbase.render",
