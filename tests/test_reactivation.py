@@ -15,7 +15,6 @@ import pytest
 from clientbase.reactivation import (
     COLUMNS,
     FUNNEL_STEPS,
-    UNASSIGNED,
     ReactivationOptions,
     order_rhythm,
     reactivation_candidates,
@@ -364,7 +363,9 @@ def test_customers_without_a_manager_keep_na_and_go_to_the_unassigned_list():
     candidates = _candidates(documents, managers={"a": None, "b": "  ", "c": "Petrova"})
     assert candidates["manager"].isna().tolist() == [True, True, False]
     stake = revenue_at_stake(candidates)
-    assert stake.by_manager["manager"].tolist() == [UNASSIGNED, "Petrova"]
+    # customers without a manager are a missing manager, not a display word
+    assert stake.by_manager["manager"].isna().tolist() == [True, False]
+    assert stake.by_manager["manager"].iloc[1] == "Petrova"
     assert stake.by_manager["customers"].tolist() == [2, 1]
 
 
@@ -409,7 +410,7 @@ def test_revenue_at_stake_counts_a_customer_once_per_reason():
     assert stake.by_reason["reason"].tolist() == ["no_orders_N_days", "overdue_vs_own_rhythm", "activity_drop"]
     assert stake.by_reason["customers"].tolist() == [1, 1, 2]
     assert stake.by_reason["lost_revenue"].tolist() == pytest.approx([200.0, 0.0, 231.0])
-    assert stake.by_manager["manager"].tolist() == ["Ivanov", UNASSIGNED, "Petrova"]
+    assert stake.by_manager["manager"].fillna("-").tolist() == ["Ivanov", "-", "Petrova"]
     assert stake.by_manager["urgent"].tolist() == [1, 0, 0]
     assert stake.by_manager["lost_revenue"].tolist() == pytest.approx([200.0, 31.0, 0.0])
 

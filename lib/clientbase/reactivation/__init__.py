@@ -30,7 +30,6 @@ from clientbase.reactivation.options import (  # noqa: F401
     REASON_SEPARATOR,
     RHYTHM_MULTIPLIER,
     SCOPE_COLUMNS,
-    UNASSIGNED,
     URGENT_DAYS,
     ReactivationOptions,
 )
@@ -53,7 +52,6 @@ __all__ = [
     "ReactivationOptions",
     "RevenueAtStake",
     "SCOPE_COLUMNS",
-    "UNASSIGNED",
     "URGENT_DAYS",
     "order_rhythm",
     "rank_candidates",

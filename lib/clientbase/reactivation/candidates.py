@@ -74,7 +74,7 @@ def reactivation_candidates(
         The columns of `reactivation/candidates.csv`, one row per listed customer sorted by
         `priority` (1 = first call; lost revenue descending, ties by ABC class A, B, C,
         none, then customer_id). `manager` is NA for customers without one (their call
-        list is `UNASSIGNED`); `reason` joins the reason codes with "|"; `urgent` marks
+        list is the unassigned sheet); `reason` joins the reason codes with "|"; `urgent` marks
         class-A customers silent for more than `urgent_days`.
     """
     options = options or ReactivationOptions()

@@ -60,8 +60,6 @@ OVERDUE = "overdue_vs_own_rhythm"
 ACTIVITY_DROP = "activity_drop"
 
 
-# the call list of customers whose card names no manager
-UNASSIGNED = "(unassigned)"
 
 
 REASON_SEPARATOR = "|"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from clientbase.reactivation.options import ACTIVITY_DROP, NO_ORDERS, OVERDUE, REASON_SEPARATOR, UNASSIGNED
+from clientbase.reactivation.options import ACTIVITY_DROP, NO_ORDERS, OVERDUE, REASON_SEPARATOR
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ def revenue_at_stake(candidates: pd.DataFrame) -> RevenueAtStake:
     -------
     RevenueAtStake
         `by_reason`: reason (code), customers, lost_revenue — in the order no orders,
-        overdue vs own rhythm, activity drop. `by_manager`: manager (`UNASSIGNED` for
+        overdue vs own rhythm, activity drop. `by_manager`: manager (NA for
         customers without one), customers, urgent, lost_revenue — most lost revenue first.
     """
     # a handful of distinct reason combinations: aggregate per combination, then split
@@ -60,8 +60,7 @@ def revenue_at_stake(candidates: pd.DataFrame) -> RevenueAtStake:
     by_reason["lost_revenue"] = by_reason["lost_revenue"].astype(float)
 
     by_manager = (
-        candidates.assign(manager=candidates["manager"].fillna(UNASSIGNED))
-        .groupby("manager", sort=False)
+        candidates.groupby("manager", sort=False, dropna=False)
         .agg(
             customers=("customer_id", "size"),
             urgent=("urgent", "sum"),

@@ -22,7 +22,6 @@ from clientbase.reactivation import (
     NO_ORDERS,
     OVERDUE,
     REASON_SEPARATOR,
-    UNASSIGNED,
     ReactivationOptions,
     revenue_at_stake,
 )
@@ -135,8 +134,8 @@ def _managers_sentence(candidates: pd.DataFrame, fmt: Formatter) -> str:
     lang = fmt.language
     tx = Words("reactivation", lang)
     by_manager = revenue_at_stake(candidates).by_manager
-    unassigned = by_manager[by_manager["manager"] == UNASSIGNED]
-    named = by_manager[by_manager["manager"] != UNASSIGNED]
+    unassigned = by_manager[by_manager["manager"].isna()]
+    named = by_manager[by_manager["manager"].notna()]
     shown, rest = named.iloc[:_SUMMARY_MANAGERS], named.iloc[_SUMMARY_MANAGERS:]
     items = [
         tx("manager_item", manager=m, customers=_clients(int(c), lang), lost=fmt.money(v))

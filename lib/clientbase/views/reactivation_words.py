@@ -12,7 +12,6 @@ from clientbase.periods import Period
 from clientbase.reactivation import (
     ACTIVITY_DROP,
     OVERDUE,
-    UNASSIGNED,
     ReactivationOptions,
 )
 from clientbase.text import fill, quarter_values, t, texts
@@ -111,6 +110,6 @@ def _short_person(name: str) -> str:
 
 
 def manager_label(manager: object, language: str, *, short: bool = False) -> str:
-    if manager is None or pd.isna(manager) or manager == UNASSIGNED:
+    if manager is None or pd.isna(manager):
         return texts("reactivation", language)["unassigned"]
     return _short_person(str(manager)) if short else str(manager)
