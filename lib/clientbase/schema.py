@@ -33,7 +33,7 @@ TABLES: dict[str, Table] = {
                 "customer_id": _STR, "name": _STR, "inn": _STR, "kpp": _STR, "customer_type": _STR,
                 "partner_id": _STR, "manager": _STR, "source": _STR, "category": _STR,
                 "region": _STR, "email": _STR, "phone": _STR, "created_at": _DATE,
-                "is_deleted": _BOOL,
+                "is_deleted": _BOOL, "credit_limit": _FLOAT, "payment_terms_days": _FLOAT, "loyalty": _STR,
             },
             ("customer_id", "name"),
         ),
@@ -80,6 +80,21 @@ TABLES: dict[str, Table] = {
                 "customer_id": _STR, "converted_at": _DATE,
             },
             ("lead_id", "created_at"),
+            by_name="customer_name",
+        ),
+        Table(
+            "invoices",
+            {
+                "invoice_id": _STR, "customer_id": _STR, "date": _DATE, "amount": _FLOAT, "due_date": _DATE,
+                "manager": _STR,
+            },
+            ("invoice_id", "customer_id", "date", "amount"),
+            by_name="customer_name",
+        ),
+        Table(
+            "payments",
+            {"payment_id": _STR, "customer_id": _STR, "date": _DATE, "amount": _FLOAT, "invoice_id": _STR},
+            ("payment_id", "customer_id", "date", "amount"),
             by_name="customer_name",
         ),
     )

@@ -38,6 +38,8 @@ _HELPERS: dict[str, tuple[str, ...]] = {
     "orders": ("customer_name",),
     "campaign_members": ("customer_name", "campaign_name"),
     "leads": ("customer_name", "campaign_name"),
+    "invoices": ("customer_name",),
+    "payments": ("customer_name",),
 }
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from clientbase.errors import DataError
 from clientbase.schema import REQUIRED_TABLES, TABLES
+from clientbase.sources.documents import document_problems, with_document_numbers
 from clientbase.sources.finding import Source, _find
 from clientbase.sources.formats import Format, _check_known, load_format
 from clientbase.sources.names import _complete, _finish, _resolve_references
@@ -59,7 +60,7 @@ def load_source(
     for table in wanted:
         _check_known(table, TABLES, "load_source", "tables", "table")
     needed = set(wanted)
-    if needed & {"contacts", "orders", "campaign_members", "leads"}:
+    if needed & {"contacts", "orders", "campaign_members", "leads", "invoices", "payments"}:
         needed.add("customers")
     if needed & {"campaign_members", "leads"}:
         needed.add("campaigns")
@@ -86,8 +87,9 @@ def load_source(
             frame, found = read_table(path, table, fmt)
             problems.extend(found)
             headers[table] = frame.attrs.get("headers", {})
-            frames[table] = _complete(frame, table)
+            frames[table] = with_document_numbers(_complete(frame, table), table)
         resolved = _resolve_references(frames, paths, headers)
+        resolved += document_problems(frames, paths, headers)
         if lines is not None and "customers" in frames:
             resolved += lines.unknown_customers(frames["customers"]["customer_id"])
             # in the order the pandas path reports them: table by table

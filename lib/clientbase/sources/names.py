@@ -84,7 +84,7 @@ def _resolve_references(
     problems: list[Problem] = []
     refs = (("customer", "customers", "customer_id", "customer_name"),
             ("campaign", "campaigns", "campaign_id", "campaign_name"))
-    for table in ("contacts", "orders", "campaign_members", "leads"):
+    for table in ("contacts", "orders", "campaign_members", "leads", "invoices", "payments"):
         if table not in frames:
             continue
         frame = frames[table]

@@ -19,7 +19,8 @@ _LISTED_VALUES = 50  # distinct unknown names / duplicate ids reported one by on
 
 
 # ids that must be unique in their table (every other table refers to them)
-_UNIQUE = {"customers": "customer_id", "campaigns": "campaign_id"}
+_UNIQUE = {"customers": "customer_id", "campaigns": "campaign_id", "invoices": "invoice_id",
+           "payments": "payment_id"}
 
 
 def read_table(path: Path, table: str, fmt: Format) -> tuple[pd.DataFrame, list[Problem]]:
