@@ -194,6 +194,17 @@ def unit_db(pg_server):
               {"order_id": "text", "customer_id": "text", "amount": "text"})
         _load(conn, "crm.leads", pd.DataFrame({"lead_id": ["L1"], "created_at": ["31.02.2026"]}),
               {"lead_id": "text", "created_at": "text"})
+        invoices = pd.DataFrame({
+            "invoice_id": ["Реализация товаров и услуг 00-000123 от 05.03.2026 12:00:00", "00-000124"],
+            "customer_id": ["C1", "C2"], "date": pd.to_datetime(["2026-03-05", "2026-03-06"]),
+            "amount": [1200.5, -100.0], "due_date": pd.to_datetime(["2026-04-04", None])})
+        _load(conn, "crm.invoices", invoices, {"invoice_id": "text", "customer_id": "text", "date": "timestamp",
+                                               "amount": "numeric(12,2)", "due_date": "timestamp"})
+        payments = pd.DataFrame({
+            "payment_id": ["P1", "P2"], "customer_id": ["C1", "C2"], "date": pd.to_datetime(["2026-03-10"] * 2),
+            "amount": [1000.0, -50.0], "invoice_id": ["Реализация товаров и услуг 00-000123 от 05.03.2026", "X9"]})
+        _load(conn, "crm.payments", payments, {"payment_id": "text", "customer_id": "text", "date": "timestamp",
+                                               "amount": "numeric(12,2)", "invoice_id": "text"})
     return pg_server
 
 
@@ -236,6 +247,21 @@ def test_top_products_and_meta_from_the_database(unit_db, tmp_path, cache):
     warning = wb.problems.set_index("severity").loc["warning"]
     assert warning["file"] == "orders (query)" and warning["column"] == "customer_id"
     assert warning["message"] == "unknown customer 'C9': customer_id not in the customers table; 1 row dropped"
+
+
+def test_invoices_and_payments_cross_whole_and_are_checked_like_files(unit_db, tmp_path, cache):
+    tables = "{customers: crm.customers, orders: crm.orders, invoices: crm.invoices, payments: crm.payments}"
+    profile = load_profile(_unit_profile(tmp_path, unit_db, tables))
+    wb = Workbook(profile, prepare(profile), language="en", currency="RUB", mask_pii=True, output_dir=None,
+                  report=None)
+    invoices, payments = wb.table("invoices"), wb.table("payments")
+    assert invoices["invoice_id"].tolist() == ["00-000123", "00-000124"]  # the presentation read as its number
+    assert invoices["amount"].tolist() == [1200.5, -100.0]  # a credit note is negative
+    assert payments["invoice_id"].tolist() == ["00-000123", "X9"]
+    assert wb.meta["rows"]["invoices"] == 2 and wb.meta["rows"]["payments"] == 2
+    warnings = wb.problems[wb.problems["severity"] == "warning"]
+    assert any(f == "payments (crm.payments)" or "payments" in f for f in warnings["file"])
+    assert warnings["message"].str.contains("not in the invoices file").any()
 
 
 def test_bad_tables_name_the_table_row_and_column(unit_db, tmp_path, cache):

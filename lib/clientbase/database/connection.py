@@ -14,7 +14,8 @@ from pathlib import Path
 from clientbase.errors import ProfileError
 
 #: the tables read whole into pandas; orders never are
-SMALL_TABLES = ("customers", "contacts", "campaigns", "campaign_members", "leads")
+# the documents of settlements (invoices, payments) cross whole too: documents, not lines
+SMALL_TABLES = ("customers", "contacts", "campaigns", "campaign_members", "leads", "invoices", "payments")
 
 
 #: tables read under their own name when the profile's `data.tables` does not name them
