@@ -22,7 +22,8 @@ from clientbase.demo import BEHAVIOURS, generate_demo
 
 N, SEED = 240, 11
 PROFILE = "data:\n  path: export\n  format: 1c\nperiod: latest\nlanguage: ru\n"
-FILES = {"kampanii.csv", "kontaktnye_lica.csv", "kontragenty.csv", "lidy.csv", "prodazhi.csv", "uchastniki_kampaniy.csv"}
+FILES = {"kampanii.csv", "kontaktnye_lica.csv", "kontragenty.csv", "lidy.csv", "prodazhi.csv", "uchastniki_kampaniy.csv",
+         "dokumenty_raschetov.csv", "postupleniya.csv"}
 SOURCES = {"Сайт", "Реклама", "Выставка", "Партнёр", "Маркетплейс", "Холодный звонок"}
 
 

@@ -13,10 +13,12 @@ wrong, which customers churn or slow down, what each campaign added. One module 
 - `orders`: order documents by behaviour (regular, declining, churned, one-off, new);
 - `campaigns`: campaigns with target and control groups, their effect, leads;
 - `truth`: the ground truth, verified against the generated tables;
+- `receivables`: invoices and payments (terms, limits, late and partial payers, advances,
+  credit notes, refunds) and their exact truth at as_of;
 - `export`: writing the 1C-shaped files (CSV, XLSX, Parquet);
 - `generate`: `generate_demo`, the one entry point.
 
-A new table (invoices and payments, deals and their stages) is a new module beside these.
+A new table (deals and their stages) is a new module beside these.
 """
 
 from __future__ import annotations

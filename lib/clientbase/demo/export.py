@@ -103,6 +103,7 @@ def _export_tables(world: _World, file_format: str) -> dict[str, pd.DataFrame]:
     code, name = cust["code"].to_numpy(), cust["name"].to_numpy()
     order = np.argsort(code, kind="stable")
     c = cust.iloc[order]
+    terms = world.settlements["terms"].iloc[order]
     manager = _labels(c["manager"].to_numpy(), _MANAGERS)
     source = _labels(c["source"].to_numpy(), _SOURCES)
     category = _labels(c["category"].to_numpy(), _CATEGORIES)
@@ -137,6 +138,9 @@ def _export_tables(world: _World, file_format: str) -> dict[str, pd.DataFrame]:
                 "Телефон": c["phone"].to_numpy(), "Электронная почта": c["email"].to_numpy(),
                 "Дата создания": _ru_dates(c["created_day"].to_numpy(), cal).to_numpy(),
                 "Пометка удаления": np.where(c["is_deleted"].to_numpy(), "Да", "Нет"),
+                "Отсрочка платежа": terms["payment_terms_days"].to_numpy().astype(np.int64).astype(str),
+                "Сумма кредита": _ru_numbers(np.nan_to_num(terms["credit_limit"].to_numpy()), 2).where(
+                    ~np.isnan(terms["credit_limit"].to_numpy())).to_numpy(),
             }),
             "contacts": pd.DataFrame({
                 "Код": contacts["code"], "Код контрагента": contacts["owner_code"],
@@ -170,6 +174,8 @@ def _export_tables(world: _World, file_format: str) -> dict[str, pd.DataFrame]:
             "region": region.to_numpy(), "email": c["email"].to_numpy(), "phone": c["phone"].to_numpy(),
             "created_at": _dates(c["created_day"].to_numpy(), cal).to_numpy(),
             "is_deleted": c["is_deleted"].to_numpy(),
+            "payment_terms_days": terms["payment_terms_days"].to_numpy(),
+            "credit_limit": terms["credit_limit"].to_numpy(),
         }).astype({k: "str" for k in ("customer_id", "name", "inn", "kpp", "customer_type", "manager", "source",
                                       "category", "region", "email", "phone")}),
         "contacts": pd.DataFrame({
@@ -207,6 +213,8 @@ def _write_export(world: _World, folder: Path, file_format: str, seed: int, say:
     counts = _write_orders(world, path("orders"), dialect, seed, say)
     for table in ("campaigns", "campaign_members", "leads"):
         _write_table(tables[table], path(table), dialect)
+    for table, frame in _settlement_tables(world, dialect).items():
+        _write_table(frame, path(table), dialect)
     return counts
 
 
@@ -331,3 +339,52 @@ def _lines_arrow(lines: pd.DataFrame, doc: np.ndarray, stamp: np.ndarray, kind: 
         "product_id": _PRODUCT_IDS.take(pa.array(lines["product"].to_numpy())),
         "status": _STATUS_TEXT.take(pa.array(cancelled[doc].astype(np.int8))),
     })
+
+
+def _settlement_tables(world: _World, dialect: str) -> dict[str, pd.DataFrame]:
+    """Invoices and payments as 1C lists them (documents by their presentation) or canonical."""
+    cal, cust = world.cal, world.customers
+    inv, pay = world.settlements["invoices"], world.settlements["payments"]
+    code, name = cust["code"].to_numpy(), cust["name"].to_numpy()
+    inv_id = pd.Series(inv["year"].to_numpy() % 100, dtype="int64").astype("str").str.zfill(2) + "-" + _digits_text(
+        inv["number"].to_numpy(), 6).to_numpy()
+    pay_id = pd.Series(pay["year"].to_numpy() % 100, dtype="int64").astype("str").str.zfill(2) + "-" + _digits_text(
+        pay["number"].to_numpy(), 6).to_numpy()
+    stamp = (pd.Series(cal.dates(inv["day"].to_numpy())) + pd.to_timedelta(inv["second"].to_numpy(), unit="s"))
+    credit = inv["amount"].to_numpy() < 0
+    doc = np.where(credit, "Возврат товаров от клиента", "Реализация товаров и услуг")
+    presentation = pd.Series(doc) + " " + inv_id + " от " + stamp.dt.strftime("%d.%m.%Y %H:%M:%S").str.replace(
+        r" 0(\d):", r" \1:", regex=True)
+    due_known = inv["due_day"].to_numpy() >= 0
+    named = pay["invoice"].to_numpy() >= 0
+    linked = pd.Series(presentation.to_numpy()[np.maximum(pay["invoice"].to_numpy(), 0)]).where(named)
+    linked_id = pd.Series(inv_id.to_numpy()[np.maximum(pay["invoice"].to_numpy(), 0)]).where(named)
+    pay_doc = np.where(pay["amount"].to_numpy() < 0, "Выдача наличных", "Поступление безналичных ДС")
+    pay_date = pd.Series(cal.dates(pay["day"].to_numpy())).dt.strftime("%d.%m.%Y")
+    if dialect == "1c":
+        return {
+            "invoices": pd.DataFrame({
+                "Реализация товаров и услуг": presentation, "Дата": _ru_dates(inv["day"].to_numpy(), cal),
+                "Код контрагента": code[inv["owner"].to_numpy()], "Контрагент": name[inv["owner"].to_numpy()],
+                "Сумма": _ru_numbers(inv["amount"].to_numpy(), 2),
+                "Срок оплаты": _ru_dates(inv["due_day"].to_numpy(), cal, known=due_known),
+            }),
+            "payments": pd.DataFrame({
+                "Поступление безналичных ДС": pd.Series(pay_doc) + " " + pay_id + " от " + pay_date,
+                "Дата": _ru_dates(pay["day"].to_numpy(), cal),
+                "Код контрагента": code[pay["owner"].to_numpy()], "Контрагент": name[pay["owner"].to_numpy()],
+                "Сумма": _ru_numbers(pay["amount"].to_numpy(), 2), "Расчетный документ": linked,
+            }),
+        }
+    return {
+        "invoices": pd.DataFrame({
+            "invoice_id": inv_id.astype("str"), "customer_id": pd.Series(code[inv["owner"].to_numpy()], dtype="str"),
+            "date": _dates(inv["day"].to_numpy(), cal), "amount": inv["amount"].astype(float),
+            "due_date": _dates(inv["due_day"].to_numpy(), cal, known=due_known),
+        }),
+        "payments": pd.DataFrame({
+            "payment_id": pay_id.astype("str"), "customer_id": pd.Series(code[pay["owner"].to_numpy()], dtype="str"),
+            "date": _dates(pay["day"].to_numpy(), cal), "amount": pay["amount"].astype(float),
+            "invoice_id": linked_id.astype("str"),
+        }),
+    }

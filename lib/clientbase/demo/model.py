@@ -67,6 +67,8 @@ class _World:
     members: pd.DataFrame
     leads: pd.DataFrame
     truth: dict[str, pd.DataFrame]
+    # invoices, payments, the customers' terms and limits, the receivables truth (demo.receivables)
+    settlements: dict[str, pd.DataFrame]
 
 
 def _share(n: int, share: float, low: int) -> int:

@@ -147,6 +147,7 @@ def _write_truth(world: _World, folder: Path, counts: dict, arguments: dict) -> 
     cal, truth = world.cal, world.truth
     for table in ("customers", "duplicates", "branches", "invalid_ids", "missing_fields"):
         _write_table(truth[table], folder / f"{table}.csv", "canonical")
+    _write_table(world.settlements["truth"], folder / "receivables.csv", "canonical")
     camps = world.campaigns
     cid = camps["cid"].to_numpy()
     controlled = camps["kind"].to_numpy() != "acquisition"
@@ -172,6 +173,7 @@ def _write_truth(world: _World, folder: Path, counts: dict, arguments: dict) -> 
         "end": cal.end.date().isoformat(),
         "counts": {"customers": len(world.customers), "contacts": len(world.contacts),
                    "documents": counts["documents"], "order_lines": counts["order_lines"],
-                   "campaigns": len(camps), "campaign_members": len(world.members), "leads": len(world.leads)},
+                   "campaigns": len(camps), "campaign_members": len(world.members), "leads": len(world.leads),
+                   "invoices": len(world.settlements["invoices"]), "payments": len(world.settlements["payments"])},
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -14,6 +14,7 @@ from clientbase.demo.cards import _contact_details, _contact_people, _identities
 from clientbase.demo.model import _Calendar, _World
 from clientbase.demo.orders import _created_and_codes, _finish_documents, _regular_documents
 from clientbase.demo.planted import _plant
+from clientbase.demo.receivables import plan_receivables
 from clientbase.demo.truth import _verified_truth
 from clientbase.demo.vocabulary import (
     _BEHAVIOUR_SHARES,
@@ -58,7 +59,9 @@ def _build_world(n: int, seed: int, cal: _Calendar, say: Callable[[str], None]) 
     leads = _leads(rng["leads"], cust, docs, campaigns, cal)
     say("checking the planted problems")
     truth = _verified_truth(cust, contacts, planted)
-    return _World(cal, cust, contacts, docs, campaigns, members, leads, truth)
+    say("invoices and payments")
+    settlements = plan_receivables(rng["spare"], cust, docs, cal)
+    return _World(cal, cust, contacts, docs, campaigns, members, leads, truth, settlements)
 
 
 def _exact_counts(rng: np.random.Generator, n: int, shares: tuple[float, ...]) -> np.ndarray:
