@@ -44,7 +44,7 @@ import psutil
 
 # what each report's notebook calls into the analysis modules (and the engine), i.e. what
 # the `analyses` task runs; run.py compares it with the notebooks and lists what is missing
-ANALYSIS_MODULES = ("overview", "audit", "abc_xyz", "reactivation", "campaigns", "channels")
+ANALYSIS_MODULES = ("overview", "audit", "abc_xyz", "reactivation", "campaigns", "channels", "receivables")
 COVERED = {
     "data_overview": {"overview.table_overview", "overview.monthly_activity", "overview.activity_totals",
                       "overview.problems_overview"},
@@ -54,6 +54,7 @@ COVERED = {
                      "reactivation.reactivation_funnel", "wb.top_products"},
     "campaign_roi": {"campaigns.campaign_results", "channels.channel_economics", "channels.cohort_retention",
                      "campaigns.campaign_summary"},
+    "receivables": {"receivables.receivables_report", "receivables.tables_of"},
 }
 
 
@@ -127,7 +128,7 @@ def task_analyses(args: argparse.Namespace, clock: Clock) -> dict[str, Any]:
         return catalog.options_model(report)()
 
     runners = {"data_overview": _data_overview, "base_audit": _base_audit, "abc_xyz": _abc_xyz,
-               "reactivation": _reactivation, "campaign_roi": _campaign_roi}
+               "reactivation": _reactivation, "campaign_roi": _campaign_roi, "receivables": _receivables}
     totals: dict[str, float] = {}
     for report in [r for r in catalog.available_reports() if r in runners]:
         before = sum(clock.parts.values())
@@ -196,6 +197,15 @@ def _campaign_roi(wb: Any, p: Any, clock: Clock) -> None:
     clock.step("campaign_roi: cohort_retention", lambda: channels.cohort_retention(wb.cube, as_of=wb.as_of))
     if results is not None and sources is not None:
         clock.step("campaign_roi: campaign_summary", lambda: campaigns.campaign_summary(results, sources))
+
+
+def _receivables(wb: Any, p: Any, clock: Clock) -> None:
+    from clientbase import receivables
+
+    result = clock.step("receivables: receivables_report (allocation, aging, trend)",
+                        lambda: receivables.receivables_report(wb.table("invoices"), wb.table("payments"),
+                                                               wb.customers, as_of=wb.as_of, options=p))
+    clock.step("receivables: tables_of", lambda: receivables.tables_of(result))
 
 
 def task_naive(args: argparse.Namespace, clock: Clock) -> dict[str, Any]:

@@ -12,10 +12,15 @@ def test_notebook_parameters_are_the_options_model(report):
     declared = catalog.notebook_parameters(report)
     model = catalog.options_model(report)
     own = {name: p.default for name, p in declared.items() if name not in catalog.COMMON_PARAMETERS}
-    defaults = {name: list(v) if isinstance(v, tuple) else v for name, v in model.defaults().items()}
+    defaults = {name: _lists(v) for name, v in model.defaults().items()}
     assert own == defaults
     # and the notebook's comment is the option's meaning
     assert {name: declared[name].help for name in own} == model.meanings()
+
+
+def _lists(value):
+    """A default as a notebook's literal writes it: tuples as lists, all the way down."""
+    return [_lists(v) for v in value] if isinstance(value, tuple | list) else value
 
 
 @pytest.mark.parametrize("report", REPORTS)

@@ -390,7 +390,7 @@ def test_reports_from_postgresql_equal_reports_from_files(demo_twice, pg_server,
                                              f"reports: {reports}\n")
     tables = ("{customers: crm.customers, contacts: crm.contacts, campaigns: crm.campaigns, "
               "campaign_members: crm.campaign_members, leads: 'select * from crm.leads', "
-              "orders: 'select * from sales.order_lines'}")
+              "invoices: crm.invoices, payments: crm.payments, orders: 'select * from sales.order_lines'}")
     pg = _profile(tmp_path / "p", "demo", f"data:\n  url: {pg_server.url('erp')}\n  format: canonical\n"
                                           f"  tables: {tables}\nreports: {reports}\n")
     (pg.parent / ".env").write_text(f"PGPASSWORD={pg_server.password}\n", encoding="utf-8")

@@ -18,7 +18,7 @@ from pathlib import Path
 from clientbase.errors import ClientbaseError
 from clientbase.options import Options
 
-REPORTS: tuple[str, ...] = ("data_overview", "base_audit", "abc_xyz", "reactivation", "campaign_roi")
+REPORTS: tuple[str, ...] = ("data_overview", "base_audit", "abc_xyz", "reactivation", "campaign_roi", "receivables")
 
 # each report's options model ("module:Class"), imported when asked for: the single declaration of
 # its parameters (default, range, meaning); see clientbase.options
@@ -28,6 +28,7 @@ OPTIONS: dict[str, str] = {
     "abc_xyz": "clientbase.abc_xyz:AbcXyzOptions",
     "reactivation": "clientbase.reactivation:ReactivationOptions",
     "campaign_roi": "clientbase.campaigns:CampaignRoiOptions",
+    "receivables": "clientbase.receivables:ReceivablesOptions",
 }
 
 # parameters every report notebook may declare; the runner fills them from the profile

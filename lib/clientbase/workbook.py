@@ -223,6 +223,10 @@ class Workbook:
         out.to_csv(path, index=False, encoding="utf-8", lineterminator="\n", float_format="%.12g")
         return path
 
+    def save_tables(self, tables: dict[str, pd.DataFrame]) -> list[Path]:
+        """Write several machine-readable tables ({file name: frame}, see `save_table`); none is fine."""
+        return [p for name, frame in tables.items() if (p := self.save_table(frame, name)) is not None]
+
     def write_list(self, name: str, write: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Path | None:
         """Write a list for people (an .xlsx) into the run's folder with `write(*args, path=..., **kwargs)`.
 

@@ -9,7 +9,8 @@ One module per concept, every public name importable from here:
 - `allocation`: payments allocated to the debts (linked payments first, then FIFO by due
   date, advances apart, refunds as debts of their own), in integer kopecks (`allocate`);
 - `reports`: what the report shows from an allocation: open items, aging per customer,
-  the art. 266 reserve and its cap, DSO, payment discipline, reminders, headlines, trend.
+  the art. 266 reserve and its cap, DSO, payment discipline, reminders, headlines, trend;
+- `result`: all of it at once for the report (`receivables_report`).
 """
 
 from __future__ import annotations
@@ -39,8 +40,12 @@ from clientbase.receivables.reports import (  # noqa: F401
     reminder_actions,
     reserve_266,
 )
+from clientbase.receivables.result import ReceivablesResult, receivables_report, tables_of  # noqa: F401
 
 __all__ = [
+    "ReceivablesResult",
+    "receivables_report",
+    "tables_of",
     "ACTIONS",
     "AGING_COLUMNS",
     "Allocation",

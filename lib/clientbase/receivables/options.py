@@ -78,6 +78,7 @@ class ReceivablesOptions(Options):
         12, ge=1, le=120, description="months ending at as_of for payment discipline and the reserve's revenue cap")
     dso_days: int = Field(90, ge=1, le=3650, description="days of invoiced revenue ending at as_of that DSO divides by")
     trend_quarters: int = Field(4, ge=1, le=40, description="quarter ends (the last one is as_of) in the aging trend")
+    top_n: int = Field(20, ge=1, description="debtors shown in the report's tables")
     reminder_rules: tuple[tuple[str, int], ...] = Field(
         _DEFAULT_ACTIONS,
         description="action code: first day overdue it applies from (negative: days before due), until the next one")
