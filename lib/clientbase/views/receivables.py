@@ -171,49 +171,41 @@ def _trend_chart(result: ReceivablesResult, fmt: Formatter) -> Any:
     return fig
 
 
-def _named(frame: pd.DataFrame, customers: pd.DataFrame, mask_pii: bool) -> pd.DataFrame:
-    names = client_names(customers, frame["customer_id"], mask_pii=mask_pii)
-    out = frame.merge(names, on="customer_id", how="left")
-    return out.assign(client=out["client"].fillna(out["customer_id"]))
+def _client_table(rows: pd.DataFrame, customers: pd.DataFrame, *, fmt: Formatter, mask_pii: bool,
+                  columns: list[str], kinds: dict[str, str], empty: str) -> Table | Markdown:
+    """Clients' rows as a table: names (masked when `mask_pii`), managers worded; a sentence when none."""
+    tx = Words("receivables", fmt.language)
+    if rows.empty:
+        return Markdown(tx[empty])
+    shown = rows.merge(client_names(customers, rows["customer_id"], mask_pii=mask_pii), on="customer_id",
+                       how="left")
+    shown = shown.assign(client=shown["client"].fillna(shown["customer_id"]),
+                         manager=shown["manager"].fillna(tx["no_manager"]))
+    return table(shown[columns], fmt=fmt, max_rows=None, labels={c: tx["col"][c] for c in columns}, kinds=kinds)
 
 
 def _debtors_table(result: ReceivablesResult, customers: pd.DataFrame, *, fmt: Formatter,
                    options: ReceivablesOptions, mask_pii: bool) -> Table | Markdown:
-    tx = Words("receivables", fmt.language)
-    top = result.top_overdue(options.top_n)
-    if top.empty:
-        return Markdown(tx["nothing_overdue"])
-    shown = _named(top, customers, mask_pii)
-    shown = shown.assign(manager=shown["manager"].fillna(tx["no_manager"]))
-    columns = ["client", "manager", "outstanding", "overdue", "over_90", "max_days_overdue", "credit_limit"]
-    return table(shown[columns], fmt=fmt, max_rows=None, labels={c: tx["col"][c] for c in columns},
-                 kinds={"outstanding": "money", "overdue": "money", "over_90": "money", "max_days_overdue": "number",
-                        "credit_limit": "money"})
+    money = {c: "money" for c in ("outstanding", "overdue", "over_90", "credit_limit")}
+    return _client_table(result.top_overdue(options.top_n), customers, fmt=fmt, mask_pii=mask_pii,
+                         columns=["client", "manager", "outstanding", "overdue", "over_90", "max_days_overdue",
+                                  "credit_limit"], kinds={**money, "max_days_overdue": "number"},
+                         empty="nothing_overdue")
 
 
 def _discipline_table(result: ReceivablesResult, customers: pd.DataFrame, *, fmt: Formatter,
                       options: ReceivablesOptions, mask_pii: bool) -> Table | Markdown:
-    tx = Words("receivables", fmt.language)
-    late = result.late_payers.head(options.top_n)
-    if late.empty:
-        return Markdown(tx["nobody_late"])
-    shown = _named(late, customers, mask_pii)
-    columns = ["client", "invoices_due", "on_time_share", "mean_days_late"]
-    return table(shown[columns], fmt=fmt, max_rows=None, labels={c: tx["col"][c] for c in columns},
-                 kinds={"invoices_due": "number", "on_time_share": "percent", "mean_days_late": "number"})
+    late = result.late_payers.head(options.top_n).assign(manager=pd.NA)
+    return _client_table(late, customers, fmt=fmt, mask_pii=mask_pii,
+                         columns=["client", "invoices_due", "on_time_share", "mean_days_late"],
+                         kinds={"invoices_due": "number", "on_time_share": "percent", "mean_days_late": "number"},
+                         empty="nobody_late")
 
 
 def _advances_table(result: ReceivablesResult, customers: pd.DataFrame, *, fmt: Formatter,
                     options: ReceivablesOptions, mask_pii: bool) -> Table | Markdown:
-    tx = Words("receivables", fmt.language)
-    held = result.advances.head(options.top_n)
-    if held.empty:
-        return Markdown(tx["no_advances"])
-    shown = _named(held, customers, mask_pii)
-    shown = shown.assign(manager=shown["manager"].fillna(tx["no_manager"]))
-    columns = ["client", "manager", "advance"]
-    return table(shown[columns], fmt=fmt, max_rows=None, labels={c: tx["col"][c] for c in columns},
-                 kinds={"advance": "money"})
+    return _client_table(result.advances.head(options.top_n), customers, fmt=fmt, mask_pii=mask_pii,
+                         columns=["client", "manager", "advance"], kinds={"advance": "money"}, empty="no_advances")
 
 
 def _signed_money(value: float, fmt: Formatter) -> str:
