@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import pandas as pd
 
 from clientbase.frames import isin
@@ -33,3 +36,23 @@ def test_isin_matches_text_ids_and_never_a_missing_value():
     assert isin(values, ["c", None, "a"]).tolist() == [True, False, False, True]
     assert isin(values, pd.Series([], dtype="str")).tolist() == [False] * 4
     assert isin(pd.Index(["1", "2"]), {1, "2"}).tolist() == [True, True]  # compared as text
+
+
+HOSTILE = [
+    "<img src=x onerror=alert(1)>",
+    "</table><script>alert(1)</script>",
+    "**ООО** _Рога_ [ссылка](http://x) `код` | столбец",
+]
+
+
+def test_a_hostile_name_reads_as_written_in_the_rendered_report():
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    from clientbase.views.common import plain
+
+    for name in HOSTILE:
+        rendered = markdown2html_mistune(f"Первый звонок: {plain(name)}.")
+        assert "<img" not in rendered and "<script" not in rendered and "</table" not in rendered
+        assert "<strong>" not in rendered and "<em>" not in rendered and "<a " not in rendered
+        assert "<code>" not in rendered
+        assert html.unescape(re.sub(r"<[^>]+>", "", rendered)).strip() == f"Первый звонок: {name}."

@@ -30,7 +30,7 @@ from clientbase.tables import Table, table
 from clientbase.text import Words, t, texts
 from clientbase.views.abc_xyz_plots import plot_matrix, plot_migration, plot_pareto
 from clientbase.views.abc_xyz_words import ReportWords, Settings
-from clientbase.views.common import Section, client_names
+from clientbase.views.common import Section, client_names, plain
 from clientbase.views.common import section as common_section
 
 __all__ = [
@@ -115,7 +115,7 @@ def summary(numbers: AbcXyzSummary, result: Migration, *, fmt: Formatter, settin
     if numbers.downgraded:
         first = downgrades_by_manager(result.downgrades).iloc[0]
         parts.append(tx("first_manager",
-            manager=_manager(first["manager"], lang), n=_clients(int(first["customers"]), lang),
+            manager=plain(_manager(first["manager"], lang)), n=_clients(int(first["customers"]), lang),
             lost=fmt.money(first["lost_revenue"]),
         ))
     no_class = []

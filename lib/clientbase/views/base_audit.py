@@ -34,7 +34,7 @@ from clientbase.views.base_audit_plots import (
     quarter_label,
     rules_of,
 )
-from clientbase.views.common import Section
+from clientbase.views.common import Section, plain
 from clientbase.views.common import section as common_section
 
 __all__ = [
@@ -101,8 +101,8 @@ def _fill_sentences(result: AuditResult, fmt: Formatter) -> list[str]:
     named = quality[quality["manager"] != NO_MANAGER]
     if len(named) >= 2:
         worst, best = named.iloc[0], named.iloc[-1]
-        parts.append(tx("quality", best=best["manager"], best_share=fmt.percent(best["complete_share"]),
-                                          worst=worst["manager"], worst_share=fmt.percent(worst["complete_share"])))
+        parts.append(tx("quality", best=plain(best["manager"]), best_share=fmt.percent(best["complete_share"]),
+                        worst=plain(worst["manager"]), worst_share=fmt.percent(worst["complete_share"])))
     return parts
 
 
@@ -113,7 +113,7 @@ def _tasks_sentence(result: AuditResult, fmt: Formatter) -> str:
     sentence = tx("tasks", tasks=len(result.tasks), cards=result.task_cards, managers=result.task_managers)
     if result.orphan_cards:
         key = "tasks_spread" if result.executors else "tasks_unassigned"
-        sentence += " " + tx(key, orphans=result.orphan_cards, executors=", ".join(result.executors))
+        sentence += " " + tx(key, orphans=result.orphan_cards, executors=", ".join(plain(e) for e in result.executors))
     return sentence
 
 

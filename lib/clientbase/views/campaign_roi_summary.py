@@ -20,6 +20,7 @@ from clientbase.views.campaign_roi_plots import (
     _ratio,
     _roi,
 )
+from clientbase.views.common import plain
 
 
 def summary(
@@ -63,7 +64,7 @@ def summary(
     if summary.best_channel is not None:
         best = summary.best_channel
         parts.append(tx("channel_best",
-            source=best.source, ltv=fmt.money(best.ltv), cac=fmt.money(best.cac),
+            source=plain(best.source), ltv=fmt.money(best.ltv), cac=fmt.money(best.cac),
             ratio=_ratio(best.ltv_to_cac, fmt), ltv_months=ltv_months,
         ))
         worst = summary.worst_channel
@@ -149,7 +150,7 @@ def _roi_line(template: str, campaign: CampaignRoi, *, fmt: Formatter, conf: str
     else:
         verdict = tx["unproven"]
     return tx.fill(
-        template, name=campaign.name, roi=_roi(campaign.roi, fmt), conf=conf, low=_roi(campaign.roi_low, fmt),
+        template, name=plain(campaign.name), roi=_roi(campaign.roi, fmt), conf=conf, low=_roi(campaign.roi_low, fmt),
         high=_roi(campaign.roi_high, fmt), verdict=verdict,
     )
 
@@ -208,7 +209,7 @@ def _signed_money(value: float, fmt: Formatter) -> str:
 
 def _names(names: pd.Series, language: str) -> str:
     left, right = ("«", "»") if language == "ru" else ("“", "”")
-    return ", ".join(f"{left}{n}{right}" for n in names.astype("str"))
+    return ", ".join(f"{left}{plain(n)}{right}" for n in names.astype("str"))
 
 
 def _campaigns(n: int, language: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +22,7 @@ from clientbase.frames import isin
 from clientbase.masking import mask_frame
 from clientbase.text import t
 
-__all__ = ["Section", "appendix", "client_names", "executive_summary", "heading", "section", "title"]
+__all__ = ["Section", "appendix", "client_names", "executive_summary", "heading", "plain", "section", "title"]
 
 
 def heading(key: str, language: str, *, level: int = 2) -> Markdown:
@@ -82,6 +83,17 @@ def executive_summary(body: Any, *, language: str) -> Section:
 def appendix(body: Any, *, language: str) -> Section:
     """The appendix (definitions, parameters, data, version) under its common heading."""
     return section(t("appendix", language), body)
+
+
+def plain(value: object) -> str:
+    """A value from the data (a client's, manager's or campaign's name) made safe inside Markdown.
+
+    Names come from outside: ``<img src=x onerror=...>`` or ``**`` in a card must read as
+    written, never become HTML or emphasis of the report. HTML specials become entities and
+    Markdown punctuation is escaped; tables escape their cells themselves (`tables.table`).
+    """
+    text = html.escape(str(value), quote=False)
+    return re.sub(r"([\\`*_\[\]{}#|~])", r"\\\1", text)
 
 
 def client_names(customers: pd.DataFrame, ids: pd.Series, *, mask_pii: bool) -> pd.DataFrame:

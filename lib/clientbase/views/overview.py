@@ -14,7 +14,7 @@ from clientbase.formatting import Formatter
 from clientbase.overview import most_common_problem
 from clientbase.tables import table
 from clientbase.text import Words, group
-from clientbase.views.common import Section, section
+from clientbase.views.common import Section, plain, section
 
 # every word of this report: lib/clientbase/text/data_overview.yaml
 
@@ -58,7 +58,7 @@ def summary(
     if top is None:
         parts.append(tx["no_problems"])
     else:
-        parts.append(tx("problems", n=fmt.number(len(problems)), top=top))
+        parts.append(tx("problems", n=fmt.number(len(problems)), top=plain(top)))
     if last_order_date is not None and last_order_date > as_of:
         parts.append(tx("after", as_of=fmt.date(as_of), later=(last_order_date - as_of).days))
     return Markdown("\n\n".join(f"- {p}" for p in parts))

@@ -27,7 +27,7 @@ from clientbase.reactivation import (
 )
 from clientbase.tables import Table, table
 from clientbase.text import Words, fill, t, texts
-from clientbase.views.common import Section, client_names, section
+from clientbase.views.common import Section, client_names, plain, section
 from clientbase.views.reactivation_plots import (
     plot_rhythm,
     plot_stake_by_manager,
@@ -124,7 +124,7 @@ def summary(
     first = first.merge(client_names(customers, first["customer_id"], mask_pii=mask_pii), on="customer_id",
                         how="left")
     parts.append(tx("first_call",
-        client=_or_dash(first["client"].iloc[0]), manager=manager_label(first["manager"].iloc[0], lang),
+        client=plain(_or_dash(first["client"].iloc[0])), manager=plain(manager_label(first["manager"].iloc[0], lang)),
         lost=fmt.money(first["lost_revenue"].iloc[0]),
     ))
     return Markdown("\n".join(f"- {p}" for p in parts))
@@ -138,7 +138,7 @@ def _managers_sentence(candidates: pd.DataFrame, fmt: Formatter) -> str:
     named = by_manager[by_manager["manager"].notna()]
     shown, rest = named.iloc[:_SUMMARY_MANAGERS], named.iloc[_SUMMARY_MANAGERS:]
     items = [
-        tx("manager_item", manager=m, customers=_clients(int(c), lang), lost=fmt.money(v))
+        tx("manager_item", manager=plain(m), customers=_clients(int(c), lang), lost=fmt.money(v))
         for m, c, v in zip(shown["manager"], shown["customers"], shown["lost_revenue"], strict=True)
     ]
     if len(rest):

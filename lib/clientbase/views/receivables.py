@@ -21,7 +21,7 @@ from clientbase.formatting import MINUS, Formatter
 from clientbase.receivables import ReceivablesOptions, ReceivablesResult
 from clientbase.tables import Table, table
 from clientbase.text import Words, t
-from clientbase.views.common import Section, client_names, section
+from clientbase.views.common import Section, client_names, plain, section
 from clientbase.views.receivables_plots import MAX_MANAGERS, plot_aging, plot_trend
 
 __all__ = ["SECTIONS", "appendix", "headlines", "section_of", "summary", "write_reminders"]
@@ -65,7 +65,7 @@ def summary(result: ReceivablesResult | None, customers: pd.DataFrame, *, fmt: F
     if len(top):
         named = top.merge(client_names(customers, top["customer_id"], mask_pii=mask_pii), on="customer_id",
                           how="left")
-        items = [tx("debtor_item", client=c, outstanding=fmt.money(o), overdue=fmt.money(v))
+        items = [tx("debtor_item", client=plain(c), outstanding=fmt.money(o), overdue=fmt.money(v))
                  for c, o, v in zip(named["client"].fillna(named["customer_id"]), named["outstanding"],
                                     named["overdue"], strict=True)]
         parts.append(tx("summary_debtors", items="; ".join(items)))
