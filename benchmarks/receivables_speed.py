@@ -1,6 +1,10 @@
 """Time `clientbase.receivables.allocate` on synthetic documents (run by hand, not a test).
 
     .venv/bin/python benchmarks/receivables_speed.py [--invoices 1000000] [--payments 1000000] [--repeats 3]
+                                                     [--result result.json]
+
+`make bench` runs it (`benchmarks/run.py`, "Receivables allocation" in docs/PERFORMANCE.md);
+`benchmarks/run.py --only-allocation` runs just this and rewrites that section.
 
 Synthetic data: 100,000 customers (one in five with payment terms on the card), invoices over
 two years (3 % credit notes, half with a due date of their own), payments of which 60 % name
@@ -11,6 +15,7 @@ Prints the best and median wall time of the allocation, and of open items + agin
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 import time
@@ -65,6 +70,7 @@ def main() -> None:
     parser.add_argument("--invoices", type=int, default=1_000_000)
     parser.add_argument("--payments", type=int, default=1_000_000)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--result", type=Path, help="write the times here as JSON (for benchmarks/run.py)")
     args = parser.parse_args()
     invoices, payments, cards = documents(args.invoices, args.payments)
     allocation_times, aging_times = [], []
@@ -80,6 +86,11 @@ def main() -> None:
           f"{int((result.items['outstanding'] > 0).sum()):,} open")
     print(f"allocate: best {min(allocation_times):.2f} s, median {statistics.median(allocation_times):.2f} s")
     print(f"open items + aging: best {min(aging_times):.2f} s, median {statistics.median(aging_times):.2f} s")
+    if args.result:
+        args.result.write_text(json.dumps({
+            "invoices": args.invoices, "payments": args.payments, "customers": len(cards),
+            "debts": len(result.items), "open": int((result.items["outstanding"] > 0).sum()),
+            "allocate": allocation_times, "aging": aging_times}), encoding="utf-8")
 
 
 if __name__ == "__main__":

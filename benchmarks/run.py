@@ -441,6 +441,8 @@ def write_report(results: dict[str, Any], path: Path) -> None:
             w(f"| {title} | {fmt_seconds(b['median'])} | {fmt_seconds(r['median'])} | {fmt_mb(b['peak_rss'])} | "
               f"{fmt_mb(r['peak_rss'])} |")
         w("")
+    if results.get("allocation"):
+        lines.extend(allocation_section(results["allocation"]))
     w("## Method")
     w("")
     w("- Data: `clientbase.demo.generate_demo(..., file_format=\"parquet\")`, seed 42, cached under "
@@ -491,6 +493,65 @@ def write_report(results: dict[str, Any], path: Path) -> None:
         w(f"- {note}")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+ALLOCATION_HEADING = "## Receivables allocation (issue 13)"
+
+
+def allocation_bench(args: argparse.Namespace, invoices: int = 1_000_000, payments: int = 1_000_000) -> dict[str, Any]:
+    """`benchmarks/receivables_speed.py` in a fresh process: allocation and aging of synthetic documents."""
+    folder = BENCH / "allocation"
+    result = folder / "allocation.result.json"
+    say(f"[allocation] {invoices:,} invoices and {payments:,} payments, {args.repeats} runs")
+    m = harness.measure([PYTHON, str(HERE / "receivables_speed.py"), "--invoices", str(invoices), "--payments",
+                         str(payments), "--repeats", str(args.repeats), "--result", str(result)],
+                        log=folder / "allocation.log", result=result, cwd=ROOT, timeout=args.timeout)
+    if m.exit_code != 0 or m.timed_out or not m.result:
+        raise SystemExit(f"the allocation benchmark failed; see {folder / 'allocation.log'}")
+    out = {**m.result, "peak_rss": m.peak_rss, "wall": m.seconds,
+           "finished": datetime.now(UTC).strftime("%Y-%m-%d %H:%M")}
+    say(f"  allocate: median {fmt_seconds(median(out['allocate']))}, open items + aging: "
+        f"median {fmt_seconds(median(out['aging']))}, peak {fmt_mb(m.peak_rss)}")
+    return out
+
+
+def _timed(values: list[float]) -> str:
+    lo, hi = spread(values)
+    return f"{fmt_seconds(median(values))} ({lo:.2f}–{hi:.2f})"
+
+
+def allocation_section(a: dict[str, Any]) -> list[str]:
+    """The lines of the receivables section of docs/PERFORMANCE.md (its heading first)."""
+    runs = len(a["allocate"])
+    return [
+        ALLOCATION_HEADING, "",
+        f"Measured {a['finished']} UTC by `benchmarks/receivables_speed.py` (run by `make bench`; "
+        "`benchmarks/run.py --only-allocation` re-measures only this section), in a fresh process, "
+        f"{runs} run{'s' if runs > 1 else ''}, medians (min–max in brackets).", "",
+        "| step | time | |", "|---|---|---|",
+        f"| `allocate`: {a['invoices']:,} invoices, {a['payments']:,} payments, {a['customers']:,} customers "
+        f"| {_timed(a['allocate'])} | {a['debts']:,} debts, "
+        f"{a['open']:,} open |",
+        f"| `open_items` + `aging` of that allocation | {_timed(a['aging'])} | |",
+        f"| the whole process (documents synthesised, {runs} runs) | {fmt_seconds(a['wall'])} | "
+        f"peak RSS {fmt_mb(a['peak_rss'])} |", "",
+        "Synthetic documents (seed 7): invoices over two years, 3 % credit notes, half with a due date of "
+        "their own, a fifth of the cards with payment terms; 60 % of the payments name their invoice (some "
+        "naming later or unknown ones), 2 % are refunds. The allocation is vectorised (sorts and group "
+        "cumulative sums in integer kopecks), no Python loop per customer.", "",
+    ]
+
+
+def splice_allocation(path: Path, allocation: dict[str, Any]) -> None:
+    """Replace (or add before "## Method") the receivables section of an existing report."""
+    text = path.read_text(encoding="utf-8").split("\n")
+    section = allocation_section(allocation)
+    if ALLOCATION_HEADING in text:
+        start = text.index(ALLOCATION_HEADING)
+        end = next((i for i in range(start + 1, len(text)) if text[i].startswith("## ")), len(text))
+    else:
+        start = end = text.index("## Method") if "## Method" in text else len(text)
+    path.write_text("\n".join([*text[:start], *section, *text[end:]]), encoding="utf-8")
 
 
 def why_missed(w: Any, ref: dict[str, Any], floor: float | None) -> None:
@@ -558,6 +619,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per measured process")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "PERFORMANCE.md")
     parser.add_argument("--note", action="append", default=[], help="a line added to the report's notes")
+    parser.add_argument("--no-allocation", action="store_true", help="skip the receivables allocation benchmark")
+    parser.add_argument("--only-allocation", action="store_true",
+                        help="measure only the receivables allocation and rewrite its section of --out")
     parser.add_argument("--from-results", type=Path, metavar="JSON",
                         help="measure nothing: write the report again from a raw results file of an earlier run")
     args = parser.parse_args(argv)
@@ -566,6 +630,12 @@ def main(argv: list[str] | None = None) -> int:
         results["notes"] = [*results.get("notes", []), *args.note]
         write_report(results, args.out)
         say(f"wrote {args.out} from {args.from_results}")
+        return 0
+    if args.only_allocation:
+        if not args.out.exists():
+            parser.error(f"--only-allocation rewrites one section of {args.out}, which does not exist: run make bench")
+        splice_allocation(args.out, allocation_bench(args))
+        say(f"rewrote the receivables section of {args.out}")
         return 0
     args.run_repeats = args.repeats if args.run_repeats is None else min(args.run_repeats, args.repeats)
     args.skip = {s.strip() for s in args.skip.split(",") if s.strip()}
@@ -584,6 +654,8 @@ def main(argv: list[str] | None = None) -> int:
         results["notes"].extend(results["sizes"][-1]["notes"])
     if not args.no_lines_check:
         results["lines_check"] = {"label": harness.size_label(sizes[0]), **lines_check(sizes[0], args)}
+    if not args.no_allocation:
+        results["allocation"] = allocation_bench(args)
     results["coverage"] = notebook_coverage()
     results["load_end"] = harness.load_average()
     results["minutes"] = (time.perf_counter() - started) / 60

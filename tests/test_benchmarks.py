@@ -93,3 +93,24 @@ def test_the_report_says_why_each_missed_target_misses():
     met: list[str] = []
     run.why_missed(met.append, _reference(cube=2.0, analyses=3.0, run=25.0), floor=1.0)
     assert met == []  # nothing to explain when every target holds
+
+
+ALLOCATION = {"invoices": 1_000_000, "payments": 1_000_000, "customers": 100_000, "debts": 1_020_000,
+              "open": 310_000, "allocate": [3.0, 2.0, 4.0], "aging": [1.0, 1.5, 0.5], "peak_rss": 2 * 2**30,
+              "wall": 40.0, "finished": "2026-12-04 01:00"}
+
+
+def test_the_allocation_section_replaces_itself_and_keeps_the_rest(tmp_path):
+    import run
+
+    report = tmp_path / "PERFORMANCE.md"
+    report.write_text("# Performance\n\n## Targets\n\nx\n\n## Method\n\n- data\n", encoding="utf-8")
+    run.splice_allocation(report, ALLOCATION)
+    first = report.read_text(encoding="utf-8")
+    assert first.index("## Targets") < first.index(run.ALLOCATION_HEADING) < first.index("## Method")
+    assert "| 3.00 s (2.00–4.00) | 1,020,000 debts, 310,000 open |" in first
+    assert "1,000,000 invoices, 1,000,000 payments, 100,000 customers" in first
+    run.splice_allocation(report, {**ALLOCATION, "allocate": [9.0]})
+    second = report.read_text(encoding="utf-8")
+    assert second.count(run.ALLOCATION_HEADING) == 1 and "9.00 s (9.00–9.00)" in second
+    assert "3.00 s" not in second and second.endswith("## Method\n\n- data\n")
