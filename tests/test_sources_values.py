@@ -125,3 +125,47 @@ def test_canonical_rejects_a_decimal_comma_and_a_day_first_date(tmp_path):
     messages = [p.message for p in problems_of(exc)]
     assert "expected YYYY-MM-DD[ HH:MM:SS]" in messages[0]
     assert "expected a number like 1234.56" in messages[1]
+
+
+def _optional_dates() -> list[tuple[str, str]]:
+    from clientbase.schema import TABLES
+
+    return [(name, col) for name, table in TABLES.items() for col, kind in table.columns.items()
+            if kind == "date" and col not in table.required]
+
+
+def _required_row(table: str, i: int) -> list[str]:
+    from clientbase.schema import TABLES
+
+    samples = {"date": "2026-01-05", "created_at": "2026-01-05", "amount": "10", "cost": "5"}
+    return [samples.get(col, f"{col[:2]}{i}") for col in TABLES[table].required]
+
+
+@pytest.mark.parametrize(("table", "column"), _optional_dates())
+def test_1c_empty_date_is_empty_in_every_optional_date_column(tmp_path, table, column):
+    from clientbase.schema import TABLES
+
+    header = ",".join([*TABLES[table].required, column])
+    values = ["01.01.0001 0:00:00", "01.01.0001", "0001-01-01", "2026-03-04"]
+    text = header + "\n" + "".join(",".join([*_required_row(table, i), v]) + "\n" for i, v in enumerate(values))
+    frame, problems = read_table(write(tmp_path / f"{table}.csv", text), table, load_format("canonical"))
+    assert problems == []
+    assert frame[column].isna().tolist() == [True, True, True, False]
+
+
+def test_parquet_dates_of_year_1_are_empty_and_outside_pandas_range_are_a_clear_error(tmp_path):
+    import datetime as dt
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    stamps = [dt.datetime(1, 1, 1), dt.datetime(2026, 1, 5), dt.datetime(3026, 1, 1), None]
+    pq.write_table(pa.table({"customer_id": ["1", "2", "3", "4"], "name": ["А", "Б", "В", "Г"],
+                             "created_at": pa.array(stamps, pa.timestamp("us"))}), tmp_path / "customers.parquet")
+    frame, problems = read_table(tmp_path / "customers.parquet", "customers", load_format("canonical"))
+    assert frame["created_at"].isna().tolist() == [True, False, True, True]
+    assert frame["created_at"].iloc[1] == pd.Timestamp("2026-01-05")
+    (problem,) = problems
+    assert (problem.file, problem.row, problem.column, problem.severity) == (
+        "customers.parquet", 3, "created_at", "error")
+    assert "'3026-01-01 00:00:00'" in problem.message and "from 1677-09-22 to 2262-04-11" in problem.message

@@ -50,8 +50,9 @@ def _parse_column(
     """Parsed values, the mask of bad ones, and how to word a problem with them."""
     if kind == "date":
         parsed, bad = _parse_dates(values, fmt)
+        form, shown = ("DD.MM.YYYY", "%d.%m.%Y") if fmt.dayfirst else ("YYYY-MM-DD", "%Y-%m-%d")
         return parsed, bad, "cannot read date", (
-            "expected DD.MM.YYYY[ HH:MM:SS]" if fmt.dayfirst else "expected YYYY-MM-DD[ HH:MM:SS]")
+            f"expected {form}[ HH:MM:SS] from {_DATE_MIN.strftime(shown)} to {_DATE_MAX.strftime(shown)}")
     if kind == "float":
         parsed, bad = _parse_numbers(values, fmt)
         return parsed, bad, "cannot read number", (
@@ -89,7 +90,14 @@ def _parse_dates(values: pd.Series, fmt: Format) -> tuple[pd.Series, pd.Series]:
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
         if getattr(values.dtype, "tz", None) is not None:
             values = values.dt.tz_localize(None)
-        return values.astype("datetime64[ns]"), pd.Series(False, index=values.index)
+        # Parquet keeps µs or ms: 1C's empty date (year 1) is empty, any other date outside
+        # datetime64[ns] (1677..2262) a bad value, never an overflow traceback
+        raw = values.to_numpy()
+        empty = raw.astype("datetime64[D]") == np.datetime64("0001-01-01")
+        lo, hi = (bound.to_datetime64().astype(raw.dtype) for bound in (_DATE_MIN, _DATE_MAX))
+        inside = (raw >= lo) & (raw <= hi)
+        out = pd.Series(np.where(inside, raw, np.datetime64("NaT")).astype("datetime64[ns]"), index=values.index)
+        return out, pd.Series(values.notna().to_numpy() & ~inside & ~empty, index=values.index)
     text = _text(values)
     text = text.mask(text.str.fullmatch(_EMPTY_1C_DATE).fillna(False).astype(bool))
     if fmt.dayfirst:
