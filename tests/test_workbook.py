@@ -35,3 +35,17 @@ def test_save_table_writes_iso_dates_and_numbers_without_binary_noise(wb):
         "010,,1234567890.12,0.333333333333",
     ]
     assert frame["day"].dtype.kind == "M"  # the caller's frame is not modified
+
+
+def test_save_table_keeps_the_kopecks_of_big_sums_up_to_ten_trillion(wb):
+    noisy = sum([0.1] * 10) - 1 + 12345688563.23  # a sum carrying binary noise
+    frame = pd.DataFrame({
+        "revenue": [12345688563.23, noisy, 9999999999999.99, -24691377126.47, float("nan")],
+        "orders": [1e10, 3.0, 7.0, 2.0, 1.0],
+    })
+    lines = wb.save_table(frame, "big.csv").read_text(encoding="utf-8").splitlines()
+    assert lines == ["revenue,orders", "12345688563.23,10000000000", "12345688563.23,3",
+                     "9999999999999.99,7", "-24691377126.47,2", ",1"]
+    back = pd.read_csv(wb.output_path("big.csv"))
+    assert (back["revenue"].iloc[:4] * 100).round().astype("int64").tolist() == [
+        1234568856323, 1234568856323, 999999999999999, -2469137712647]

@@ -20,6 +20,7 @@ import pandas as pd
 
 from clientbase.cache import Prepared, open_prepared, prepare
 from clientbase.cube import read_facts, top_products, top_products_monthly
+from clientbase.frames import csv_numbers
 from clientbase.periods import window_start
 from clientbase.profiles import Profile, load_profile
 from clientbase.schema import TABLES
@@ -209,9 +210,9 @@ class Workbook:
     def save_table(self, frame: pd.DataFrame, name: str, *, columns: Sequence[str] | None = None) -> Path | None:
         """Write a machine-readable table (UTF-8, comma, ISO dates) into the run's folder.
 
-        `columns`: the columns written, in this order (default: all). Numbers keep 12
-        significant digits: kopecks of a billion survive, the binary noise of summed decimals
-        (441057.35500000004) does not.
+        `columns`: the columns written, in this order (default: all). Money keeps its exact
+        kopecks up to 10^13 and loses the binary noise of summed decimals (12345688563.230001
+        is written 12345688563.23): `csv_numbers`.
         """
         path = self.output_path(name)
         if path is None:
@@ -220,7 +221,9 @@ class Workbook:
         for col in out.columns:
             if pd.api.types.is_datetime64_any_dtype(out[col]):
                 out[col] = out[col].dt.strftime("%Y-%m-%d")
-        out.to_csv(path, index=False, encoding="utf-8", lineterminator="\n", float_format="%.12g")
+            elif pd.api.types.is_float_dtype(out[col]):
+                out[col] = csv_numbers(out[col])
+        out.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
         return path
 
     def save_tables(self, tables: dict[str, pd.DataFrame]) -> list[Path]:
