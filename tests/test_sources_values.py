@@ -169,3 +169,17 @@ def test_parquet_dates_of_year_1_are_empty_and_outside_pandas_range_are_a_clear_
     assert (problem.file, problem.row, problem.column, problem.severity) == (
         "customers.parquet", 3, "created_at", "error")
     assert "'3026-01-01 00:00:00'" in problem.message and "from 1677-09-22 to 2262-04-11" in problem.message
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_binary_garbage_in_an_order_file_is_a_clear_error_naming_the_file(tmp_path, seed):
+    import random
+
+    rng = random.Random(seed)
+    source = source_1c(tmp_path, "Номер;Дата;Код контрагента;Сумма\n1;01.02.2026;001;10\n")
+    garbage = bytes(rng.randrange(256) for _ in range(rng.randrange(50, 5000)))
+    head = [b"", "Номер;Дата;Код контрагента;Сумма\n".encode("cp1251"), b"\r\x00;\n"][seed % 3]
+    (source / "prodazhi.csv").write_bytes(head + garbage)
+    with pytest.raises(DataError) as exc:
+        load_source(source)
+    assert "prodazhi.csv" in str(exc.value)

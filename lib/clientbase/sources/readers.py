@@ -55,7 +55,7 @@ def _read_raw(path: Path, lookup: dict[str, tuple[str, int]]) -> _Raw:
             return _read_xlsx(path, lookup)
         if suffix == ".parquet":
             return _read_parquet(path, lookup)
-    except (OSError, ValueError, zipfile.BadZipFile, KeyError) as exc:
+    except (OSError, ValueError, zipfile.BadZipFile, KeyError, csv.Error) as exc:
         raise _Unreadable(f"cannot read the file: {exc}") from exc
     if suffix == ".xls":
         raise _Unreadable("old Excel files (.xls) are not supported: save it as .xlsx or .csv")
@@ -218,7 +218,10 @@ def _text(values: pd.Series) -> pd.Series:
 
 
 def _split(line: str, sep: str) -> list[str]:
-    return next(csv.reader([line], delimiter=sep), [])
+    try:
+        return next(csv.reader([line], delimiter=sep), [])
+    except csv.Error:  # a stray carriage return or NUL: no header there, but no reason to stop
+        return line.split(sep)
 
 
 def _cell_text(value: Any) -> str | None:
