@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -81,13 +82,15 @@ def prepare(
     ]
     key = _cache_key(profile, inputs)
     cache_dir = cache_root() / key
+    _drop_if_damaged(cache_dir, say)
     if not (cache_dir / "meta.json").is_file():
         say(f"reading {len(files)} input files from {folder}")
         _build_tables(profile, folder, fmt, cache_dir, inputs)
     meta, resolved, facts = _period_of(cache_dir, period or profile.period)
+    _drop_if_damaged(facts, say)
     if not (facts / "cube.parquet").is_file():
         say(f"building the sales cube as of {resolved.as_of.date()}")
-        fill_dir_atomically(facts, lambda tmp: build_facts(cache_dir / "tables" / "orders.parquet", tmp,
+        _fill(facts, lambda tmp: build_facts(cache_dir / "tables" / "orders.parquet", tmp,
                                                    as_of=resolved.as_of))
     rows = meta["rows"]
     inputs = [{k: v for k, v in i.items() if k != "path"} | {"rows": rows.get(i["table"])} for i in inputs]
@@ -125,16 +128,18 @@ def _prepare_database(
         say(f"fingerprinting {len(db.relations)} tables in {db.url}")
         inputs = db.inputs()
         cache_dir = cache_root() / _cache_key(profile, inputs)
+        _drop_if_damaged(cache_dir, say)
         if not (cache_dir / "meta.json").is_file():
             say(f"reading tables from {db.url} (order lines stay there)")
             tables, problems = db.load_tables()
-            fill_dir_atomically(cache_dir, lambda tmp: _write_cache(
+            _fill(cache_dir, lambda tmp: _write_cache(
                 tmp, profile=profile, tables=tables, problems=problems, inputs=inputs,
                 location={"data_url": db.url, "timezone": db.timezone}, orders=db.orders_meta()))
         meta, resolved, facts = _period_of(cache_dir, period or profile.period)
+        _drop_if_damaged(facts, say)
         if not (facts / "cube.parquet").is_file():
             say(f"building the sales cube as of {resolved.as_of.date()} in the database")
-            fill_dir_atomically(facts, lambda tmp: db.write_facts(tmp, as_of=resolved.as_of))
+            _fill(facts, lambda tmp: db.write_facts(tmp, as_of=resolved.as_of))
     rows = meta["rows"]
     inputs = [i | {"rows": rows.get(i["table"])} for i in inputs]
     return Prepared(cache_dir, resolved, tuple(inputs), time.perf_counter() - started)
@@ -153,6 +158,50 @@ def _ensure_data(profile: Profile, say: Callable[[str], None]) -> Path:
         raise ClientbaseError(f"{profile.file}: data.path {folder} is not a folder")
     return folder
 
+
+
+_MANIFEST = "manifest.json"
+
+
+def _fill(target: Path, fill: Callable[[Path], Any]) -> None:
+    """`fill_dir_atomically`, with a manifest written last: the size and sha256 of every file."""
+
+    def with_manifest(tmp: Path) -> None:
+        fill(tmp)
+        files = {p.relative_to(tmp).as_posix(): {"bytes": p.stat().st_size, "sha256": sha256_of(p)}
+                 for p in sorted(tmp.rglob("*")) if p.is_file()}
+        manifest = {"clientbase_version": __version__, "layout": _CACHE_LAYOUT, "files": files}
+        (tmp / _MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+
+    fill_dir_atomically(target, with_manifest)
+
+
+def _damage(folder: Path) -> str | None:
+    """Why a prepared folder cannot be trusted (a file missing, truncated or changed by hand,
+    or written by another version); None when it is whole."""
+    try:
+        manifest = json.loads((folder / _MANIFEST).read_text(encoding="utf-8"))
+        files = dict(manifest["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return "no readable manifest"
+    if (manifest.get("clientbase_version"), manifest.get("layout")) != (__version__, _CACHE_LAYOUT):
+        return f"written by clientbase {manifest.get('clientbase_version')}, this is {__version__}"
+    for name, want in files.items():
+        path = folder / name
+        if not path.is_file():
+            return f"{name} is missing"
+        if path.stat().st_size != want["bytes"]:
+            return f"{name} has {path.stat().st_size:,} bytes, {want['bytes']:,} were written"
+        if sha256_of(path) != want["sha256"]:
+            return f"{name} has changed since it was written"
+    return None
+
+
+def _drop_if_damaged(folder: Path, say: Callable[[str], None]) -> None:
+    """Remove a damaged prepared folder (see `_damage`), saying why, so that it is built again."""
+    if folder.is_dir() and (why := _damage(folder)):
+        say(f"the prepared data in {folder} is damaged ({why}): building it again")
+        shutil.rmtree(folder)
 
 
 def _cache_key(profile: Profile, inputs: list[dict[str, Any]]) -> str:
@@ -178,7 +227,7 @@ def _build_tables(profile: Profile, folder: Path, fmt: Any, cache_dir: Path, inp
         _write_cache(tmp, profile=profile, tables=source.tables, problems=list(source.problems),
                      inputs=inputs, location={"data_path": str(folder)}, written=source.written)
 
-    fill_dir_atomically(cache_dir, fill)
+    _fill(cache_dir, fill)
 
 
 
