@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,6 +24,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
+    # SIGTERM (a scheduler stopping the run) unwinds like Ctrl-C: workers and their kernels
+    # are stopped, temporary folders and the lock removed, published reports left as they were
+    previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         return args.handler(args)
     except ProfileError as exc:
@@ -34,9 +38,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ClientbaseError as exc:
         print(f"clientbase: {exc}", file=sys.stderr)
         return 1
+    except Terminated:
+        print("clientbase: stopped (SIGTERM); nothing was published", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         print("clientbase: interrupted; nothing was published", file=sys.stderr)
-        return 130
+        return 128 + signal.SIGINT
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+class Terminated(BaseException):
+    """Raised in the main thread by SIGTERM, so that every `finally` runs (as for Ctrl-C)."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # one unwinding; a second TERM changes nothing
+    raise Terminated
 
 
 def _say(message: str) -> None:

@@ -160,6 +160,19 @@ def _execute_all(
     outcomes = {r: ReportOutcome(r, t(r, language)) for r in reports}
     queue = list(reports)
     running: dict[str, tuple[subprocess.Popen, float, Path]] = {}
+    try:
+        return _execute_queue(profile, prepared, reports, tmp, outcomes, queue, running, language=language,
+                              jobs=jobs, pdf=pdf, timeout=timeout, say=say)
+    finally:  # interrupted (Ctrl-C, SIGTERM) or failed: no worker or kernel outlives the run
+        for proc, _start, _result in running.values():
+            _kill(proc)
+
+
+def _execute_queue(
+    profile: Profile, prepared: Prepared, reports: Sequence[str], tmp: Path, outcomes: dict[str, ReportOutcome],
+    queue: list[str], running: dict[str, tuple[subprocess.Popen, float, Path]], *,
+    language: str, jobs: int, pdf: bool, timeout: float, say: Callable[[str], None],
+) -> list[ReportOutcome]:
     done = 0
     while queue or running:
         while queue and len(running) < max(1, jobs):
@@ -305,18 +318,29 @@ class _lock:
         self.path, self.profile, self.period = path, profile, period
 
     def __enter__(self) -> _lock:
-        self.file = open(self.path, "a+")
-        try:
-            fcntl.flock(self.file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        while True:
+            self.file = open(self.path, "a+")
+            try:
+                fcntl.flock(self.file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                self.file.close()
+                raise ClientbaseError(
+                    f"another run of profile {self.profile!r} for {self.period} is in progress "
+                    f"(lock {self.path}); wait for it to finish"
+                ) from None
+            # a run that just finished removes its lock file: a lock on that removed file locks
+            # nothing, so take the lock again on the file now at the path
+            try:
+                if os.stat(self.path).st_ino == os.fstat(self.file.fileno()).st_ino:
+                    return self
+            except FileNotFoundError:
+                pass
+            fcntl.flock(self.file, fcntl.LOCK_UN)
             self.file.close()
-            raise ClientbaseError(
-                f"another run of profile {self.profile!r} for {self.period} is in progress "
-                f"(lock {self.path}); wait for it to finish"
-            ) from None
-        return self
 
     def __exit__(self, *exc: object) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()  # removed while still held: nothing is left behind after a run
         fcntl.flock(self.file, fcntl.LOCK_UN)
         self.file.close()
 

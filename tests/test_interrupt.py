@@ -1,0 +1,78 @@
+"""A run stopped by SIGTERM (a scheduler) or Ctrl-C (SIGINT) ends cleanly.
+
+Workers and their kernels are stopped, the temporary run folder and the lock are removed,
+the exit status is 128 + the signal, and reports published earlier stay as they were.
+"""
+
+from __future__ import annotations
+
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import time
+
+import psutil
+import pytest
+
+from conftest import CI_PROFILE, ROOT
+
+
+def _kernels() -> set[int]:
+    found = set()
+    for proc in psutil.process_iter(["pid", "cmdline"]):
+        cmdline = " ".join(proc.info["cmdline"] or [])
+        if "ipykernel_launcher" in cmdline or "clientbase._worker" in cmdline:
+            found.add(proc.info["pid"])
+    return found
+
+
+def _start(out) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "clientbase.cli", "run", str(CI_PROFILE), "--only", "abc_xyz", "receivables",
+           "--no-pdf", "--jobs", "2", "--out", str(out)]
+    return subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+                            env=dict(os.environ, PYTHONWARNINGS="error"))
+
+
+def _wait_for(proc: subprocess.Popen, text: str, timeout: float = 120) -> str:
+    seen = ""
+    selector = selectors.DefaultSelector()
+    selector.register(proc.stderr, selectors.EVENT_READ)
+    deadline = time.monotonic() + timeout
+    while text not in seen:
+        assert time.monotonic() < deadline, f"{text!r} never came: {seen}"
+        if selector.select(timeout=1):
+            line = proc.stderr.readline()
+            assert line, f"the run ended before {text!r}: {seen}"
+            seen += line
+    return seen
+
+
+@pytest.mark.parametrize(("sig", "code", "words"), [(signal.SIGTERM, 143, "stopped (SIGTERM)"),
+                                                    (signal.SIGINT, 130, "interrupted")])
+def test_a_stopped_run_leaves_nothing_behind_and_keeps_the_published_reports(ci_run, tmp_path, sig, code, words):
+    out = tmp_path / "reports"
+    before = _kernels()
+    first = _start(out)
+    _wait_for(first, "done")
+    assert first.wait(timeout=300) == 0
+    first.stderr.close()
+    published = {p: p.read_bytes() for p in (out / "ci").rglob("*") if p.is_file()}
+    assert published
+
+    second = _start(out)
+    _wait_for(second, ": running")
+    time.sleep(1.5)  # the notebooks' kernels are up
+    second.send_signal(sig)
+    assert second.wait(timeout=60) == code
+    assert words in second.stderr.read()
+    second.stderr.close()
+
+    left = sorted(p.name for p in (out / "ci").iterdir() if p.name.startswith("."))
+    assert left == [], f"left behind: {left}"
+    assert {p: p.read_bytes() for p in (out / "ci").rglob("*") if p.is_file()} == published
+    deadline = time.monotonic() + 10
+    while (_kernels() - before) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _kernels() - before == set(), "a worker or kernel outlived the run"
