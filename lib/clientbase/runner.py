@@ -160,60 +160,51 @@ def _execute_all(
     outcomes = {r: ReportOutcome(r, t(r, language)) for r in reports}
     queue = list(reports)
     running: dict[str, tuple[subprocess.Popen, float, Path]] = {}
+    done = 0
     try:
-        return _execute_queue(profile, prepared, reports, tmp, outcomes, queue, running, language=language,
-                              jobs=jobs, pdf=pdf, timeout=timeout, say=say)
+        while queue or running:
+            while queue and len(running) < max(1, jobs):
+                report = queue.pop(0)
+                task = {
+                    "report": report,
+                    "notebook": str(catalog.notebook_path(report)),
+                    "output": str(tmp / f"{report}.ipynb"),
+                    "parameters": notebook_parameters_for(report, profile, prepared, language=language,
+                                                          output_dir=tmp / report),
+                    "html": str(tmp / f"{report}.html"),
+                    "pdf": str(tmp / f"{report}.pdf") if pdf else None,
+                    "meta": {"title": outcomes[report].title, "profile": profile.name,
+                             "period": prepared.period.label, "language": language},
+                    "result": str(tmp / f".{report}.result.json"),
+                }
+                task_file = tmp / f".{report}.task.json"
+                task_file.write_text(json.dumps(task, ensure_ascii=False), encoding="utf-8")
+                with open(tmp / f".{report}.log", "wb") as log:  # the child keeps its own copy
+                    proc = subprocess.Popen(
+                        [sys.executable, "-m", "clientbase._worker", str(task_file)],
+                        start_new_session=True, stdout=subprocess.DEVNULL, stderr=log,
+                    )
+                running[report] = (proc, time.perf_counter(), Path(task["result"]))
+                say(f"  [{done + len(running)}/{len(reports)}] {report}: running")
+            time.sleep(0.2)
+            for report, (proc, start, result) in list(running.items()):
+                elapsed = time.perf_counter() - start
+                outcome = outcomes[report]
+                if proc.poll() is None and elapsed > timeout:
+                    _kill(proc)
+                    outcome.status, outcome.seconds = "timeout", elapsed
+                    outcome.error = f"timed out after {timeout / 60:.0f} min (timeout_minutes in the profile)"
+                elif proc.poll() is None:
+                    continue
+                else:
+                    _read_result(outcome, result, tmp, report, proc.returncode, elapsed)
+                del running[report]
+                done += 1
+                mark = "ok" if outcome.status == "ok" else outcome.status.upper()
+                say(f"  [{done}/{len(reports)}] {report}: {mark} ({outcome.seconds:.1f} s)")
     finally:  # interrupted (Ctrl-C, SIGTERM) or failed: no worker or kernel outlives the run
         for proc, _start, _result in running.values():
             _kill(proc)
-
-
-def _execute_queue(
-    profile: Profile, prepared: Prepared, reports: Sequence[str], tmp: Path, outcomes: dict[str, ReportOutcome],
-    queue: list[str], running: dict[str, tuple[subprocess.Popen, float, Path]], *,
-    language: str, jobs: int, pdf: bool, timeout: float, say: Callable[[str], None],
-) -> list[ReportOutcome]:
-    done = 0
-    while queue or running:
-        while queue and len(running) < max(1, jobs):
-            report = queue.pop(0)
-            task = {
-                "report": report,
-                "notebook": str(catalog.notebook_path(report)),
-                "output": str(tmp / f"{report}.ipynb"),
-                "parameters": notebook_parameters_for(report, profile, prepared, language=language,
-                                                      output_dir=tmp / report),
-                "html": str(tmp / f"{report}.html"),
-                "pdf": str(tmp / f"{report}.pdf") if pdf else None,
-                "meta": {"title": outcomes[report].title, "profile": profile.name,
-                         "period": prepared.period.label, "language": language},
-                "result": str(tmp / f".{report}.result.json"),
-            }
-            task_file = tmp / f".{report}.task.json"
-            task_file.write_text(json.dumps(task, ensure_ascii=False), encoding="utf-8")
-            with open(tmp / f".{report}.log", "wb") as log:  # the child keeps its own copy
-                proc = subprocess.Popen(
-                    [sys.executable, "-m", "clientbase._worker", str(task_file)],
-                    start_new_session=True, stdout=subprocess.DEVNULL, stderr=log,
-                )
-            running[report] = (proc, time.perf_counter(), Path(task["result"]))
-            say(f"  [{done + len(running)}/{len(reports)}] {report}: running")
-        time.sleep(0.2)
-        for report, (proc, start, result) in list(running.items()):
-            elapsed = time.perf_counter() - start
-            outcome = outcomes[report]
-            if proc.poll() is None and elapsed > timeout:
-                _kill(proc)
-                outcome.status, outcome.seconds = "timeout", elapsed
-                outcome.error = f"timed out after {timeout / 60:.0f} min (timeout_minutes in the profile)"
-            elif proc.poll() is None:
-                continue
-            else:
-                _read_result(outcome, result, tmp, report, proc.returncode, elapsed)
-            del running[report]
-            done += 1
-            mark = "ok" if outcome.status == "ok" else outcome.status.upper()
-            say(f"  [{done}/{len(reports)}] {report}: {mark} ({outcome.seconds:.1f} s)")
     return [outcomes[r] for r in reports]
 
 
