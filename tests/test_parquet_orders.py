@@ -19,7 +19,7 @@ import pytest
 
 from clientbase.cache import _parquet_stats, _table_stats
 from clientbase.errors import DataError
-from clientbase.sources import load_source
+from clientbase.sources import RowCount, load_source
 
 MS = pa.timestamp("ms")
 
@@ -57,6 +57,7 @@ def both_ways(folder: Path, fmt: str, tmp_path: Path) -> tuple[pd.DataFrame, lis
     new_file = tmp_path / "duckdb-orders.parquet"
     new = load_source(folder, fmt, orders_parquet=new_file)
     assert "orders" not in new.tables
+    assert new.counts == old.counts  # the lines read, used and dropped with their amount
     return (pd.read_parquet(old_file), list(old.problems), pd.read_parquet(new_file), list(new.problems),
             new.written)
 
@@ -83,7 +84,9 @@ def test_good_canonical_file_gives_the_same_lines_and_warnings(tmp_path):
     assert new["order_id"].tolist() == ["O0", "O1", "O4", "O6", "O7", "O9", "O10"]
     assert new["status"].tolist()[:3] == ["done", "cancelled", "done"]
     assert [p.message for p in new_problems] == [
-        "unknown customer 'C3': customer_id not in the customers table; rows 3, 6, 9, 12 dropped"]
+        "unknown customer 'C3': customer_id not in the customers table; rows 3, 6, 9, 12 dropped; amount 273.00"]
+    # the blank line is no data line; C3's four lines (2, 5, 8, 11 × 10.5) are read, not used
+    assert load_source(data, "canonical").counts["orders"] == RowCount(read=11, used=7, dropped_amount=273.0)
 
 
 def test_1c_headers_total_row_and_status_synonyms(tmp_path):
@@ -139,8 +142,10 @@ def test_null_dates_and_empty_ids_list_the_same_rows(tmp_path):
 
 
 @pytest.mark.parametrize(("n", "last"), [
-    pytest.param(130, "and 10 more such values in 10 rows", id="few-unknown-ids-filtered-in-order"),
-    pytest.param(700, "and 295 more such values in 295 rows", id="many-unknown-ids-joined-and-sorted"),
+    # the rest are the lines 100, 102, ... of amounts 100.0, 102.0, ...
+    pytest.param(130, "and 10 more such values in 10 rows; amount 1090.00", id="few-unknown-ids-filtered-in-order"),
+    pytest.param(700, "and 295 more such values in 295 rows; amount 116230.00",
+                 id="many-unknown-ids-joined-and-sorted"),
 ])
 def test_many_unknown_customers_are_counted_after_the_first_fifty(tmp_path, n, last):
     data = tmp_path / "data"

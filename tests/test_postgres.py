@@ -246,7 +246,9 @@ def test_top_products_and_meta_from_the_database(unit_db, tmp_path, cache):
     assert wb.customers["customer_id"].tolist() == ["C1", "C2", "C3"]  # trimmed, as from a file
     warning = wb.problems.set_index("severity").loc["warning"]
     assert warning["file"] == "orders (query)" and warning["column"] == "customer_id"
-    assert warning["message"] == "unknown customer 'C9': customer_id not in the customers table; 1 row dropped"
+    assert warning["message"] == "unknown customer 'C9': customer_id not in the customers table; 1 row dropped; amount 500.00"
+    orders = next(i for i in wb.inputs if i["table"] == "orders")
+    assert (orders["rows"], orders["rows_used"], orders["amount_dropped"]) == (10, 9, 500.0)
 
 
 def test_invoices_and_payments_cross_whole_and_are_checked_like_files(unit_db, tmp_path, cache):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from clientbase.sources import load_source
+from clientbase.sources import RowCount, load_source
 from sources_frames import CUSTOMERS_1C, SAMPLE, problems_of, source_1c, write, write_xlsx  # noqa: F401
 
 
@@ -32,7 +32,11 @@ def test_unknown_customer_name_is_a_warning_and_its_rows_are_dropped(tmp_path):
     (warning,) = source.problems
     assert (warning.file, warning.row, warning.column, warning.severity) == (
         "prodazhi.csv", 3, "Контрагент", "warning")
-    assert warning.message == "unknown customer 'Бета ЗАО': no such name in the customers table; rows 3, 4 dropped"
+    assert warning.message == ("unknown customer 'Бета ЗАО': no such name in the customers table; rows 3, 4 dropped; "
+                               "amount 25.00")
+    assert source.counts["orders"] == RowCount(read=3, used=1, dropped_amount=25.0)
+    assert source.counts["customers"] == RowCount(read=source.counts["customers"].read,
+                                                  used=source.counts["customers"].read)
 
 
 

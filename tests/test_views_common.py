@@ -56,3 +56,27 @@ def test_a_hostile_name_reads_as_written_in_the_rendered_report():
         assert "<strong>" not in rendered and "<em>" not in rendered and "<a " not in rendered
         assert "<code>" not in rendered
         assert html.unescape(re.sub(r"<[^>]+>", "", rendered)).strip() == f"Первый звонок: {name}."
+
+
+def _shown(section) -> list:
+    from unittest import mock
+
+    with mock.patch("clientbase.views.common.display") as display:
+        section._ipython_display_()
+    return [call.args[0] for call in display.call_args_list]
+
+
+def test_a_section_of_a_heading_and_a_chart_shows_the_heading_as_a_heading():
+    import matplotlib.pyplot as plt
+    from IPython.display import HTML, Markdown
+
+    from clientbase.views.common import section
+
+    shown = _shown(section("Revenue per month", plt.figure()))
+    assert isinstance(shown[0], Markdown) and shown[0].data == "## Revenue per month"
+    assert isinstance(shown[1], HTML) or not isinstance(shown[1], Markdown)  # the chart
+    assert all("## " not in getattr(item, "data", "") for item in shown[1:])
+    # a reading note before a chart is its caption
+    shown = _shown(section("Revenue", "How to read it.", plt.figure()))
+    assert shown[0].data == "## Revenue"
+    assert isinstance(shown[1], HTML) and "<figcaption" in shown[1].data and "How to read it." in shown[1].data

@@ -14,10 +14,10 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pandas as pd
@@ -30,7 +30,10 @@ from clientbase.periods import Period, parse_period
 from clientbase.profiles import Profile
 from clientbase.schema import TABLES
 
-_CACHE_LAYOUT = "1"  # bump when the cache's files change meaning
+if TYPE_CHECKING:
+    from clientbase.sources.finding import RowCount
+
+_CACHE_LAYOUT = "2"  # bump when the cache's files change meaning
 
 
 
@@ -92,8 +95,7 @@ def prepare(
         say(f"building the sales cube as of {resolved.as_of.date()}")
         _fill(facts, lambda tmp: build_facts(cache_dir / "tables" / "orders.parquet", tmp,
                                                    as_of=resolved.as_of))
-    rows = meta["rows"]
-    inputs = [{k: v for k, v in i.items() if k != "path"} | {"rows": rows.get(i["table"])} for i in inputs]
+    inputs = _counted([{k: v for k, v in i.items() if k != "path"} for i in inputs], meta)
     return Prepared(cache_dir, resolved, tuple(inputs), time.perf_counter() - started)
 
 
@@ -131,17 +133,18 @@ def _prepare_database(
         _drop_if_damaged(cache_dir, say)
         if not (cache_dir / "meta.json").is_file():
             say(f"reading tables from {db.url} (order lines stay there)")
-            tables, problems = db.load_tables()
+            tables, problems, counts = db.load_tables()
+            orders = db.orders_meta()
             _fill(cache_dir, lambda tmp: _write_cache(
                 tmp, profile=profile, tables=tables, problems=problems, inputs=inputs,
-                location={"data_url": db.url, "timezone": db.timezone}, orders=db.orders_meta()))
+                location={"data_url": db.url, "timezone": db.timezone}, orders=orders,
+                counts=counts | {"orders": orders["count"]}))
         meta, resolved, facts = _period_of(cache_dir, period or profile.period)
         _drop_if_damaged(facts, say)
         if not (facts / "cube.parquet").is_file():
             say(f"building the sales cube as of {resolved.as_of.date()} in the database")
             _fill(facts, lambda tmp: db.write_facts(tmp, as_of=resolved.as_of))
-    rows = meta["rows"]
-    inputs = [i | {"rows": rows.get(i["table"])} for i in inputs]
+    inputs = _counted(inputs, meta)
     return Prepared(cache_dir, resolved, tuple(inputs), time.perf_counter() - started)
 
 
@@ -225,7 +228,8 @@ def _build_tables(profile: Profile, folder: Path, fmt: Any, cache_dir: Path, inp
         source = load_source(folder, fmt, files=profile.data.files or None,
                              orders_parquet=tmp / "tables" / "orders.parquet")
         _write_cache(tmp, profile=profile, tables=source.tables, problems=list(source.problems),
-                     inputs=inputs, location={"data_path": str(folder)}, written=source.written)
+                     inputs=inputs, location={"data_path": str(folder)}, written=source.written,
+                     counts=source.counts)
 
     _fill(cache_dir, fill)
 
@@ -241,12 +245,14 @@ def _write_cache(
     location: dict[str, Any],
     orders: dict[str, Any] | None = None,
     written: dict[str, Path] | None = None,
+    counts: Mapping[str, RowCount] | None = None,
 ) -> None:
     """Write the canonical tables, problems.json and meta.json into a new cache folder.
 
     `orders` is None when the order lines are among `tables` or already `written` as
     Parquet into ``tmp/tables`` (a file source); a database source gives their statistics
-    instead (``DatabaseSource.orders_meta``).
+    instead (``DatabaseSource.orders_meta``). `counts` are the rows each input had and the
+    rows used (``Source.counts``): each input of meta.json carries them.
     """
     (tmp / "tables").mkdir(exist_ok=True)
     rows = {}
@@ -267,13 +273,29 @@ def _write_cache(
         "clientbase_version": __version__,
         "format": profile.data.format,
         **location,
-        "inputs": [{k: v for k, v in i.items() if k != "path"} | {"rows": rows.get(i["table"])} for i in inputs],
+        "inputs": [{k: v for k, v in i.items() if k != "path"} | _input_count(i["table"], rows, counts or {})
+                   for i in inputs],
         "rows": {name: rows[name] for name in TABLES if name in rows},
         "tables": {name: stats[name] for name in TABLES if name in stats},
         "orders": orders_stats,
     }
     (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
 
+
+
+def _input_count(table: str, rows: Mapping[str, int], counts: Mapping[str, RowCount]) -> dict[str, Any]:
+    """rows (read from the input), rows_used and amount_dropped of one input for meta.json."""
+    if table in counts:
+        return counts[table].as_dict()
+    used = rows.get(table)
+    return {"rows": used, "rows_used": used, "amount_dropped": None}
+
+
+def _counted(inputs: list[dict[str, Any]], meta: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The inputs with the counts meta.json keeps for their tables (rows, rows_used, amount_dropped)."""
+    kept = {i["table"]: i for i in meta["inputs"]}
+    keys = ("rows", "rows_used", "amount_dropped")
+    return [i | {k: kept.get(i["table"], {}).get(k) for k in keys} for i in inputs]
 
 
 def _table_stats(frame: pd.DataFrame, name: str) -> dict[str, Any]:

@@ -85,7 +85,9 @@ def _check(args: argparse.Namespace) -> int:
                   mask_pii=True, output_dir=None, report=None)
     print(f"profile {profile.name}: valid; period {prepared.period.label} (as of {prepared.period.as_of.date()})")
     for item in prepared.inputs:
-        print(f"  {item['table']:<17} {item['rows']!s:>9} rows  {item['file']}")
+        read, used = item.get("rows"), item.get("rows_used")
+        unused = f" ({read - used} not used)" if read is not None and used is not None and read > used else ""
+        print(f"  {item['table']:<17} {item['rows']!s:>9} rows  {item['file']}{unused}")
     problems = wb.problems
     if len(problems):
         print(f"{len(problems)} warnings (the run goes on):")

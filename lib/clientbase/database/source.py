@@ -43,6 +43,8 @@ from clientbase.database.connection import (
 )
 from clientbase.errors import ClientbaseError, DataError, Problem
 from clientbase.schema import TABLES
+from clientbase.sources.finding import RowCount
+from clientbase.sources.readers import _amount_text
 from clientbase.sql import identifier, literal
 
 # PostgreSQL type oids: int8, int2, int4, float4, float8, numeric / date, timestamp, timestamptz
@@ -114,8 +116,9 @@ class DatabaseSource:
         return items
 
     # --- the small tables -----------------------------------------------------------------
-    def load_tables(self) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
-        """The small canonical tables, checked like files, and every problem (orders' too).
+    def load_tables(self) -> tuple[dict[str, pd.DataFrame], list[Problem], dict[str, RowCount]]:
+        """The small canonical tables, checked like files, every problem (orders' too), and
+        the rows of each table read and used (orders' are in `orders_meta`).
 
         Raises DataError when any problem is an error; warnings are returned.
         """
@@ -146,7 +149,8 @@ class DatabaseSource:
         if source is None or any(p.severity == "error" for p in problems):
             errors = [p for p in problems if p.severity == "error"]
             raise DataError(errors + [p for p in problems if p.severity != "error"])
-        return dict(source.tables), problems
+        counts = {t: c for t, c in source.counts.items() if t != "orders"}
+        return dict(source.tables), problems, counts
 
     def _fetch_parquet(self, rel: Relation, path: Path) -> None:
         """Rows of a relation into a Parquet file, values as the driver typed them."""
@@ -187,6 +191,7 @@ class DatabaseSource:
         stats = self._orders_stats()
         filled = [c for c in TABLES["orders"].columns if stats[f"filled_{c}"]]
         return {
+            "count": RowCount(int(stats["total"]), int(stats["known"]), _amount(stats["dropped_amount"])),
             "rows": int(stats["known"]),
             "table": {"rows": int(stats["known"]), "columns": filled,
                       "date_min": _iso(stats["date_min"]), "date_max": _iso(stats["date_max"])},
@@ -335,6 +340,7 @@ class DatabaseSource:
         live = "known AND (status IS NULL OR status <> 'cancelled')"
         parts = [
             "count(*) AS total", "count(*) FILTER (WHERE known) AS known",
+            "coalesce(sum(amount) FILTER (WHERE NOT known), 0) AS dropped_amount",
             "count(DISTINCT customer_id) FILTER (WHERE NOT known AND customer_id IS NOT NULL) AS unknown",
             'min("date") FILTER (WHERE known) AS date_min', 'max("date") FILTER (WHERE known) AS date_max',
             f'min("date") FILTER (WHERE {live}) AS live_min', f'max("date") FILTER (WHERE {live}) AS live_max',
@@ -348,16 +354,20 @@ class DatabaseSource:
     def _unknown_customers(self, count: int, header: str) -> list[Problem]:
         rel = self.relations["orders"]
         cur = self._execute(
-            f"SELECT customer_id, count(*) FROM {self._lines_sql()} AS l WHERE NOT known AND customer_id IS NOT NULL "
-            f"GROUP BY 1 ORDER BY 1 LIMIT {_LISTED_VALUES}", rel,
+            f"SELECT customer_id, count(*), coalesce(sum(amount), 0) FROM {self._lines_sql()} AS l "
+            f"WHERE NOT known AND customer_id IS NOT NULL GROUP BY 1 ORDER BY 1", rel,
         )
+        groups = cur.fetchall()
         out = [Problem(rel.label, None, header,
                        f"unknown customer {value!r}: customer_id not in the customers table; "
-                       f"{n} row{'s' if n > 1 else ''} dropped", severity="warning", table="orders")
-               for value, n in cur.fetchall()]
+                       f"{n} row{'s' if n > 1 else ''} dropped; amount {_amount_text(amount)}",
+                       severity="warning", table="orders")
+               for value, n, amount in groups[:_LISTED_VALUES]]
         if count > _LISTED_VALUES:
-            out.append(Problem(rel.label, None, header, f"and {count - _LISTED_VALUES} more such values",
-                               severity="warning", table="orders"))
+            rest = groups[_LISTED_VALUES:]
+            out.append(Problem(rel.label, None, header,
+                               f"and {count - _LISTED_VALUES} more such values in {sum(g[1] for g in rest)} rows; "
+                               f"amount {_amount_text(sum(g[2] for g in rest))}", severity="warning", table="orders"))
         return out
 
     # --- plumbing ------------------------------------------------------------------------
@@ -463,6 +473,10 @@ def _read_csv(path: Path, columns: Mapping[str, str]) -> str:
     spec = ", ".join(f"'{k}': '{v}'" for k, v in columns.items())
     return (f"read_csv({literal(path)}, header = true, columns = {{{spec}}}, delim = ',', quote = '\"', "
             "escape = '\"', allow_quoted_nulls = false)")
+
+
+def _amount(value: Any) -> float:
+    return round(float(value), 2) + 0.0
 
 
 def _iso(value: Any) -> str | None:

@@ -22,13 +22,14 @@ the file or sheet with the header counted; for Parquet the 1-based record number
 
 from __future__ import annotations
 
-from clientbase.sources.finding import Source, find_files  # noqa: F401
+from clientbase.sources.finding import RowCount, Source, find_files  # noqa: F401
 from clientbase.sources.formats import Format, header_lookup, header_synonyms, load_format, match_headers  # noqa: F401
 from clientbase.sources.loading import load_source  # noqa: F401
 from clientbase.sources.tables import read_table  # noqa: F401
 
 __all__ = [
     "Format",
+    "RowCount",
     "Source",
     "find_files",
     "header_lookup",

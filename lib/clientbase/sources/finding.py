@@ -27,12 +27,30 @@ class Source:
     orders are required, a notebook treats a missing optional table as ``None``. Order lines
     that DuckDB wrote straight to Parquet (``load_source(orders_parquet=...)``) are in
     ``written`` instead of ``tables``.
+
+    ``counts`` accounts for every data row of each file: ``read`` (blank, title and total
+    rows of 1C reports are not data), ``used`` (kept in the canonical table) and, for a
+    table with amounts, ``dropped_amount``, the amount of the rows left out (a customer or
+    campaign no card matches); the problems name them.
     """
 
     tables: dict[str, pd.DataFrame]
     files: dict[str, Path]
     problems: tuple[Problem, ...]
     written: dict[str, Path] = _field(default_factory=dict)
+    counts: dict[str, RowCount] = _field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RowCount:
+    """The data rows of one input: read from it, used, and the amount of the rows not used."""
+
+    read: int
+    used: int
+    dropped_amount: float | None = None  # None: the table has no amount column
+
+    def as_dict(self) -> dict[str, int | float | None]:
+        return {"rows": self.read, "rows_used": self.used, "amount_dropped": self.dropped_amount}
 
 
 def find_files(folder: Path, fmt: Format, *, files: Mapping[str, str] | None = None) -> dict[str, Path]:

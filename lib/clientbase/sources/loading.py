@@ -13,7 +13,7 @@ import pandas as pd
 from clientbase.errors import DataError
 from clientbase.schema import REQUIRED_TABLES, TABLES
 from clientbase.sources.documents import document_problems, with_document_numbers
-from clientbase.sources.finding import Source, _find
+from clientbase.sources.finding import RowCount, Source, _find
 from clientbase.sources.formats import Format, _check_known, load_format
 from clientbase.sources.names import _complete, _finish, _resolve_references
 from clientbase.sources.parquet import _ParquetOrders
@@ -88,6 +88,7 @@ def load_source(
             problems.extend(found)
             headers[table] = frame.attrs.get("headers", {})
             frames[table] = with_document_numbers(_complete(frame, table), table)
+        read = dict(frames)
         resolved = _resolve_references(frames, paths, headers)
         resolved += document_problems(frames, paths, headers)
         if lines is not None and "customers" in frames:
@@ -100,13 +101,23 @@ def load_source(
         if any(p.severity == "error" for p in problems):
             errors = [p for p in problems if p.severity == "error"]
             raise DataError(errors + [p for p in problems if p.severity != "error"])
+        counts = {t: _row_count(read[t], frames[t], t) for t in frames if t in wanted}
         written = {}
         if lines is not None:
             lines.write(Path(orders_parquet))
             written["orders"] = Path(orders_parquet)
+            counts["orders"] = lines.row_count()
     finally:
         if lines is not None:
             lines.close()
     out = {t: _finish(frames[t], t) for t in TABLES if t in frames and t in wanted}
     return Source(tables=out, files={t: paths[t] for t in TABLES if t in out or t in written}, problems=tuple(problems),
-                  written=written)
+                  written=written, counts={t: counts[t] for t in TABLES if t in counts})
+
+
+def _row_count(read: pd.DataFrame, used: pd.DataFrame, table: str) -> RowCount:
+    """The rows of a table as read and as kept, and the amount of those left out."""
+    if "amount" not in TABLES[table].columns:
+        return RowCount(len(read), len(used))
+    gone = read.loc[~read.index.isin(used.index), "amount"]
+    return RowCount(len(read), len(used), round(float(gone.sum()), 2))

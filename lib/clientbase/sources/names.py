@@ -16,7 +16,7 @@ from clientbase.errors import Problem
 from clientbase.frames import isin
 from clientbase.schema import REQUIRED_TABLES, TABLES
 from clientbase.sources.formats import _HELPERS, _SPACES, _fold
-from clientbase.sources.readers import _rows_text
+from clientbase.sources.readers import _amount_text, _rows_text
 from clientbase.sources.tables import _LISTED_VALUES
 from clientbase.sources.values import _DTYPES, _EMPTY_VALUE
 
@@ -108,7 +108,9 @@ def _resolve_references(
                     ))
                 continue
             action = f"kept without {id_col}" if keep_rows else "dropped"
-            where = {"file": file, "table": table, "headers": named}
+            # what dropped rows were worth, so that the user can reconcile with 1C's totals
+            dropped_amount = None if keep_rows or "amount" not in frame else "amount"
+            where = {"file": file, "table": table, "headers": named, "amount": dropped_amount}
             ids = frame[id_col]
             failed = pd.Series(False, index=frame.index)
             if by_name is not None:
@@ -185,22 +187,32 @@ def _match_names(
 
 def _value_warnings(
     frame: pd.DataFrame, mask: pd.Series, col: str, *, file: str, table: str, headers: dict[str, str],
-    message: Callable[[str, str], str],
+    message: Callable[[str, str], str], amount: str | None = None,
 ) -> list[Problem]:
-    """One warning per distinct value (the first few), then one that counts the rest."""
+    """One warning per distinct value (the first few), then one that counts the rest.
+
+    With `amount` (a column), each warning ends with the sum of that column over its rows:
+    the money of the rows that are dropped.
+    """
     if not mask.any():
         return []
     header = headers.get(col)
-    bad = frame.loc[mask, [col, "_row"]]
+    bad = frame.loc[mask, [col, "_row", *([amount] if amount else [])]]
+
+    def worth(rows: pd.DataFrame) -> str:
+        return f"; amount {_amount_text(rows[amount].sum())}" if amount else ""
+
     firsts = bad.groupby(col, sort=False)["_row"].min().sort_values()
     out = []
     for value in firsts.index[:_LISTED_VALUES]:
-        rows = bad.loc[bad[col] == value, "_row"].to_numpy()
-        out.append(Problem(file, int(rows[0]), header or col, message(value, _rows_text(rows)),
+        these = bad.loc[bad[col] == value]
+        rows = these["_row"].to_numpy()
+        out.append(Problem(file, int(rows[0]), header or col, message(value, _rows_text(rows)) + worth(these),
                            severity="warning", table=table))
     if len(firsts) > _LISTED_VALUES:
         rest = bad[bad[col].isin(firsts.index[_LISTED_VALUES:])]
         out.append(Problem(file, None, header or col,
-                           f"and {len(firsts) - _LISTED_VALUES} more such values in {len(rest)} rows",
+                           f"and {len(firsts) - _LISTED_VALUES} more such values in {len(rest)} rows" + worth(rest),
                            severity="warning", table=table))
     return out
+

@@ -16,8 +16,9 @@ import pandas as pd
 
 from clientbase.errors import Problem
 from clientbase.schema import TABLES
+from clientbase.sources.finding import RowCount
 from clientbase.sources.formats import _SPACES, Format, _norm, header_lookup, header_synonyms, match_headers
-from clientbase.sources.readers import _LISTED_ROWS, _Raw, _rows_text
+from clientbase.sources.readers import _LISTED_ROWS, _amount_text, _Raw, _rows_text
 from clientbase.sources.tables import _LISTED_VALUES, _missing_columns
 from clientbase.sources.values import _map_values
 from clientbase.sql import identifier, literal
@@ -47,7 +48,7 @@ class _ParquetOrders:
             "preserve_insertion_order": True, "memory_limit": _DUCKDB_MEMORY,
             "temp_directory": self._spill.name,
         })
-        self._unknown: list[tuple[str, list[int], int]] = []
+        self._unknown: list[tuple[str, list[int], int, float]] = []
         self._mapped: str | None = None
         self._kinds = kinds
         self._lines: str | None = None
@@ -205,26 +206,34 @@ class _ParquetOrders:
         if "customer_id" not in self.raw.columns:
             return []
         groups = self._unknown = self.con.execute(
-            f"SELECT customer_id, min(_row, {_LISTED_ROWS}) AS rows, count(*) AS n FROM {self._status_mapped()} "
+            f"SELECT customer_id, min(_row, {_LISTED_ROWS}) AS rows, count(*) AS n, coalesce(sum(amount), 0) "
+            f"FROM {self._status_mapped()} "
             "WHERE customer_id IS NOT NULL AND customer_id NOT IN (SELECT id FROM _customer_ids) "
             "GROUP BY customer_id ORDER BY min(_row)"
         ).fetchall()
         file, header = self.path.name, self.headers["customer_id"]
         out = [Problem(file, int(rows[0]), header,
                        f"unknown customer {value!r}: customer_id not in the customers table; "
-                       f"{_rows_text(np.array(rows), total=n)} dropped", severity="warning", table="orders")
-               for value, rows, n in groups[:_LISTED_VALUES]]
+                       f"{_rows_text(np.array(rows), total=n)} dropped; amount {_amount_text(amount)}",
+                       severity="warning", table="orders")
+               for value, rows, n, amount in groups[:_LISTED_VALUES]]
         if len(groups) > _LISTED_VALUES:
-            rest = sum(n for _, _, n in groups[_LISTED_VALUES:])
+            rest = groups[_LISTED_VALUES:]
             out.append(Problem(file, None, header,
-                               f"and {len(groups) - _LISTED_VALUES} more such values in {rest} rows",
-                               severity="warning", table="orders"))
+                               f"and {len(rest)} more such values in {sum(g[2] for g in rest)} rows; "
+                               f"amount {_amount_text(sum(g[3] for g in rest))}", severity="warning", table="orders"))
         return out
+
+    def row_count(self) -> RowCount:
+        """The file's data lines, those written (of known customers) and the amount of the others."""
+        read = self.con.execute(f"SELECT count(*) FROM {self.lines} AS l").fetchone()[0]
+        dropped = sum(g[2] for g in self._unknown)
+        return RowCount(int(read), int(read - dropped), round(float(sum(g[3] for g in self._unknown)), 2) + 0.0)
 
     def write(self, out: Path) -> None:
         """The canonical order lines of known customers, in file order, to a Parquet file."""
         cols = ", ".join(f'"{c}"' for c in TABLES["orders"].columns)
-        unknown = [value for value, _, _ in self._unknown]
+        unknown = [g[0] for g in self._unknown]
         if not unknown:
             where, order = "", ""
         elif len(unknown) <= _LISTED_VALUES * 4:

@@ -243,6 +243,11 @@ def _cell_text(value: Any) -> str | None:
     return str(value)
 
 
+def _amount_text(amount: float) -> str:
+    """A sum of money as problems write it: two decimals, a point, no grouping (12345.00)."""
+    return f"{round(float(amount), 2) + 0.0:.2f}"  # + 0.0: never -0.00
+
+
 def _rows_text(rows: np.ndarray, *, listed: int = _LISTED_ROWS, total: int | None = None) -> str:
     """"rows 3, 5 and 2 more"; `total` counts the rows when `rows` holds only the first ones."""
     total = len(rows) if total is None else total

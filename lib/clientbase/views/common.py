@@ -49,7 +49,8 @@ class Section:
         items = list(self.items)
         while items:
             item = items.pop(0)
-            if isinstance(item, Markdown) and items and _is_figure(items[0]):
+            # a heading is never a caption: a section of a heading and a chart shows both
+            if isinstance(item, Markdown) and not item.data.startswith("#") and items and _is_figure(items[0]):
                 display(HTML(_figure_html(item.data, items.pop(0))))
             elif isinstance(item, Section):
                 item._ipython_display_()

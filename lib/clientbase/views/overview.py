@@ -5,13 +5,15 @@ Every sentence is generated from the numbers, in the report language.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 from IPython.display import Markdown
 from matplotlib.axes import Axes
 
 from clientbase import plots
 from clientbase.formatting import Formatter
-from clientbase.overview import most_common_problem
+from clientbase.overview import dropped_rows, most_common_problem
 from clientbase.tables import table
 from clientbase.text import Words, group
 from clientbase.views.common import Section, plain, section
@@ -54,6 +56,7 @@ def summary(
             quarter_buyers=fmt.number(quarter["buyers"]),
         ),
     ]
+    parts += [_dropped(row, tx, fmt) for row in dropped_rows(tables).itertuples()]
     top = most_common_problem(problems)
     if top is None:
         parts.append(tx["no_problems"])
@@ -62,6 +65,15 @@ def summary(
     if last_order_date is not None and last_order_date > as_of:
         parts.append(tx("after", as_of=fmt.date(as_of), later=(last_order_date - as_of).days))
     return Markdown("\n\n".join(f"- {p}" for p in parts))
+
+
+def _dropped(row: Any, tx: Words, fmt: Formatter) -> str:
+    """One line for a table that lost rows at loading: how many, and their amount when it has one."""
+    what = tx["unmatched"]["customer_or_campaign" if row.table == "campaign_members" else "customer"]
+    table = table_name(row.table, fmt.language).capitalize()
+    if pd.isna(row.amount_dropped):
+        return tx("dropped_rows", n=int(row.rows), table=table, what=what)
+    return tx("dropped", n=int(row.rows), table=table, what=what, amount=fmt.money(row.amount_dropped, digits=2))
 
 
 def appendix(tables: pd.DataFrame, *, fmt: Formatter, as_of: pd.Timestamp, version: str) -> Markdown:
@@ -106,7 +118,8 @@ def tables_section(tables: pd.DataFrame, *, fmt: Formatter) -> Section:
     """The tables loaded: names in words, rows, columns and the period each covers."""
     tx = Words("data_overview", fmt.language)
     shown = table(tables_shown(tables, fmt.language), fmt=fmt, labels=tx["col"],
-                  kinds={"rows": "number", "columns": "number", "date_min": "date", "date_max": "date"})
+                  kinds={"rows": "number", "rows_used": "number", "amount_dropped": "money:2", "columns": "number",
+                         "date_min": "date", "date_max": "date"})
     return section(tx["section_tables"], shown)
 
 
