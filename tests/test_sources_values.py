@@ -137,7 +137,7 @@ def _optional_dates() -> list[tuple[str, str]]:
 def _required_row(table: str, i: int) -> list[str]:
     from clientbase.schema import TABLES
 
-    samples = {"date": "2026-01-05", "created_at": "2026-01-05", "amount": "10", "cost": "5"}
+    samples = {"date": "2026-01-05", "created_at": "2026-01-05", "amount": "10", "cost": "5", "status": "open"}
     return [samples.get(col, f"{col[:2]}{i}") for col in TABLES[table].required]
 
 

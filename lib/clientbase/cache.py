@@ -133,7 +133,7 @@ def _prepare_database(
         _drop_if_damaged(cache_dir, say)
         if not (cache_dir / "meta.json").is_file():
             say(f"reading tables from {db.url} (order lines stay there)")
-            tables, problems, counts = db.load_tables()
+            tables, problems, counts = db.load_tables(stages=deal_stages(profile))
             orders = db.orders_meta()
             _fill(cache_dir, lambda tmp: _write_cache(
                 tmp, profile=profile, tables=tables, problems=problems, inputs=inputs,
@@ -214,7 +214,15 @@ def _cache_key(profile: Profile, inputs: list[dict[str, Any]]) -> str:
         h.update(sha256_of(Path(profile.data_format)).encode())
     for item in inputs:
         h.update(f"{item['table']}|{item['sha256']}|".encode())
+    # the deals are checked against the stage list, and their stages spelled as in it
+    h.update(json.dumps(deal_stages(profile), ensure_ascii=False).encode())
     return h.hexdigest()[:20]
+
+
+def deal_stages(profile: Profile) -> list[str] | None:
+    """The deal funnel's stage order from the profile (`deal_funnel: {stages: [...]}`), if given."""
+    stages = profile.report_settings("deal_funnel").get("stages")
+    return [str(s) for s in stages] if stages else None
 
 
 
@@ -226,7 +234,7 @@ def _build_tables(profile: Profile, folder: Path, fmt: Any, cache_dir: Path, inp
         # pandas: memory follows the customers, not the lines (issue 7)
         (tmp / "tables").mkdir()
         source = load_source(folder, fmt, files=profile.data.files or None,
-                             orders_parquet=tmp / "tables" / "orders.parquet")
+                             orders_parquet=tmp / "tables" / "orders.parquet", stages=deal_stages(profile))
         _write_cache(tmp, profile=profile, tables=source.tables, problems=list(source.problems),
                      inputs=inputs, location={"data_path": str(folder)}, written=source.written,
                      counts=source.counts)

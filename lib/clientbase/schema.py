@@ -97,6 +97,20 @@ TABLES: dict[str, Table] = {
             ("payment_id", "customer_id", "date", "amount"),
             by_name="customer_name",
         ),
+        Table(
+            "deals",
+            {
+                "deal_id": _STR, "created_at": _DATE, "amount": _FLOAT, "stage": _STR, "status": _STR,
+                "closed_at": _DATE, "loss_reason": _STR, "manager": _STR, "source": _STR, "customer_id": _STR,
+            },
+            ("deal_id", "created_at", "amount", "stage", "status"),
+            by_name="customer_name",
+        ),
+        Table(
+            "deal_stages",
+            {"deal_id": _STR, "stage": _STR, "entered_at": _DATE},
+            ("deal_id", "stage", "entered_at"),
+        ),
     )
 }
 
@@ -105,3 +119,4 @@ REQUIRED_TABLES = ("customers", "orders")
 CUSTOMER_TYPES = ("company", "sole_trader", "person")
 CAMPAIGN_KINDS = ("acquisition", "reactivation", "retention", "promo")
 GROUPS = ("target", "control")
+DEAL_STATUSES = ("open", "won", "lost")

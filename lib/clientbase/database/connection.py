@@ -15,7 +15,8 @@ from clientbase.errors import ProfileError
 
 #: the tables read whole into pandas; orders never are
 # the documents of settlements (invoices, payments) cross whole too: documents, not lines
-SMALL_TABLES = ("customers", "contacts", "campaigns", "campaign_members", "leads", "invoices", "payments")
+SMALL_TABLES = ("customers", "contacts", "campaigns", "campaign_members", "leads", "invoices", "payments", "deals",
+                "deal_stages")
 
 
 #: tables read under their own name when the profile's `data.tables` does not name them

@@ -116,7 +116,9 @@ class DatabaseSource:
         return items
 
     # --- the small tables -----------------------------------------------------------------
-    def load_tables(self) -> tuple[dict[str, pd.DataFrame], list[Problem], dict[str, RowCount]]:
+    def load_tables(
+        self, *, stages: list[str] | None = None
+    ) -> tuple[dict[str, pd.DataFrame], list[Problem], dict[str, RowCount]]:
         """The small canonical tables, checked like files, every problem (orders' too), and
         the rows of each table read and used (orders' are in `orders_meta`).
 
@@ -135,7 +137,8 @@ class DatabaseSource:
             source, found = None, []
             if not any(p.severity == "error" for p in problems):
                 try:
-                    source = load_source(tmp, self.fmt, files={t: f"{t}.parquet" for t in present}, tables=present)
+                    source = load_source(tmp, self.fmt, files={t: f"{t}.parquet" for t in present}, tables=present,
+                                         stages=stages)
                     found = list(source.problems)
                 except DataError as exc:
                     found = exc.problems

@@ -23,7 +23,8 @@ from clientbase.sources.readers import _rows_text
 
 # "<words> <number> от DD.MM.YYYY[ time]": the number is the token before " от "
 _PRESENTATION = r"^(?:.*\s)?(\S+)\s+от\s+\d{1,2}\.\d{1,2}\.\d{2,4}(?:\s.*)?$"
-_DOCUMENT_IDS = {"invoices": ("invoice_id",), "payments": ("payment_id", "invoice_id")}
+_DOCUMENT_IDS = {"invoices": ("invoice_id",), "payments": ("payment_id", "invoice_id"), "deals": ("deal_id",),
+                 "deal_stages": ("deal_id",)}
 _NOT_NEGATIVE = {"customers": ("credit_limit", "payment_terms_days")}
 
 
@@ -35,7 +36,7 @@ def document_number(values: pd.Series) -> pd.Series:
 
 
 def with_document_numbers(frame: pd.DataFrame, table: str) -> pd.DataFrame:
-    """`frame` with its document ids read as numbers (invoices, payments); other tables as they are."""
+    """`frame` with its document ids read as numbers (invoices, payments, deals); other tables as they are."""
     columns = [c for c in _DOCUMENT_IDS.get(table, ()) if c in frame]
     if not columns:
         return frame

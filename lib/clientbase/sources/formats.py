@@ -21,7 +21,7 @@ import pandas as pd
 import yaml
 
 from clientbase.errors import ProfileError
-from clientbase.schema import CAMPAIGN_KINDS, CUSTOMER_TYPES, GROUPS, TABLES
+from clientbase.schema import CAMPAIGN_KINDS, CUSTOMER_TYPES, DEAL_STATUSES, GROUPS, TABLES
 
 _BUILTIN_FORMATS = ("1c", "canonical")
 
@@ -40,6 +40,7 @@ _HELPERS: dict[str, tuple[str, ...]] = {
     "leads": ("customer_name", "campaign_name"),
     "invoices": ("customer_name",),
     "payments": ("customer_name",),
+    "deals": ("customer_name",),
 }
 
 
@@ -48,8 +49,16 @@ _HELPER_OF = {"customer_id": "customer_name", "campaign_id": "campaign_name"}
 
 # value columns restricted to canonical codes; `status` maps synonyms but keeps the rest
 _CODES: dict[str, tuple[str, ...]] = {
-    "group": GROUPS, "customer_type": CUSTOMER_TYPES, "kind": CAMPAIGN_KINDS,
+    "group": GROUPS, "customer_type": CUSTOMER_TYPES, "kind": CAMPAIGN_KINDS, "deal_status": DEAL_STATUSES,
 }
+
+# a column whose values are looked up under another name (a deal's status is not an order's)
+_VALUE_FIELDS = {("deals", "status"): "deal_status"}
+
+
+def value_field(table: str, col: str) -> str:
+    """The name under `values:` of a format (and in `_CODES`) of a table's column."""
+    return _VALUE_FIELDS.get((table, col), col)
 
 
 # spelled out: pyarrow's regex engine does not count NBSP as \s

@@ -5,13 +5,14 @@ warnings.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from clientbase.errors import DataError
 from clientbase.schema import REQUIRED_TABLES, TABLES
+from clientbase.sources.deals import canonical_stages, deal_problems
 from clientbase.sources.documents import document_problems, with_document_numbers
 from clientbase.sources.finding import RowCount, Source, _find
 from clientbase.sources.formats import Format, _check_known, load_format
@@ -27,6 +28,7 @@ def load_source(
     files: Mapping[str, str] | None = None,
     tables: Iterable[str] | None = None,
     orders_parquet: str | Path | None = None,
+    stages: Sequence[str] | None = None,
 ) -> Source:
     """Load a folder of exports into canonical tables, validating every file.
 
@@ -47,6 +49,9 @@ def load_source(
         they are then in ``Source.written``, not in ``Source.tables``, and never held in
         memory (issue 7). Other orders files are read into ``Source.tables`` as usual.
         The same checks and problems either way.
+    stages
+        the deal funnel's stages in order (the profile's ``deal_funnel.stages``): a deal or
+        history entry at another stage is an error; stages are spelled as in this list.
 
     Every problem of every file is collected first: errors raise one
     :class:`~clientbase.errors.DataError` carrying all of them (and the warnings); warnings
@@ -60,7 +65,9 @@ def load_source(
     for table in wanted:
         _check_known(table, TABLES, "load_source", "tables", "table")
     needed = set(wanted)
-    if needed & {"contacts", "orders", "campaign_members", "leads", "invoices", "payments"}:
+    if "deal_stages" in needed:
+        needed.add("deals")
+    if needed & {"contacts", "orders", "campaign_members", "leads", "invoices", "payments", "deals"}:
         needed.add("customers")
     if needed & {"campaign_members", "leads"}:
         needed.add("campaigns")
@@ -91,6 +98,7 @@ def load_source(
         read = dict(frames)
         resolved = _resolve_references(frames, paths, headers)
         resolved += document_problems(frames, paths, headers)
+        resolved += deal_problems(frames, paths, headers, stages)
         if lines is not None and "customers" in frames:
             resolved += lines.unknown_customers(frames["customers"]["customer_id"])
             # in the order the pandas path reports them: table by table
@@ -110,6 +118,8 @@ def load_source(
     finally:
         if lines is not None:
             lines.close()
+    if stages:
+        frames.update({t: canonical_stages(frames[t], stages) for t in ("deals", "deal_stages") if t in frames})
     out = {t: _finish(frames[t], t) for t in TABLES if t in frames and t in wanted}
     return Source(tables=out, files={t: paths[t] for t in TABLES if t in out or t in written}, problems=tuple(problems),
                   written=written, counts={t: counts[t] for t in TABLES if t in counts})

@@ -84,15 +84,15 @@ def _resolve_references(
     problems: list[Problem] = []
     refs = (("customer", "customers", "customer_id", "customer_name"),
             ("campaign", "campaigns", "campaign_id", "campaign_name"))
-    for table in ("contacts", "orders", "campaign_members", "leads", "invoices", "payments"):
+    for table in ("contacts", "orders", "campaign_members", "leads", "invoices", "payments", "deals"):
         if table not in frames:
             continue
         frame = frames[table]
         file = paths[table].name
         named = headers[table]
         drop = pd.Series(False, index=frame.index)
-        # a lead still counts without its customer or campaign; other rows are about them
-        keep_rows = table == "leads"
+        # a lead or a deal still counts without its customer or campaign; other rows are about them
+        keep_rows = table in ("leads", "deals")
         for what, target, id_col, name_col in refs:
             if id_col not in TABLES[table].columns or not ({id_col, name_col} & set(named)):
                 continue

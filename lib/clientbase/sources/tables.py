@@ -11,7 +11,7 @@ import pandas as pd
 
 from clientbase.errors import Problem, ProfileError
 from clientbase.schema import TABLES
-from clientbase.sources.formats import _HELPER_OF, Format, header_lookup, header_synonyms
+from clientbase.sources.formats import _HELPER_OF, Format, header_lookup, header_synonyms, value_field
 from clientbase.sources.readers import _drop_blank_and_totals, _Raw, _read_raw, _rows_text, _typed_empty, _Unreadable
 from clientbase.sources.values import _bad_values, _parse_column, _typed_mask
 
@@ -20,7 +20,7 @@ _LISTED_VALUES = 50  # distinct unknown names / duplicate ids reported one by on
 
 # ids that must be unique in their table (every other table refers to them)
 _UNIQUE = {"customers": "customer_id", "campaigns": "campaign_id", "invoices": "invoice_id",
-           "payments": "payment_id"}
+           "payments": "payment_id", "deals": "deal_id"}
 
 
 def read_table(path: Path, table: str, fmt: Format) -> tuple[pd.DataFrame, list[Problem]]:
@@ -51,7 +51,8 @@ def read_table(path: Path, table: str, fmt: Format) -> tuple[pd.DataFrame, list[
     headers = {col: raw.headers[pos] for col, pos in raw.columns.items()}
     out: dict[str, pd.Series] = {}
     for col, pos in raw.columns.items():
-        out[col], bad, what, expected = _parse_column(cells[pos], col, TABLES[table].columns.get(col, "str"), fmt)
+        out[col], bad, what, expected = _parse_column(cells[pos], col, TABLES[table].columns.get(col, "str"), fmt,
+                                                      field=value_field(table, col))
         found.extend(_bad_values(rows, cells[pos], bad, headers[col], what, expected))
     frame = pd.DataFrame(out, index=cells.index)
     # what was typed, to tell an empty required cell from one that did not parse

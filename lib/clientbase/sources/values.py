@@ -45,9 +45,13 @@ _GROUPED_DIGITS = r"^\d{1,3}(?:[ \u00a0\u2007\u2009\u202f]\d{3})+$"
 
 
 def _parse_column(
-    values: pd.Series, col: str, kind: str, fmt: Format
+    values: pd.Series, col: str, kind: str, fmt: Format, *, field: str | None = None
 ) -> tuple[pd.Series, pd.Series | None, str, str]:
-    """Parsed values, the mask of bad ones, and how to word a problem with them."""
+    """Parsed values, the mask of bad ones, and how to word a problem with them.
+
+    `field` is the name of the column's values in the format (`formats.value_field`).
+    """
+    field = field or col
     if kind == "date":
         parsed, bad = _parse_dates(values, fmt)
         form, shown = ("DD.MM.YYYY", "%d.%m.%Y") if fmt.dayfirst else ("YYYY-MM-DD", "%Y-%m-%d")
@@ -65,11 +69,11 @@ def _parse_column(
     if col in _NO_SPACES:
         grouped = text.str.fullmatch(_GROUPED_DIGITS).fillna(False).astype(bool)
         text = text.mask(grouped, text.str.replace(_SPACES, "", regex=True))
-    if col not in _CODES and col != "status":
+    if field not in _CODES and field != "status":
         return text, None, "", ""
-    parsed, bad = _map_values(text, col, fmt)
-    codes = _CODES.get(col, ())
-    accepted = dict.fromkeys((*codes, *(s for c in codes for s in fmt.values.get(col, {}).get(c, ()))))
+    parsed, bad = _map_values(text, field, fmt)
+    codes = _CODES.get(field, ())
+    accepted = dict.fromkeys((*codes, *(s for c in codes for s in fmt.values.get(field, {}).get(c, ()))))
     return parsed, bad, f"unknown {col}", f"expected one of {', '.join(accepted)}"
 
 
