@@ -23,7 +23,7 @@ from clientbase.demo import BEHAVIOURS, generate_demo
 N, SEED = 240, 11
 PROFILE = "data:\n  path: export\n  format: 1c\nperiod: latest\nlanguage: ru\n"
 FILES = {"kampanii.csv", "kontaktnye_lica.csv", "kontragenty.csv", "lidy.csv", "prodazhi.csv", "uchastniki_kampaniy.csv",
-         "dokumenty_raschetov.csv", "postupleniya.csv"}
+         "dokumenty_raschetov.csv", "postupleniya.csv", "sdelki_s_klientami.csv", "etapy_sdelok.csv"}
 SOURCES = {"Сайт", "Реклама", "Выставка", "Партнёр", "Маркетплейс", "Холодный звонок"}
 
 

@@ -15,10 +15,10 @@ wrong, which customers churn or slow down, what each campaign added. One module 
 - `truth`: the ground truth, verified against the generated tables;
 - `receivables`: invoices and payments (terms, limits, late and partial payers, advances,
   credit notes, refunds) and their exact truth at as_of;
+- `deals`: deals through a six-stage funnel with their stage history (skipped stages, steps
+  back, open deals at as_of) and the exact win probability of each stage;
 - `export`: writing the 1C-shaped files (CSV, XLSX, Parquet);
 - `generate`: `generate_demo`, the one entry point.
-
-A new table (deals and their stages) is a new module beside these.
 """
 
 from __future__ import annotations

@@ -13,6 +13,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from clientbase.demo.cards import _digits_text
+from clientbase.demo.deals import _REASONS as _DEAL_REASONS
+from clientbase.demo.deals import DEAL_SOURCES, STAGES
 from clientbase.demo.model import _Calendar, _World
 from clientbase.demo.orders import _year
 from clientbase.demo.vocabulary import (
@@ -215,6 +217,8 @@ def _write_export(world: _World, folder: Path, file_format: str, seed: int, say:
         _write_table(tables[table], path(table), dialect)
     for table, frame in _settlement_tables(world, dialect).items():
         _write_table(frame, path(table), dialect)
+    for table, frame in _deal_tables(world, dialect).items():
+        _write_table(frame, path(table), dialect)
     return counts
 
 
@@ -388,3 +392,54 @@ def _settlement_tables(world: _World, dialect: str) -> dict[str, pd.DataFrame]:
             "invoice_id": linked_id.astype("str"),
         }),
     }
+
+
+def _deal_tables(world: _World, dialect: str) -> dict[str, pd.DataFrame]:
+    """Deals and their stage history as 1C lists them (a deal by its presentation) or canonical."""
+    cal, cust = world.cal, world.customers
+    deals, history = world.deals["deals"], world.deals["history"]
+    owner = deals["owner"].to_numpy()
+    known = owner >= 0
+    code = pd.Series(cust["code"].to_numpy()[np.maximum(owner, 0)], dtype="str").where(known)
+    name = pd.Series(cust["name"].to_numpy()[np.maximum(owner, 0)], dtype="str").where(known)
+    number = "00-" + _digits_text(deals["number"].to_numpy(), 6)
+    created = _ru_dates(deals["created"].to_numpy(), cal)
+    closed = deals["closed"].to_numpy() >= 0
+    stage = pd.Series(np.asarray(STAGES, dtype=object)[deals["stage"].to_numpy()], dtype="str")
+    reason = pd.Series(np.asarray(_DEAL_REASONS, dtype=object)[np.maximum(deals["reason"].to_numpy(), 0)],
+                       dtype="str").where(deals["reason"].to_numpy() >= 0)
+    manager = pd.Series(np.asarray(_MANAGERS, dtype=object)[deals["manager"].to_numpy()], dtype="str")
+    source = pd.Series(np.asarray(DEAL_SOURCES, dtype=object)[deals["source"].to_numpy()], dtype="str")
+    entry_deal = history["deal"].to_numpy()
+    entry_stage = pd.Series(np.asarray(STAGES, dtype=object)[history["stage"].to_numpy()], dtype="str")
+    if dialect == "1c":
+        presentation = "Сделка с клиентом " + number + " от " + created
+        # 1C's two words for a lost deal: every fourth one is «Закрыта неуспешно»
+        lost = np.where(deals["number"].to_numpy() % 4 == 0, "Закрыта неуспешно", "Проиграна")
+        words = {"open": "В работе", "won": "Выиграна"}
+        status = [words.get(s, lost[i]) for i, s in enumerate(deals["status"])]
+        return {
+            "deals": pd.DataFrame({
+                "Сделка с клиентом": presentation, "Дата начала": created, "Контрагент": name,
+                "Сумма": _ru_numbers(deals["amount"].to_numpy(), 2), "Этап": stage, "Состояние": status,
+                "Дата завершения": _ru_dates(deals["closed"].to_numpy(), cal, known=closed),
+                "Причина проигрыша": reason, "Ответственный": manager, "Источник": source,
+            }),
+            "deal_stages": pd.DataFrame({
+                "Сделка": presentation.to_numpy()[entry_deal], "Этап": entry_stage,
+                "Дата перехода": _ru_dates(history["day"].to_numpy(), cal),
+            }),
+        }
+    return {
+        "deals": pd.DataFrame({
+            "deal_id": number.astype("str"), "created_at": _dates(deals["created"].to_numpy(), cal),
+            "amount": deals["amount"].astype(float), "stage": stage, "status": deals["status"].astype("str"),
+            "closed_at": _dates(deals["closed"].to_numpy(), cal, known=closed), "loss_reason": reason,
+            "manager": manager, "source": source, "customer_id": code,
+        }),
+        "deal_stages": pd.DataFrame({
+            "deal_id": number.to_numpy()[entry_deal], "stage": entry_stage,
+            "entered_at": _dates(history["day"].to_numpy(), cal),
+        }),
+    }
+

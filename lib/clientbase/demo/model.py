@@ -69,6 +69,8 @@ class _World:
     truth: dict[str, pd.DataFrame]
     # invoices, payments, the customers' terms and limits, the receivables truth (demo.receivables)
     settlements: dict[str, pd.DataFrame]
+    # deals, their stage history and the funnel's truth (demo.deals)
+    deals: dict[str, pd.DataFrame]
 
 
 def _share(n: int, share: float, low: int) -> int:

@@ -11,6 +11,7 @@ import pandas as pd
 
 from clientbase.demo.campaigns import _acquisition_campaigns, _campaign_effects, _leads
 from clientbase.demo.cards import _contact_details, _contact_people, _identities, _only_contacts_reachable
+from clientbase.demo.deals import plan_deals
 from clientbase.demo.model import _Calendar, _World
 from clientbase.demo.orders import _created_and_codes, _finish_documents, _regular_documents
 from clientbase.demo.planted import _plant
@@ -61,7 +62,9 @@ def _build_world(n: int, seed: int, cal: _Calendar, say: Callable[[str], None]) 
     truth = _verified_truth(cust, contacts, planted)
     say("invoices and payments")
     settlements = plan_receivables(rng["spare"], cust, docs, cal)
-    return _World(cal, cust, contacts, docs, campaigns, members, leads, truth, settlements)
+    say("deals")
+    deals = plan_deals(np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(14,))), cust, cal, len(_MANAGERS))
+    return _World(cal, cust, contacts, docs, campaigns, members, leads, truth, settlements, deals)
 
 
 def _exact_counts(rng: np.random.Generator, n: int, shares: tuple[float, ...]) -> np.ndarray:
