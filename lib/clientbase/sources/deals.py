@@ -61,8 +61,8 @@ def _unknown_stages(
     headers: dict[str, dict[str, str]],
 ) -> list[Problem]:
     """One error per stage value not in the profile's list (the first few), with its rows."""
-    known = {_fold(s) for s in stages}
-    bad = frame["stage"].notna() & ~frame["stage"].map(_fold).isin(known)
+    known = {fold_stage(s) for s in stages}
+    bad = frame["stage"].notna() & ~frame["stage"].map(fold_stage).isin(known)
     if not bad.any():
         return []
     header = headers.get(table, {}).get("stage") or "stage"
@@ -83,13 +83,14 @@ def _unknown_stages(
 
 def canonical_stages(frame: pd.DataFrame, stages: Sequence[str]) -> pd.DataFrame:
     """`frame` with its stages spelled as in the profile's list (case and ё folded)."""
-    spelled = {_fold(s): s for s in stages}
-    stage = frame["stage"].map(lambda v: spelled.get(_fold(v), v) if isinstance(v, str) else v)
+    spelled = {fold_stage(s): s for s in stages}
+    stage = frame["stage"].map(lambda v: spelled.get(fold_stage(v), v) if isinstance(v, str) else v)
     return frame.assign(stage=stage.astype("str"))
 
 
-def _fold(value: object) -> str:
+def fold_stage(value: object) -> str:
+    """A stage name compared without case, ё or extra spaces."""
     return " ".join(str(value).replace("ё", "е").replace("Ё", "Е").lower().split())
 
 
-__all__ = ["canonical_stages", "deal_problems"]
+__all__ = ["canonical_stages", "deal_problems", "fold_stage"]

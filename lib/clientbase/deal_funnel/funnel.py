@@ -1,0 +1,94 @@
+"""The funnel of a cohort: stages reached and converted, time in stage, losses, managers and
+sources compared (REFERENCE.md "Deal funnel").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from clientbase.deal_funnel.options import GROUP_COLUMNS, LOSSES_COLUMNS
+from clientbase.deal_funnel.snapshot import Snapshot
+
+_Z95 = 1.959963984540054
+
+
+def reached(cohort: pd.DataFrame, n_stages: int) -> np.ndarray:
+    """reached(s): cohort deals whose furthest stage is s or later, for every stage."""
+    at = np.bincount(cohort["furthest"].to_numpy(np.int64), minlength=n_stages)
+    return np.cumsum(at[::-1])[::-1]
+
+
+def conversions(counts: np.ndarray) -> np.ndarray:
+    """reached(s+1) / reached(s); the last stage has none (NaN), nor a stage nobody reached."""
+    out = np.full(len(counts), np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out[:-1] = np.where(counts[:-1] > 0, counts[1:] / counts[:-1], np.nan)
+    return out
+
+
+def time_in_stage(snap: Snapshot, cohort: pd.DataFrame) -> pd.DataFrame:
+    """Per stage: median and 80th percentile of the days of the cohort's finished stays, and the
+    stays still open at as_of (counted apart, not in the percentiles).
+
+    A stay lasts from its entry to the deal's next entry, or to its closing when it is the
+    last one; an entry without either is an open stay.
+    """
+    n = len(snap.stages)
+    h = snap.history[snap.history["deal_id"].isin(cohort["deal_id"])]
+    closed = cohort.set_index("deal_id")["closed_at"]
+    following = h.groupby("deal_id", sort=False)["entered_at"].shift(-1)
+    until = following.fillna(h["deal_id"].map(closed))
+    days = (until.dt.normalize() - h["entered_at"].dt.normalize()).dt.days.to_numpy(dtype=float)
+    stage = h["stage"].to_numpy(np.int64)
+    done = ~np.isnan(days)
+    rows = []
+    for s in range(n):
+        finished = days[done & (stage == s)]
+        rows.append({
+            "median_days": float(np.median(finished)) if len(finished) else np.nan,
+            "p80_days": float(np.percentile(finished, 80)) if len(finished) else np.nan,
+            "open_stays": int((~done & (stage == s)).sum()),
+        })
+    return pd.DataFrame(rows, index=range(n))
+
+
+def losses(cohort: pd.DataFrame, stages: tuple[str, ...]) -> pd.DataFrame:
+    """Cohort deals lost by as_of by the stage where they were lost (their furthest) × reason."""
+    lost = cohort[cohort["status"] == "lost"]
+    reason = lost["loss_reason"].fillna("")
+    table = (lost.assign(reason=reason).groupby(["furthest", "reason"], sort=True)
+             .agg(deals=("deal_id", "size"), amount=("amount", "sum")).reset_index())
+    table["stage"] = np.asarray(stages, dtype=object)[table["furthest"].to_numpy(np.int64)]
+    table = table.sort_values(["furthest", "deals", "reason"], ascending=[True, False, True], kind="stable")
+    return table[list(LOSSES_COLUMNS)].reset_index(drop=True)
+
+
+def by_group(cohort: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Per value of `column` (manager, source; NA: not given): deals, won, lost, open, win rate
+    with its Wilson 95 % interval, won amount and the median cycle of won deals in days."""
+    d = cohort.assign(**{column: cohort[column].fillna("")})
+    won = d["status"] == "won"
+    cycle = (d["closed_at"].dt.normalize() - d["created_at"].dt.normalize()).dt.days.where(won)
+    g = d.assign(won=won, lost=d["status"] == "lost", open=d["status"] == "open",
+                 won_amount=d["amount"].where(won, 0.0), cycle=cycle).groupby(column, sort=True)
+    table = g.agg(deals=("deal_id", "size"), won=("won", "sum"), lost=("lost", "sum"), open=("open", "sum"),
+                  won_amount=("won_amount", "sum"), median_cycle_days=("cycle", "median")).reset_index()
+    low, rate, high = wilson(table["won"].to_numpy(), (table["won"] + table["lost"]).to_numpy())
+    table = table.assign(win_rate=rate, win_rate_low=low, win_rate_high=high)
+    table = table.sort_values(["deals", column], ascending=[False, True], kind="stable")
+    return table[[column, *GROUP_COLUMNS]].reset_index(drop=True)
+
+
+def wilson(successes: np.ndarray, trials: np.ndarray, z: float = _Z95) -> tuple[np.ndarray, ...]:
+    """(low, rate, high): the share and its Wilson score interval; NaN where there are no trials."""
+    k = np.asarray(successes, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.where(n > 0, k / n, np.nan)
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    # exact bounds where the share is 0 or 1 (the formula leaves floating-point noise there)
+    low = np.where(k == 0, 0.0, np.clip(centre - half, 0, 1))
+    high = np.where(k == n, 1.0, np.clip(centre + half, 0, 1))
+    return np.where(n > 0, low, np.nan), p, np.where(n > 0, high, np.nan)
