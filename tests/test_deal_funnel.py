@@ -16,52 +16,22 @@ from clientbase.deal_funnel import (
     snapshot,
     wilson,
 )
-
-AS_OF = pd.Timestamp("2026-09-30")
-STAGES = ["A", "B", "C", "D"]
-T = pd.Timestamp
-
-
-def _deals() -> pd.DataFrame:
-    rows = [
-        # id, created, amount, stage (in the data now), status, closed, reason, manager, source
-        ("D1", "2026-01-10", 100.0, "C", "open", None, None, "M1", "web"),
-        ("D2", "2026-02-01", 200.0, "D", "won", "2026-10-15", None, "M1", "web"),  # won after as_of
-        ("D3", "2026-03-01", 50.0, "B", "lost", "2026-03-20", "Дорого", "M2", None),
-        ("D4", "2026-04-01", 70.0, "D", "won", "2026-05-01", None, "M2", "fair"),  # no history
-        ("D5", "2026-10-05", 999.0, "A", "open", None, None, "M1", "web"),  # created after as_of
-        ("D6", "2025-01-05", 10.0, "A", "lost", "2025-02-01", "Пропал контакт", "M2", "web"),  # before the cohort
-    ]
-    frame = pd.DataFrame(rows, columns=["deal_id", "created_at", "amount", "stage", "status", "closed_at",
-                                        "loss_reason", "manager", "source"])
-    frame["created_at"] = pd.to_datetime(frame["created_at"])
-    frame["closed_at"] = pd.to_datetime(frame["closed_at"])
-    return frame.assign(customer_id=pd.Series(["c1", "c2", None, "c4", None, None], dtype="str"))
-
-
-def _history() -> pd.DataFrame:
-    rows = [("D1", "A", "2026-01-10"), ("D1", "B", "2026-01-20"), ("D1", "C", "2026-02-01"),
-            ("D2", "A", "2026-02-01"), ("D2", "B", "2026-02-10"), ("D2", "D", "2026-10-01"),  # after as_of
-            ("D3", "A", "2026-03-01"), ("D3", "C", "2026-03-10"), ("D3", "B", "2026-03-15"),  # B skipped, then back
-            ("D5", "A", "2026-10-05"), ("D6", "A", "2025-01-05")]
-    frame = pd.DataFrame(rows, columns=["deal_id", "stage", "entered_at"])
-    return frame.assign(entered_at=pd.to_datetime(frame["entered_at"]))
-
+from deal_frames import AS_OF, STAGES, T, deals_frame, history_frame
 
 OPTIONS = DealFunnelOptions(stages=STAGES, min_closed=2)
 
 
 @pytest.fixture(scope="module")
 def result():
-    deals, history = _deals(), _history()
+    deals, history = deals_frame(), history_frame()
     out = deal_funnel_report(deals, history, as_of=AS_OF, options=OPTIONS)
-    pd.testing.assert_frame_equal(deals, _deals())  # inputs are not changed
-    pd.testing.assert_frame_equal(history, _history())
+    pd.testing.assert_frame_equal(deals, deals_frame())  # inputs are not changed
+    pd.testing.assert_frame_equal(history, history_frame())
     return out
 
 
 def test_the_snapshot_sees_deals_as_they_stood_at_as_of():
-    snap = snapshot(_deals(), _history(), as_of=AS_OF, stages=STAGES)
+    snap = snapshot(deals_frame(), history_frame(), as_of=AS_OF, stages=STAGES)
     d = snap.deals.set_index("deal_id")
     assert list(d.index) == ["D1", "D2", "D3", "D4", "D6"]  # D5 is created after as_of
     assert d.loc["D2", "status"] == "open" and pd.isna(d.loc["D2", "closed_at"])  # won after as_of
@@ -141,7 +111,7 @@ def test_managers_and_sources_with_wilson_intervals(result):
 
 
 def test_without_history_the_report_works_from_the_current_stage():
-    out = deal_funnel_report(_deals(), None, as_of=AS_OF, options=OPTIONS)
+    out = deal_funnel_report(deals_frame(), None, as_of=AS_OF, options=OPTIONS)
     assert not out.has_history
     assert out.stages["median_days"].isna().all()
     # D1 at C, D2 at D in the data (its stage now, not as of as_of: no history to tell), D3 at B, D4 won
@@ -150,8 +120,8 @@ def test_without_history_the_report_works_from_the_current_stage():
 
 def test_missing_input_says_why():
     assert missing_input(None, OPTIONS) == "no_deals"
-    assert missing_input(_deals(), DealFunnelOptions()) == "no_stages"
-    assert deal_funnel_report(_deals(), None, as_of=AS_OF, options=DealFunnelOptions()) is None
+    assert missing_input(deals_frame(), DealFunnelOptions()) == "no_stages"
+    assert deal_funnel_report(deals_frame(), None, as_of=AS_OF, options=DealFunnelOptions()) is None
 
 
 def test_a_stage_list_with_a_stage_twice_is_refused():
@@ -161,4 +131,4 @@ def test_a_stage_list_with_a_stage_twice_is_refused():
 
 def test_a_stage_not_in_the_list_is_an_error_naming_it():
     with pytest.raises(ValueError, match="stages not in the funnel's list .*: X"):
-        snapshot(_deals().assign(stage="X"), None, as_of=AS_OF, stages=STAGES)
+        snapshot(deals_frame().assign(stage="X"), None, as_of=AS_OF, stages=STAGES)

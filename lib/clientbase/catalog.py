@@ -18,7 +18,8 @@ from pathlib import Path
 from clientbase.errors import ClientbaseError
 from clientbase.options import Options
 
-REPORTS: tuple[str, ...] = ("data_overview", "base_audit", "abc_xyz", "reactivation", "campaign_roi", "receivables")
+REPORTS: tuple[str, ...] = ("data_overview", "base_audit", "abc_xyz", "reactivation", "campaign_roi", "receivables",
+                            "deal_funnel")
 
 # each report's options model ("module:Class"), imported when asked for: the single declaration of
 # its parameters (default, range, meaning); see clientbase.options
@@ -29,6 +30,7 @@ OPTIONS: dict[str, str] = {
     "reactivation": "clientbase.reactivation:ReactivationOptions",
     "campaign_roi": "clientbase.campaigns:CampaignRoiOptions",
     "receivables": "clientbase.receivables:ReceivablesOptions",
+    "deal_funnel": "clientbase.deal_funnel:DealFunnelOptions",
 }
 
 # parameters every report notebook may declare; the runner fills them from the profile

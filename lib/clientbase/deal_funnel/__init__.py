@@ -29,6 +29,7 @@ from clientbase.deal_funnel.result import (
     deal_funnel_report,
     figures,
     missing_input,
+    tables_of,
 )
 from clientbase.deal_funnel.snapshot import Snapshot, cohort, snapshot, stage_numbers
 
@@ -57,6 +58,7 @@ __all__ = [
     "snapshot",
     "stage_numbers",
     "stalled",
+    "tables_of",
     "time_in_stage",
     "wilson",
     "win_probabilities",

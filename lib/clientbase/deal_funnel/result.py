@@ -115,6 +115,11 @@ def deal_funnel_report(deals: pd.DataFrame | None, history: pd.DataFrame | None,
     )
 
 
+def tables_of(result: DealFunnelResult | None) -> dict[str, pd.DataFrame]:
+    """The CSV tables of a result; none when the report cannot be made."""
+    return {} if result is None else result.tables()
+
+
 def figures(snap: Snapshot, start: pd.Timestamp) -> CohortFigures:
     """Deals, outcomes, conversion and win rate of the cohort created from `start` to as_of."""
     group = cohort(snap, start)
