@@ -205,6 +205,17 @@ def unit_db(pg_server):
             "amount": [1000.0, -50.0], "invoice_id": ["Реализация товаров и услуг 00-000123 от 05.03.2026", "X9"]})
         _load(conn, "crm.payments", payments, {"payment_id": "text", "customer_id": "text", "date": "timestamp",
                                                "amount": "numeric(12,2)", "invoice_id": "text"})
+        deals = pd.DataFrame({
+            "deal_id": ["Сделка с клиентом 00-000001 от 05.01.2026", "00-000002"], "customer_id": ["C1", None],
+            "created_at": pd.to_datetime(["2026-01-05", "2026-01-06"]), "amount": [5000.0, 700.0],
+            "stage": ["переговоры", "Контакт"], "status": ["Выиграна", "В работе"],
+            "closed_at": pd.to_datetime(["2026-02-01", None])})
+        _load(conn, "crm.deals", deals, {"deal_id": "text", "customer_id": "text", "created_at": "timestamp",
+                                         "amount": "numeric(12,2)", "stage": "text", "status": "text",
+                                         "closed_at": "timestamp"})
+        history = pd.DataFrame({"deal_id": ["00-000001", "00-000001", "00-000009"], "stage": ["Контакт"] * 3,
+                                "entered_at": pd.to_datetime(["2026-01-05", "2026-01-20", "2026-01-05"])})
+        _load(conn, "crm.deal_stages", history, {"deal_id": "text", "stage": "text", "entered_at": "timestamp"})
     return pg_server
 
 
@@ -264,6 +275,31 @@ def test_invoices_and_payments_cross_whole_and_are_checked_like_files(unit_db, t
     warnings = wb.problems[wb.problems["severity"] == "warning"]
     assert any(f == "payments (crm.payments)" or "payments" in f for f in warnings["file"])
     assert warnings["message"].str.contains("not in the invoices file").any()
+
+
+def test_deals_and_their_history_cross_whole_and_are_checked_like_files(unit_db, tmp_path, cache):
+    tables = "{customers: crm.customers, orders: crm.orders, deals: crm.deals, deal_stages: crm.deal_stages}"
+    path = _unit_profile(tmp_path, unit_db, tables)
+    path.write_text(path.read_text(encoding="utf-8") + "deal_funnel:\n  stages: [Контакт, Переговоры]\n",
+                    encoding="utf-8")
+    profile = load_profile(path)
+    wb = Workbook(profile, prepare(profile), language="en", currency="RUB", mask_pii=True, output_dir=None,
+                  report=None)
+    deals, history = wb.table("deals"), wb.table("deal_stages")
+    assert deals["deal_id"].tolist() == ["00-000001", "00-000002"]  # the presentation read as its number
+    assert deals["status"].tolist() == ["won", "open"]
+    assert deals["stage"].tolist() == ["Переговоры", "Контакт"]  # spelled as in the profile's list
+    assert history["deal_id"].tolist() == ["00-000001", "00-000001"]  # the unknown deal's entry is dropped
+    counts = {i["table"]: (i["rows"], i["rows_used"]) for i in wb.inputs}
+    assert counts["deal_stages"] == (3, 2)
+    assert wb.problems["message"].str.contains("names a deal that is not in the deals file").any()
+    # a stage the profile does not list is an error naming the table, the row and the value
+    path.write_text(path.read_text(encoding="utf-8").replace("[Контакт, Переговоры]", "[Контакт, Договор]"),
+                    encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        prepare(load_profile(path))
+    (problem,) = [p for p in err.value.problems if p.severity == "error"]
+    assert problem.file == "crm.deals" and problem.row == 1 and "'переговоры'" in problem.message
 
 
 def test_bad_tables_name_the_table_row_and_column(unit_db, tmp_path, cache):
@@ -387,12 +423,15 @@ def demo_twice(pg_server, tmp_path_factory):
 
 @pytest.mark.slow
 def test_reports_from_postgresql_equal_reports_from_files(demo_twice, pg_server, tmp_path):
-    reports = f"[{', '.join(_reports())}]"
+    from clientbase.demo.deals import STAGES
+
+    reports = f"[{', '.join(_reports())}]\ndeal_funnel: {{stages: [{', '.join(STAGES)}]}}"
     files = _profile(tmp_path / "f", "demo", f"data: {{path: {demo_twice / 'files'}, format: canonical}}\n"
                                              f"reports: {reports}\n")
     tables = ("{customers: crm.customers, contacts: crm.contacts, campaigns: crm.campaigns, "
               "campaign_members: crm.campaign_members, leads: 'select * from crm.leads', "
-              "invoices: crm.invoices, payments: crm.payments, orders: 'select * from sales.order_lines'}")
+              "invoices: crm.invoices, payments: crm.payments, deals: crm.deals, deal_stages: crm.deal_stages, "
+              "orders: 'select * from sales.order_lines'}")
     pg = _profile(tmp_path / "p", "demo", f"data:\n  url: {pg_server.url('erp')}\n  format: canonical\n"
                                           f"  tables: {tables}\nreports: {reports}\n")
     (pg.parent / ".env").write_text(f"PGPASSWORD={pg_server.password}\n", encoding="utf-8")
