@@ -441,8 +441,9 @@ def write_report(results: dict[str, Any], path: Path) -> None:
             w(f"| {title} | {fmt_seconds(b['median'])} | {fmt_seconds(r['median'])} | {fmt_mb(b['peak_rss'])} | "
               f"{fmt_mb(r['peak_rss'])} |")
         w("")
-    if results.get("allocation"):
-        lines.extend(allocation_section(results["allocation"]))
+    for name, (_, section, _) in COMPONENTS.items():
+        if results.get(name):
+            lines.extend(section(results[name]))
     w("## Method")
     w("")
     w("- Data: `clientbase.demo.generate_demo(..., file_format=\"parquet\")`, seed 42, cached under "
@@ -496,22 +497,37 @@ def write_report(results: dict[str, Any], path: Path) -> None:
 
 
 ALLOCATION_HEADING = "## Receivables allocation (issue 13)"
+DEAL_FUNNEL_HEADING = "## Deal funnel (issue 14)"
+
+
+def component_bench(name: str, script: str, argv: list[str], args: argparse.Namespace) -> dict[str, Any]:
+    """One analysis's own benchmark script in a fresh process; its JSON result with the process's
+    wall time, peak RSS and the time it finished."""
+    folder = BENCH / name
+    result = folder / f"{name}.result.json"
+    m = harness.measure([PYTHON, str(HERE / script), *argv, "--repeats", str(args.repeats), "--result", str(result)],
+                        log=folder / f"{name}.log", result=result, cwd=ROOT, timeout=args.timeout)
+    if m.exit_code != 0 or m.timed_out or not m.result:
+        raise SystemExit(f"the {name} benchmark failed; see {folder / f'{name}.log'}")
+    return {**m.result, "peak_rss": m.peak_rss, "wall": m.seconds,
+            "finished": datetime.now(UTC).strftime("%Y-%m-%d %H:%M")}
 
 
 def allocation_bench(args: argparse.Namespace, invoices: int = 1_000_000, payments: int = 1_000_000) -> dict[str, Any]:
     """`benchmarks/receivables_speed.py` in a fresh process: allocation and aging of synthetic documents."""
-    folder = BENCH / "allocation"
-    result = folder / "allocation.result.json"
     say(f"[allocation] {invoices:,} invoices and {payments:,} payments, {args.repeats} runs")
-    m = harness.measure([PYTHON, str(HERE / "receivables_speed.py"), "--invoices", str(invoices), "--payments",
-                         str(payments), "--repeats", str(args.repeats), "--result", str(result)],
-                        log=folder / "allocation.log", result=result, cwd=ROOT, timeout=args.timeout)
-    if m.exit_code != 0 or m.timed_out or not m.result:
-        raise SystemExit(f"the allocation benchmark failed; see {folder / 'allocation.log'}")
-    out = {**m.result, "peak_rss": m.peak_rss, "wall": m.seconds,
-           "finished": datetime.now(UTC).strftime("%Y-%m-%d %H:%M")}
+    out = component_bench("allocation", "receivables_speed.py",
+                          ["--invoices", str(invoices), "--payments", str(payments)], args)
     say(f"  allocate: median {fmt_seconds(median(out['allocate']))}, open items + aging: "
-        f"median {fmt_seconds(median(out['aging']))}, peak {fmt_mb(m.peak_rss)}")
+        f"median {fmt_seconds(median(out['aging']))}, peak {fmt_mb(out['peak_rss'])}")
+    return out
+
+
+def deal_funnel_bench(args: argparse.Namespace, deals: int = 1_000_000) -> dict[str, Any]:
+    """`benchmarks/deal_funnel_speed.py` in a fresh process: the whole report on synthetic deals."""
+    say(f"[deal funnel] {deals:,} deals with 5 stage entries each on average, {args.repeats} runs")
+    out = component_bench("deal_funnel", "deal_funnel_speed.py", ["--deals", str(deals)], args)
+    say(f"  deal_funnel_report: median {fmt_seconds(median(out['report']))}, peak {fmt_mb(out['peak_rss'])}")
     return out
 
 
@@ -520,14 +536,18 @@ def _timed(values: list[float]) -> str:
     return f"{fmt_seconds(median(values))} ({lo:.2f}–{hi:.2f})"
 
 
+def _measured(a: dict[str, Any], script: str, only: str) -> str:
+    runs = len(next(v for v in a.values() if isinstance(v, list)))
+    return (f"Measured {a['finished']} UTC by `benchmarks/{script}` (run by `make bench`; "
+            f"`benchmarks/run.py --only {only}` re-measures only this section), in a fresh process, "
+            f"{runs} run{'s' if runs > 1 else ''}, medians (min–max in brackets).")
+
+
 def allocation_section(a: dict[str, Any]) -> list[str]:
     """The lines of the receivables section of docs/PERFORMANCE.md (its heading first)."""
     runs = len(a["allocate"])
     return [
-        ALLOCATION_HEADING, "",
-        f"Measured {a['finished']} UTC by `benchmarks/receivables_speed.py` (run by `make bench`; "
-        "`benchmarks/run.py --only-allocation` re-measures only this section), in a fresh process, "
-        f"{runs} run{'s' if runs > 1 else ''}, medians (min–max in brackets).", "",
+        ALLOCATION_HEADING, "", _measured(a, "receivables_speed.py", "allocation"), "",
         "| step | time | |", "|---|---|---|",
         f"| `allocate`: {a['invoices']:,} invoices, {a['payments']:,} payments, {a['customers']:,} customers "
         f"| {_timed(a['allocate'])} | {a['debts']:,} debts, "
@@ -542,16 +562,43 @@ def allocation_section(a: dict[str, Any]) -> list[str]:
     ]
 
 
-def splice_allocation(path: Path, allocation: dict[str, Any]) -> None:
-    """Replace (or add before "## Method") the receivables section of an existing report."""
+def deal_funnel_section(a: dict[str, Any]) -> list[str]:
+    """The lines of the deal funnel section of docs/PERFORMANCE.md (its heading first)."""
+    runs = len(a["report"])
+    return [
+        DEAL_FUNNEL_HEADING, "", _measured(a, "deal_funnel_speed.py", "deal_funnel"), "",
+        "| step | time | |", "|---|---|---|",
+        f"| `deal_funnel_report`: {a['deals']:,} deals, {a['entries']:,} stage entries | {_timed(a['report'])} | "
+        "two snapshots, cohort tables, probabilities, forecast, backtest |",
+        f"| the whole process (deals synthesised, {runs} runs) | {fmt_seconds(a['wall'])} | "
+        f"peak RSS {fmt_mb(a['peak_rss'])} |", "",
+        "Synthetic deals (seed 7): created over four years, six stages, 40 managers, 5 sources, 1–9 stage "
+        "entries each (some skipping a stage or stepping back), a third won and half lost. Deal ids and "
+        "stage names become integers once; both snapshots work on integer arrays.", "",
+    ]
+
+
+# name: (heading, section lines, benchmark); `--only NAME` re-measures one of them
+COMPONENTS: dict[str, tuple[str, Any, Any]] = {
+    "allocation": (ALLOCATION_HEADING, allocation_section, allocation_bench),
+    "deal_funnel": (DEAL_FUNNEL_HEADING, deal_funnel_section, deal_funnel_bench),
+}
+
+
+def splice_section(path: Path, heading: str, section: list[str]) -> None:
+    """Replace (or add before "## Method") the section under `heading` of an existing report."""
     text = path.read_text(encoding="utf-8").split("\n")
-    section = allocation_section(allocation)
-    if ALLOCATION_HEADING in text:
-        start = text.index(ALLOCATION_HEADING)
+    if heading in text:
+        start = text.index(heading)
         end = next((i for i in range(start + 1, len(text)) if text[i].startswith("## ")), len(text))
     else:
         start = end = text.index("## Method") if "## Method" in text else len(text)
     path.write_text("\n".join([*text[:start], *section, *text[end:]]), encoding="utf-8")
+
+
+def splice_allocation(path: Path, allocation: dict[str, Any]) -> None:
+    """Replace (or add before "## Method") the receivables section of an existing report."""
+    splice_section(path, ALLOCATION_HEADING, allocation_section(allocation))
 
 
 def why_missed(w: Any, ref: dict[str, Any], floor: float | None) -> None:
@@ -619,9 +666,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per measured process")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "PERFORMANCE.md")
     parser.add_argument("--note", action="append", default=[], help="a line added to the report's notes")
-    parser.add_argument("--no-allocation", action="store_true", help="skip the receivables allocation benchmark")
-    parser.add_argument("--only-allocation", action="store_true",
-                        help="measure only the receivables allocation and rewrite its section of --out")
+    parser.add_argument("--no-allocation", action="store_true",
+                        help="skip the analyses' own benchmarks (receivables allocation, deal funnel)")
+    parser.add_argument("--only", choices=sorted(COMPONENTS), action="append", default=[],
+                        help="measure only this analysis's benchmark and rewrite its section of --out (repeatable)")
+    parser.add_argument("--only-allocation", action="store_true", help="the same as --only allocation")
     parser.add_argument("--from-results", type=Path, metavar="JSON",
                         help="measure nothing: write the report again from a raw results file of an earlier run")
     args = parser.parse_args(argv)
@@ -631,11 +680,14 @@ def main(argv: list[str] | None = None) -> int:
         write_report(results, args.out)
         say(f"wrote {args.out} from {args.from_results}")
         return 0
-    if args.only_allocation:
+    only = [*args.only, *(["allocation"] if args.only_allocation else [])]
+    if only:
         if not args.out.exists():
-            parser.error(f"--only-allocation rewrites one section of {args.out}, which does not exist: run make bench")
-        splice_allocation(args.out, allocation_bench(args))
-        say(f"rewrote the receivables section of {args.out}")
+            parser.error(f"--only rewrites one section of {args.out}, which does not exist: run make bench")
+        for name in dict.fromkeys(only):
+            heading, section, bench = COMPONENTS[name]
+            splice_section(args.out, heading, section(bench(args)))
+            say(f"rewrote the {name} section of {args.out}")
         return 0
     args.run_repeats = args.repeats if args.run_repeats is None else min(args.run_repeats, args.repeats)
     args.skip = {s.strip() for s in args.skip.split(",") if s.strip()}
@@ -655,7 +707,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_lines_check:
         results["lines_check"] = {"label": harness.size_label(sizes[0]), **lines_check(sizes[0], args)}
     if not args.no_allocation:
-        results["allocation"] = allocation_bench(args)
+        for name, (_, _, bench) in COMPONENTS.items():
+            results[name] = bench(args)
     results["coverage"] = notebook_coverage()
     results["load_end"] = harness.load_average()
     results["minutes"] = (time.perf_counter() - started) / 60

@@ -114,3 +114,25 @@ def test_the_allocation_section_replaces_itself_and_keeps_the_rest(tmp_path):
     second = report.read_text(encoding="utf-8")
     assert second.count(run.ALLOCATION_HEADING) == 1 and "9.00 s (9.00–9.00)" in second
     assert "3.00 s" not in second and second.endswith("## Method\n\n- data\n")
+
+
+DEAL_FUNNEL = {"deals": 1_000_000, "entries": 5_000_000, "report": [6.0, 5.0, 7.0], "peak_rss": 3 * 2**30,
+               "wall": 30.0, "finished": "2026-12-04 03:00"}
+
+
+def test_the_deal_funnel_section_goes_beside_the_allocation_and_replaces_itself(tmp_path):
+    import run
+
+    report = tmp_path / "PERFORMANCE.md"
+    report.write_text("# Performance\n\n## Method\n\n- data\n", encoding="utf-8")
+    run.splice_allocation(report, ALLOCATION)
+    heading, section, _ = run.COMPONENTS["deal_funnel"]
+    run.splice_section(report, heading, section(DEAL_FUNNEL))
+    text = report.read_text(encoding="utf-8")
+    assert text.index(run.ALLOCATION_HEADING) < text.index(heading) < text.index("## Method")
+    assert "| `deal_funnel_report`: 1,000,000 deals, 5,000,000 stage entries | 6.00 s (5.00–7.00) |" in text
+    assert "`benchmarks/run.py --only deal_funnel` re-measures only this section" in text
+    run.splice_section(report, heading, section({**DEAL_FUNNEL, "report": [2.0]}))
+    again = report.read_text(encoding="utf-8")
+    assert again.count(heading) == 1 and "2.00 s (2.00–2.00)" in again and "6.00 s" not in again
+    assert run.ALLOCATION_HEADING in again

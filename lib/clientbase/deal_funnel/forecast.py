@@ -71,9 +71,10 @@ def forecast(snap: Snapshot, probabilities: pd.DataFrame) -> pd.DataFrame:
         "days_in_stage": (snap.as_of - pd.to_datetime(d["entered"]).dt.normalize()).dt.days.to_numpy(),
     })
     table["stage_number"] = d["current"].to_numpy(np.int64)
+    table["code"] = d["code"].to_numpy()
     table = table.sort_values(["expected_value", "amount", "deal_id"], ascending=[False, False, True],
                               kind="stable", na_position="last").reset_index(drop=True)
-    return table[[*FORECAST_COLUMNS, "stage_number"]]
+    return table[[*FORECAST_COLUMNS, "stage_number", "code"]]
 
 
 def pipeline(table: pd.DataFrame) -> Pipeline:
@@ -98,7 +99,9 @@ def backtest(prev: Snapshot, now: Snapshot, probabilities: pd.DataFrame) -> pd.D
     """The forecast made at the previous quarter's end for the deals then open, per stage,
     against what those deals did by as_of: won (and their amount), lost, still open."""
     made = forecast(prev, probabilities)
-    status = now.deals.set_index("deal_id")["status"].reindex(made["deal_id"]).to_numpy()
+    by_code = np.full(now.size, "open", dtype=object)  # the deals of `prev` were all created by `now`
+    by_code[now.deals["code"].to_numpy()] = now.deals["status"].to_numpy(dtype=object)
+    status = by_code[made["code"].to_numpy()]
     won = status == "won"
     frame = made.assign(won=won, lost=status == "lost", still_open=status == "open",
                         won_amount=np.where(won, made["amount"], 0.0))

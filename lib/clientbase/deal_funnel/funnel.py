@@ -35,11 +35,22 @@ def time_in_stage(snap: Snapshot, cohort: pd.DataFrame) -> pd.DataFrame:
     last one; an entry without either is an open stay.
     """
     n = len(snap.stages)
-    h = snap.history[snap.history["deal_id"].isin(cohort["deal_id"])]
-    closed = cohort.set_index("deal_id")["closed_at"]
-    following = h.groupby("deal_id", sort=False)["entered_at"].shift(-1)
-    until = following.fillna(h["deal_id"].map(closed))
-    days = (until.dt.normalize() - h["entered_at"].dt.normalize()).dt.days.to_numpy(dtype=float)
+    member = np.zeros(snap.size, dtype=bool)
+    member[cohort["code"].to_numpy()] = True
+    closed = np.full(snap.size, np.datetime64("NaT"), dtype="datetime64[ns]")
+    closed[cohort["code"].to_numpy()] = cohort["closed_at"].to_numpy(dtype="datetime64[ns]")
+    h = snap.history[member[snap.history["deal"].to_numpy()]]
+    deal = h["deal"].to_numpy(np.int64)
+    day = h["entered_at"].to_numpy(dtype="datetime64[D]")
+    # entries are in time order within a deal: the next one of the same deal ends a stay
+    until = np.full(len(h), np.datetime64("NaT"), dtype="datetime64[D]")
+    same = deal[1:] == deal[:-1]
+    until[:-1][same] = day[1:][same]
+    lasts = np.ones(len(h), dtype=bool)
+    lasts[:-1] = ~same
+    until[lasts] = closed[deal[lasts]].astype("datetime64[D]")
+    days = (until - day).astype("timedelta64[D]").astype(float)
+    days[np.isnat(until)] = np.nan
     stage = h["stage"].to_numpy(np.int64)
     done = ~np.isnan(days)
     rows = []

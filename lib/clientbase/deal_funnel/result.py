@@ -16,7 +16,7 @@ import pandas as pd
 from clientbase.deal_funnel.forecast import Pipeline, backtest, forecast, pipeline, stalled, win_probabilities
 from clientbase.deal_funnel.funnel import by_group, conversions, losses, reached, time_in_stage
 from clientbase.deal_funnel.options import DEFAULTS, FORECAST_COLUMNS, STAGES_COLUMNS, DealFunnelOptions
-from clientbase.deal_funnel.snapshot import Snapshot, cohort, snapshot
+from clientbase.deal_funnel.snapshot import Snapshot, cohort, numbered, snapshot
 from clientbase.periods import window_start
 
 
@@ -93,9 +93,10 @@ def deal_funnel_report(deals: pd.DataFrame | None, history: pd.DataFrame | None,
     if missing_input(deals, options) is not None:
         return None
     stages = options.stages
-    now = snapshot(deals, history, as_of=as_of, stages=stages)
+    prepared = numbered(deals, history, stages)
+    now = snapshot(prepared, as_of=as_of)
     prev_as_of = pd.Timestamp(as_of).to_period("Q").start_time - pd.Timedelta(days=1)
-    prev = snapshot(deals, history, as_of=prev_as_of, stages=stages)
+    prev = snapshot(prepared, as_of=prev_as_of)
     start = window_start(now.as_of, options.window_months)
     group = cohort(now, start)
     counts = reached(group, len(stages))

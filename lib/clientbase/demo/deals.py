@@ -83,7 +83,10 @@ def plan_deals(rng: np.random.Generator, cust: pd.DataFrame, cal: _Calendar, man
     closed_by_end = end_day <= cal.last_day
     status = np.where(~closed_by_end, "open", np.where(won, "won", "lost"))
     closed = np.where(closed_by_end, end_day, -1)
-    reasons = np.array([rng.choice(len(_REASONS), p=_REASON_WEIGHTS[s]) for s in last])
+    reasons = np.zeros(n, dtype=np.int64)
+    for s in range(len(STAGES)):
+        rows = last == s
+        reasons[rows] = rng.choice(len(_REASONS), rows.sum(), p=_REASON_WEIGHTS[s])
     reason = np.where(status == "lost", reasons, -1)
     history, stage_now = _history(rng, enter, last, cal.last_day)
     deals = pd.DataFrame({
@@ -103,14 +106,14 @@ def _history(rng: np.random.Generator, enter: np.ndarray, last: np.ndarray, last
     """The recorded entries: skipped stages left out, a step back for some; the stage at the end."""
     n = len(last)
     deal = np.repeat(np.arange(n), last + 1)
-    stage = np.concatenate([np.arange(k + 1) for k in last]) if n else np.array([], np.int64)
+    stage = np.arange(len(deal)) - np.repeat(np.cumsum(last + 1) - (last + 1), last + 1)
     day = enter[deal, stage]
     skipped = (stage > 0) & (stage < last[deal]) & (rng.random(len(stage)) < _SKIP_SHARE)
     entries = pd.DataFrame({"deal": deal, "stage": stage, "day": day}).loc[~skipped]
     # a step back: from a stage k >= 2 to k - 1 a few days after entering k, then on to k again
     back = (last >= 2) & (rng.random(n) < _STEP_BACK_SHARE)
     rows = np.flatnonzero(back)
-    at = np.array([rng.integers(2, last[i] + 1) for i in rows], dtype=np.int64)
+    at = rng.integers(2, last[rows] + 1).astype(np.int64)
     stay = enter[rows, at + 1] - enter[rows, at]
     went_back = enter[rows, at] + np.maximum(1, stay // 3)
     came_again = enter[rows, at] + np.maximum(2, 2 * stay // 3)

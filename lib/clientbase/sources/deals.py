@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from clientbase.errors import Problem
@@ -62,7 +63,9 @@ def _unknown_stages(
 ) -> list[Problem]:
     """One error per stage value not in the profile's list (the first few), with its rows."""
     known = {fold_stage(s) for s in stages}
-    bad = frame["stage"].notna() & ~frame["stage"].map(fold_stage).isin(known)
+    codes, uniques = pd.factorize(frame["stage"])  # each distinct stage folded once
+    unknown = [fold_stage(v) not in known for v in uniques]
+    bad = pd.Series((codes >= 0) & np.asarray(unknown + [False], dtype=bool)[codes], index=frame.index)
     if not bad.any():
         return []
     header = headers.get(table, {}).get("stage") or "stage"
@@ -84,8 +87,9 @@ def _unknown_stages(
 def canonical_stages(frame: pd.DataFrame, stages: Sequence[str]) -> pd.DataFrame:
     """`frame` with its stages spelled as in the profile's list (case and ё folded)."""
     spelled = {fold_stage(s): s for s in stages}
-    stage = frame["stage"].map(lambda v: spelled.get(fold_stage(v), v) if isinstance(v, str) else v)
-    return frame.assign(stage=stage.astype("str"))
+    codes, uniques = pd.factorize(frame["stage"])  # each distinct stage folded once
+    names = np.array([spelled.get(fold_stage(v), v) for v in uniques] + [None], dtype=object)
+    return frame.assign(stage=pd.Series(names[codes], index=frame.index, dtype="str"))
 
 
 def fold_stage(value: object) -> str:
