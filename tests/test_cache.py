@@ -78,3 +78,30 @@ def test_a_whole_cache_is_reused_silently(profile):
     prepare(profile)
     _, said = _prepare_again(profile)
     assert said == []
+
+
+def test_demo_data_of_an_older_generation_is_generated_again_and_user_data_never(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLIENTBASE_CACHE", str(tmp_path / "cache"))
+    demo = "data:\n  path: demo\n  format: 1c\n  demo: {customers: 200, years: 2, seed: 1}\nperiod: latest\n"
+    (tmp_path / "demo.yaml").write_text(demo, encoding="utf-8")
+    profile = load_profile(tmp_path / "demo.yaml")
+    prepare(profile)
+    # as the generation before deals left it: no deal files, a manifest without "generation"
+    for name in ("sdelki_s_klientami.csv", "etapy_sdelok.csv"):
+        (tmp_path / "demo" / name).unlink()
+    manifest = tmp_path / "demo_truth" / "manifest.json"
+    written = json.loads(manifest.read_text(encoding="utf-8"))
+    del written["generation"]
+    manifest.write_text(json.dumps(written), encoding="utf-8")
+    prepared, said = _prepare_again(profile)
+    assert any("written by an older generator (without deals): generating it again" in s for s in said)
+    assert (tmp_path / "demo" / "sdelki_s_klientami.csv").is_file()
+    assert any(i["table"] == "deals" for i in prepared.inputs)
+    _, said = _prepare_again(profile)
+    assert not any("generating" in s for s in said)  # the current generation is kept
+    # a folder the generator did not write (no truth manifest) is the user's: never replaced
+    manifest.unlink()
+    (tmp_path / "demo" / "sdelki_s_klientami.csv").unlink()
+    _, said = _prepare_again(profile)
+    assert not any("generating" in s for s in said)
+    assert not (tmp_path / "demo" / "sdelki_s_klientami.csv").exists()

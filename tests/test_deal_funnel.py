@@ -132,3 +132,10 @@ def test_a_stage_list_with_a_stage_twice_is_refused():
 def test_a_stage_not_in_the_list_is_an_error_naming_it():
     with pytest.raises(ValueError, match="stages not in the funnel's list .*: X"):
         snapshot(deals_frame().assign(stage="X"), None, as_of=AS_OF, stages=STAGES)
+
+
+def test_forecast_by_stage(result):
+    by_stage = result.forecast_by_stage
+    assert by_stage.to_dict("records") == [
+        {"stage": "B", "open_now": 1, "amount": 200.0, "win_probability": 0.5, "expected_value": 100.0},
+        {"stage": "C", "open_now": 1, "amount": 100.0, "win_probability": 0.5, "expected_value": 50.0}]

@@ -152,15 +152,33 @@ def _prepare_database(
 def _ensure_data(profile: Profile, say: Callable[[str], None]) -> Path:
     folder = profile.data_path
     assert folder is not None
-    if not folder.exists() and profile.data.demo is not None:
+    if profile.data.demo is not None and (not folder.exists() or _older_demo(folder)):
         from clientbase.demo import generate_demo
 
+        if folder.exists():
+            say(f"the demo data in {folder} was written by an older generator (without deals): generating it again")
         say(f"generating the demo data into {folder}")
         generate_demo(folder, **profile.data.demo.model_dump(), progress=say)
     if not folder.is_dir():
         raise ClientbaseError(f"{profile.file}: data.path {folder} is not a folder")
     return folder
 
+
+def _older_demo(folder: Path) -> bool:
+    """Whether `folder` holds demo data of an older generation (its truth's manifest says so).
+
+    Only a folder the demo generator wrote (its `<folder>_truth/manifest.json` names it) is
+    ever replaced: anything else is the user's data and is left as it is.
+    """
+    from clientbase.demo import GENERATION
+
+    manifest = folder.parent / f"{folder.name}_truth" / "manifest.json"
+    try:
+        written = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (isinstance(written, dict) and written.get("generator") == "clientbase.demo"
+            and written.get("generation", 1) < GENERATION)
 
 
 _MANIFEST = "manifest.json"

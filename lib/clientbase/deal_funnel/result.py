@@ -60,6 +60,16 @@ class DealFunnelResult:
                 "forecast.csv": self.forecast[list(FORECAST_COLUMNS)], "backtest.csv": self.backtest}
 
     @property
+    def forecast_by_stage(self) -> pd.DataFrame:
+        """The open deals per current stage: how many, their amount, the probability, the expected value."""
+        f = self.forecast
+        per = f.groupby("stage_number").agg(open_now=("deal_id", "size"), amount=("amount", "sum"),
+                                            expected_value=("expected_value", "sum"))
+        table = self.stages[["stage", "win_probability"]].join(per).dropna(subset=["open_now"])
+        return table.astype({"open_now": "int64"})[["stage", "open_now", "amount", "win_probability",
+                                                    "expected_value"]].reset_index(drop=True)
+
+    @property
     def pooled(self) -> pd.DataFrame:
         """Stages whose probability is an earlier stage's (too few closed deals of their own)."""
         s = self.stages

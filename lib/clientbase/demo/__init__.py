@@ -24,13 +24,22 @@ wrong, which customers churn or slow down, what each campaign added. One module 
 from __future__ import annotations
 
 from clientbase.demo.generate import DemoSummary, generate_demo  # noqa: F401
-from clientbase.demo.vocabulary import BEHAVIOURS, DEMO_END, FILE_FORMATS, MIN_CUSTOMERS, MIN_YEARS, VOCABULARY  # noqa: F401
+from clientbase.demo.vocabulary import (  # noqa: F401
+    BEHAVIOURS,
+    DEMO_END,
+    FILE_FORMATS,
+    GENERATION,
+    MIN_CUSTOMERS,
+    MIN_YEARS,
+    VOCABULARY,
+)
 
 __all__ = [
     "BEHAVIOURS",
     "DEMO_END",
     "DemoSummary",
     "FILE_FORMATS",
+    "GENERATION",
     "MIN_CUSTOMERS",
     "MIN_YEARS",
     "VOCABULARY",

@@ -16,7 +16,7 @@ from clientbase import identifiers
 from clientbase.demo.cards import _digits_text
 from clientbase.demo.export import _dates, _labels, _write_table
 from clientbase.demo.model import _World
-from clientbase.demo.vocabulary import _COMPANY, _MANAGERS, _RULES, _SOURCES, _TYPE_CODES
+from clientbase.demo.vocabulary import _COMPANY, _MANAGERS, _RULES, _SOURCES, _TYPE_CODES, GENERATION
 
 
 def _verified_truth(cust: pd.DataFrame, contacts: pd.DataFrame, planted: dict) -> dict[str, pd.DataFrame]:
@@ -172,7 +172,7 @@ def _write_truth(world: _World, folder: Path, counts: dict, arguments: dict) -> 
     })
     _write_table(campaigns, folder / "campaigns.csv", "canonical")
     manifest = {
-        "generator": "clientbase.demo", "seed": arguments["seed"], "arguments": arguments,
+        "generator": "clientbase.demo", "generation": GENERATION, "seed": arguments["seed"], "arguments": arguments,
         "as_of": cal.as_of.date().isoformat(), "start": cal.start.date().isoformat(),
         "end": cal.end.date().isoformat(),
         "counts": {"customers": len(world.customers), "contacts": len(world.contacts),

@@ -111,6 +111,7 @@ def section_of(key: str, result: DealFunnelResult | None, customers: pd.DataFram
         "managers": lambda: (tx["read_managers"], *_group_parts(result.by_manager, "manager", fmt)),
         "sources": lambda: (tx["read_sources"], *_group_parts(result.by_source, "source", fmt)),
         "forecast": lambda: (tx("read_forecast", months=options.lookback_months, as_of=as_of),
+                             *_by_stage_table(result, fmt),
                              _forecast_table(result, customers, fmt=fmt, options=options, mask_pii=mask_pii)),
         "backtest": lambda: ((tx("read_backtest", previous=previous, as_of=as_of), _chart(plot_backtest, result, fmt),
                               _backtest_table(result, fmt)) if len(result.backtest)
@@ -221,6 +222,17 @@ def _group_parts(groups: pd.DataFrame, column: str, fmt: Formatter) -> tuple[Any
                        kinds={"deals": "number", "won": "number", "lost": "number", "open": "number",
                               "win_rate": "percent:0", "won_amount": "money", "median_cycle_days": "number"}))
     return tuple(parts)
+
+
+def _by_stage_table(result: DealFunnelResult, fmt: Formatter) -> tuple[Any, ...]:
+    """The forecast per stage (none when nothing is open: the deals' table says so)."""
+    table_ = result.forecast_by_stage
+    if table_.empty:
+        return ()
+    columns = list(table_.columns)
+    return (table(table_, fmt=fmt, max_rows=None, labels=_labels(fmt, columns),
+                  kinds={"open_now": "number", "amount": "money", "win_probability": "percent:0",
+                         "expected_value": "money"}),)
 
 
 def _forecast_table(result: DealFunnelResult, customers: pd.DataFrame, *, fmt: Formatter,
