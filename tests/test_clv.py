@@ -20,8 +20,7 @@ from clientbase.clv import (
     p_alive,
     rfm_summary,
 )
-
-AS_OF = pd.Timestamp("2026-09-30")
+from clv_frames import AS_OF, simulated_daily
 
 
 def _beta(a: float, b: float) -> float:
@@ -94,6 +93,36 @@ def test_gamma_gamma_recovers_the_parameters_it_simulated():
     assert fit.params["p"] == pytest.approx(p, rel=0.1)
     assert fit.params["q"] == pytest.approx(q, rel=0.1)
     assert fit.params["gamma"] == pytest.approx(gamma, rel=0.15)
+    values = (fit.params["p"], fit.params["q"], fit.params["gamma"])
+    assert fit.log_likelihood == pytest.approx(gamma_gamma_log_likelihood(values, x, m).sum(), rel=1e-9)
+    # in roubles instead of thousands: the same shape, gamma a thousand times larger, nothing at a bound
+    big = fit_gamma_gamma(x, m * 1000)
+    assert big.converged and big.at_bound == ()
+    assert big.params["p"] == pytest.approx(fit.params["p"], rel=1e-4)
+    assert big.params["gamma"] == pytest.approx(fit.params["gamma"] * 1000, rel=1e-4)
+
+
+def test_a_fit_whose_optimum_lies_beyond_the_search_says_which_parameter_hit_the_bound():
+    from clientbase.clv.models import _fit
+
+    # the negative log-likelihood falls for ever as "b" grows: its optimum is at the edge
+    fit = _fit("toy", ("a", "b"), lambda v: (np.log(v[0]) - 1) ** 2 - np.log(v[1]), ([1.0, 1.0],), 1)
+    assert fit.converged and fit.at_bound == ("b",)
+    assert fit.params["a"] == pytest.approx(np.e, rel=1e-4)
+
+
+def test_clients_who_hardly_ever_leave_still_forecast():
+    rng = np.random.default_rng(4)
+    n = 3000
+    T = rng.uniform(30, 80, n)
+    lam = rng.gamma(2.0, 1 / 4.0, n)  # regular buyers who never stop
+    x = rng.poisson(lam * T)
+    t_x = np.where(x > 0, T - rng.exponential(1 / np.maximum(lam, 1e-3)), 0).clip(0, T)
+    fit = fit_bgnbd(x, t_x, T)
+    assert fit.converged  # a / (a + b), the chance to stop, goes to 0 (a ridge: maybe at a bound)
+    assert fit.params["a"] / (fit.params["a"] + fit.params["b"]) < 0.01
+    assert np.isfinite(expected_purchases(fit.params, 13.0, x, t_x, T)).all()
+    assert (p_alive(fit.params, x, t_x, T) > 0.9).mean() > 0.9
 
 
 def test_p_alive_and_expected_purchases_behave():
@@ -142,31 +171,9 @@ def test_degenerate_data_says_why_instead_of_a_forecast(case):
     assert result.parameters().empty
 
 
-def _simulated_daily(n: int = 3000, seed: int = 5) -> pd.DataFrame:
-    """Purchase days of BG/NBD customers (r 0.6, α 4, a 0.7, b 2.5) whose first purchase is up to
-    100 weeks before AS_OF, each day's value from the Gamma-Gamma story (p 4, q 3, γ 60)."""
-    rng = np.random.default_rng(seed)
-    rows = []
-    for i in range(n):
-        lam, drop = rng.gamma(0.6, 1 / 4.0), rng.beta(0.7, 2.5)
-        first = AS_OF - pd.Timedelta(days=int(rng.uniform(4, 100) * 7))
-        nu = rng.gamma(3.0, 1 / 60.0)
-        days, now = {0}, 0.0
-        while True:
-            now += rng.exponential(1 / lam) * 7  # in days
-            if first + pd.Timedelta(days=int(now)) > AS_OF:
-                break
-            days.add(int(now))
-            if rng.random() < drop:
-                break
-        rows += [(f"C{i:05d}", first + pd.Timedelta(days=d), float(rng.gamma(4.0, 1 / nu))) for d in sorted(days)]
-    frame = pd.DataFrame(rows, columns=["customer_id", "date", "revenue"])
-    return frame.assign(orders=1, gross_profit=frame["revenue"] * 0.3, quantity=1.0)
-
-
 @pytest.fixture(scope="module")
 def simulated():
-    daily = _simulated_daily()
+    daily = simulated_daily()
     return daily, clv_report(daily, as_of=AS_OF, options=ClvOptions(), gross_profit=True)
 
 
@@ -201,7 +208,7 @@ def test_the_holdout_compares_groups_and_the_total(simulated):
 
 
 def test_a_strong_correlation_of_frequency_and_value_is_reported_not_fitted():
-    daily = _simulated_daily(1500, seed=8)
+    daily = simulated_daily(1500, seed=8)
     counts = daily.groupby("customer_id")["date"].transform("size")
     daily = daily.assign(revenue=daily["revenue"] * counts**2)  # frequent buyers spend far more each time
     result = clv_report(daily, as_of=AS_OF)
@@ -212,7 +219,7 @@ def test_a_strong_correlation_of_frequency_and_value_is_reported_not_fitted():
 
 
 def test_discounting_lowers_the_clv():
-    daily = _simulated_daily(1500, seed=9)
+    daily = simulated_daily(1500, seed=9)
     plain = clv_report(daily, as_of=AS_OF).customers["clv"]
     discounted = clv_report(daily, as_of=AS_OF, options=ClvOptions(discount_rate_monthly=0.02)).customers["clv"]
     assert (discounted <= plain + 1e-9).all() and discounted.sum() < plain.sum()

@@ -19,7 +19,7 @@ from clientbase.errors import ClientbaseError
 from clientbase.options import Options
 
 REPORTS: tuple[str, ...] = ("data_overview", "base_audit", "abc_xyz", "reactivation", "campaign_roi", "receivables",
-                            "deal_funnel")
+                            "deal_funnel", "clv")
 
 # each report's options model ("module:Class"), imported when asked for: the single declaration of
 # its parameters (default, range, meaning); see clientbase.options
@@ -31,6 +31,7 @@ OPTIONS: dict[str, str] = {
     "campaign_roi": "clientbase.campaigns:CampaignRoiOptions",
     "receivables": "clientbase.receivables:ReceivablesOptions",
     "deal_funnel": "clientbase.deal_funnel:DealFunnelOptions",
+    "clv": "clientbase.clv:ClvOptions",
 }
 
 # parameters every report notebook may declare; the runner fills them from the profile

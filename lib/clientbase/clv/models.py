@@ -5,9 +5,11 @@ forecast": the figures of that decision). The log-likelihoods are written in log
 `gammaln` and `logaddexp`; the terms that depend only on a customer's number of repeat
 purchases are computed once per distinct number, so an evaluation over 500,000 customers
 costs a few logarithms per customer. The fit is L-BFGS-B on the logarithms of the
-parameters, within bounds (e^-12 … e^8), from several starting points; it reports whether it
-converged. P(alive) and the conditional expectation are the papers' closed forms
-(the latter with Gauss's hypergeometric function), vectorised.
+parameters, within bounds (e^-12 … e^8), from a second and third starting point only when
+the first does not converge or ends at a bound; it reports whether it converged and which
+parameters ended at a bound. P(alive) and the conditional
+expectation are the papers' closed forms (the latter with Gauss's hypergeometric function),
+vectorised.
 
 Units: time in weeks (x repeat purchases, t_x the week of the last purchase, T the weeks
 since the first purchase), so that the parameters compare with the published ones.
@@ -34,6 +36,10 @@ class Fit:
     converged: bool
     message: str
     customers: int
+    # parameters at a bound of the search: the likelihood still rises along a ridge there (for
+    # BG/NBD, a and b growing together: every client has the same chance to stop, a / (a + b));
+    # the predictions are those of that limit, and the report says so
+    at_bound: tuple[str, ...] = ()
 
 
 def bgnbd_log_likelihood(params: np.ndarray | tuple[float, ...], x: np.ndarray, t_x: np.ndarray,
@@ -75,25 +81,41 @@ def fit_bgnbd(x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> Fit:
 def fit_gamma_gamma(x: np.ndarray, m: np.ndarray) -> Fit:
     """Gamma-Gamma parameters (p, q, gamma) by maximum likelihood, over repeat buyers (x > 0, m > 0)."""
     x, m = np.asarray(x, dtype=float), np.asarray(m, dtype=float)
-    mean = max(float(np.mean(m)), 1e-6)
-    starts = ([2.0, 3.0, mean], [6.0, 4.0, mean * 2], [1.0, 1.5, mean / 2])
-    return _fit("gamma_gamma", ("p", "q", "gamma"), lambda v: -gamma_gamma_log_likelihood(v, x, m).sum(), starts,
-                len(x))
+    # values in units of their mean: gamma scales with the money (p and q do not), so that roubles
+    # and dollars meet the same bounds; gamma is scaled back, the log-likelihood corrected
+    unit = max(float(np.mean(m)), 1e-12)
+    scaled = m / unit
+    starts = ([2.0, 3.0, 1.0], [6.0, 4.0, 2.0], [1.0, 1.5, 0.5])
+    fit = _fit("gamma_gamma", ("p", "q", "gamma"), lambda v: -gamma_gamma_log_likelihood(v, x, scaled).sum(), starts,
+               len(x))
+    params = {**fit.params, "gamma": fit.params["gamma"] * unit}
+    # the density of m is that of m / unit divided by unit, for every repeat buyer
+    return Fit(fit.model, params, fit.log_likelihood - len(x) * np.log(unit), fit.converged, fit.message,
+               fit.customers, fit.at_bound)
 
 
 def _fit(model: str, names: tuple[str, ...], negative_ll, starts, customers: int) -> Fit:
     best = None
-    for start in starts:
+    for start in starts:  # the next starting point only when the fit from this one is not to be trusted
         result = minimize(lambda v: _finite(negative_ll(np.exp(v))), np.log(start), method="L-BFGS-B",
                           bounds=[_LOG_BOUNDS] * len(names), options={"maxiter": 2000})
         if best is None or result.fun < best.fun:
             best = result
+        if _converged(best) and not _at_bound(best.x).any():
+            break
     values = np.exp(best.x)
-    at_bound = bool(np.any(np.isclose(best.x, _LOG_BOUNDS[0])) or np.any(np.isclose(best.x, _LOG_BOUNDS[1])))
-    converged = bool(best.success) and np.isfinite(best.fun) and not at_bound
-    message = "" if converged else ("a parameter ran to its bound" if at_bound else str(best.message))
+    converged = _converged(best)
+    bounded = tuple(n for n, hit in zip(names, _at_bound(best.x), strict=True) if hit)
     return Fit(model, dict(zip(names, (float(v) for v in values), strict=True)), float(-best.fun), converged,
-               message, customers)
+               "" if converged else str(best.message), customers, bounded)
+
+
+def _at_bound(log_values: np.ndarray) -> np.ndarray:
+    return np.isclose(log_values, _LOG_BOUNDS[0]) | np.isclose(log_values, _LOG_BOUNDS[1])
+
+
+def _converged(result) -> bool:
+    return bool(result.success) and bool(np.isfinite(result.fun))
 
 
 def _finite(value: float) -> float:
