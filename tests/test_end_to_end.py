@@ -150,3 +150,17 @@ def test_a_client_has_one_abc_class_in_every_report_of_a_run(tmp_path):
     assert all(r["abc"] == classes[r["customer_id"]] for r in candidates)
     # with the narrower bounds fewer clients are A than with the defaults: the test can tell them apart
     assert sum(v == "A" for v in classes.values()) < sum(v in ("A", "B") for v in classes.values())
+
+
+def test_reactivation_carries_the_forecast_of_the_clv_report_of_the_same_run(ci_run):
+    folder = ci_run.folder()
+    with open(folder / "reactivation" / "candidates.csv", encoding="utf-8") as f:
+        candidates = {r["customer_id"]: r for r in csv.DictReader(f)}
+    with open(folder / "clv" / "customers.csv", encoding="utf-8") as f:
+        forecast = {r["customer_id"]: r for r in csv.DictReader(f)}
+    assert candidates and all(r["p_alive"] != "" for r in candidates.values())
+    for customer, row in candidates.items():  # the two reports agree by construction
+        assert row["p_alive"] == forecast[customer]["p_alive"] and row["clv"] == forecast[customer]["clv"]
+        assert row["probably_lost"] == str(float(row["p_alive"]) < 0.05)
+    html = (folder / "reactivation.html").read_text(encoding="utf-8")
+    assert "P(alive)" in html and "With the repeat-purchase forecast" in html

@@ -17,6 +17,7 @@ from clientbase.reactivation import (
     FUNNEL_STEPS,
     ReactivationOptions,
     order_rhythm,
+    rank_candidates,
     reactivation_candidates,
     reactivation_funnel,
     reactivation_scope,
@@ -374,8 +375,9 @@ def test_candidate_table_has_the_contract_columns_and_types():
     assert list(candidates.columns) == [
         "customer_id", "manager", "abc", "last_order_date", "days_since_last_order",
         "expected_interval_days", "baseline_revenue", "recent_revenue", "lost_revenue", "reason",
-        "urgent", "priority",
+        "urgent", "priority", "p_alive", "clv", "probably_lost",
     ]
+    assert candidates[["p_alive", "clv", "probably_lost"]].isna().all().all()  # no forecast in this run
     assert candidates["urgent"].dtype == bool
     assert candidates["priority"].dtype == np.int64
     assert candidates["last_order_date"].dtype == "datetime64[ns]"
@@ -508,3 +510,25 @@ def test_reason_text_follows_the_parameters():
 def test_reason_text_rejects_what_it_cannot_say(codes, options):
     with pytest.raises((ValueError, KeyError)):
         reason_text(codes, **options)
+
+
+_FORECAST = pd.DataFrame({"customer_id": ["a", "b", "c", "d"], "p_alive": [0.9, 0.01, 0.5, 0.8],
+                          "clv": [100.0, 5000.0, 300.0, 50.0]})
+
+
+def test_with_the_forecast_the_probably_lost_come_last_and_clv_can_rank():
+    documents = [(i, "2023-06-15", amount) for i, amount in (("a", 900), ("b", 2000), ("c", 500), ("d", 700))]
+    daily = _daily(documents)
+    scope = reactivation_scope(_cube(daily), daily, _customers(["a", "b", "c", "d"]), as_of=AS_OF,
+                               quarter_start=QUARTER_START, options=ReactivationOptions())
+    by_lost = rank_candidates(scope, forecast=_FORECAST)
+    assert by_lost["customer_id"].tolist() == ["a", "d", "c", "b"]  # b lost most, but is probably lost
+    assert by_lost["probably_lost"].tolist() == [False, False, False, True]
+    assert by_lost["p_alive"].tolist() == [0.9, 0.8, 0.5, 0.01]
+    by_clv = rank_candidates(scope, forecast=_FORECAST, priority_by="clv")
+    assert by_clv["customer_id"].tolist() == ["c", "a", "d", "b"]  # expected value at risk; b still last
+    assert by_clv["priority"].tolist() == [1, 2, 3, 4]
+    stricter = rank_candidates(scope, forecast=_FORECAST, p_alive_lost=0.6)
+    assert stricter["customer_id"].tolist() == ["a", "d", "b", "c"]  # c (0.5) is probably lost now too
+    with pytest.raises(ValueError, match="needs the repeat-purchase forecast"):
+        rank_candidates(scope, priority_by="clv")

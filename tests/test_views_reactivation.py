@@ -537,3 +537,19 @@ def _stake_figure(candidates, *, fmt):
     """The figure of the revenue-at-stake section."""
     shown = view.stake_section(candidates, fmt=fmt, settings=view.Settings())
     return next(item for item in shown.items if isinstance(item, Figure))
+
+
+def test_with_the_forecast_the_summary_and_the_table_show_p_alive():
+    forecast = pd.DataFrame({"customer_id": ["a", "b", "c"], "p_alive": [0.02, 0.9, 0.6], "clv": [1.0, 50.0, 20.0]})
+    candidates = rank_candidates(_scope(), abc=ABC, forecast=forecast)
+    assert candidates["customer_id"].tolist() == ["c", "b", "a"]  # a lost most but is probably lost: last
+    settings = view.settings_for(view.Settings(), ABC, forecast)
+    text = _plain(_summary(_scope(), candidates, _customers(), fmt=_fmt("en"), period=PERIOD, settings=settings).data)
+    assert ("With the repeat-purchase forecast: **1** of the listed clients are probably lost (P(alive) below 5%), "
+            "with RUB 1,000 of the lost revenue; they are at the end of the list. The list is ranked by the lost "
+            "revenue.") in text
+    frame = view.top_table(candidates, _customers(), fmt=_fmt("en"), period=PERIOD, settings=settings).frame
+    assert frame.columns[-1] == "p_alive" and frame["p_alive"].tolist() == [0.6, 0.9, 0.02]
+    none = rank_candidates(_scope(), abc=ABC, forecast=forecast.assign(p_alive=0.5))
+    text = _plain(_summary(_scope(), none, _customers(), fmt=_fmt("ru"), period=PERIOD, settings=settings).data)
+    assert "ни один клиент из списка не потерян наверняка" in text

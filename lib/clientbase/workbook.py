@@ -60,6 +60,7 @@ class Workbook:
         self.meta: dict[str, Any] = json.loads((self.cache_dir / "meta.json").read_text(encoding="utf-8"))
         self._facts = self.cache_dir / f"facts-{self.as_of.date().isoformat()}"
         self._classes: dict[Any, pd.DataFrame] = {}
+        self._forecast: pd.DataFrame | bool | None = None  # False: asked for, could not be made
 
     def __repr__(self) -> str:
         return (f"Workbook(profile={self.profile.name!r}, period={self.period.label}, "
@@ -184,6 +185,22 @@ class Workbook:
 
         daily = self.daily if options.grain == "week" else None
         return migration(self.cube, self.customers, as_of=self.as_of, daily=daily, **options.classify_keywords())
+
+    def clv_forecast(self, *, priority_by: str = "lost_revenue") -> pd.DataFrame | None:
+        """customer_id, p_alive, clv of the run's repeat-purchase forecast (`clv.clv_report` with the
+        profile's `clv:` options, as the CLV report of the same run computes it), when the profile
+        runs the `clv` report (or a list is to be ranked by it: `priority_by="clv"`) and the
+        forecast could be made; None otherwise.
+        """
+        from clientbase.clv import clv_report
+
+        if not (priority_by == "clv" or "clv" in self.profile.reports):
+            return None
+        if self._forecast is None:
+            options = self.options("clv", **self.profile.report_settings("clv"))
+            result = clv_report(self.daily, as_of=self.as_of, options=options, gross_profit=self.has_cost)
+            self._forecast = result.customers[["customer_id", "p_alive", "clv"]] if result.ok else False
+        return None if self._forecast is False else self._forecast
 
     def abc_classes(self) -> pd.Series | None:
         """customer_id → ABC class ("A"/"B"/"C", NA without one) of the run's classification.

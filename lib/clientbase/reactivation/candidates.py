@@ -179,7 +179,8 @@ def reactivation_scope(
 
 
 def rank_candidates(
-    scope: pd.DataFrame, *, abc: pd.Series | None = None, urgent_days: int = URGENT_DAYS
+    scope: pd.DataFrame, *, abc: pd.Series | None = None, urgent_days: int = URGENT_DAYS,
+    forecast: pd.DataFrame | None = None, priority_by: str = "lost_revenue", p_alive_lost: float = 0.05,
 ) -> pd.DataFrame:
     """The customers of the scope with a reason, ABC class, urgent flag and priority.
 
@@ -187,6 +188,12 @@ def rank_candidates(
     priority is the rank (1 = first call) by lost_revenue descending, ties broken by ABC
     class (A, B, C, none) then customer_id; class-A customers silent for more than
     `urgent_days` are urgent.
+
+    With the run's repeat-purchase forecast (`forecast`: customer_id, p_alive, clv; REFERENCE.md
+    "Repeat-purchase forecast"), every candidate carries its P(alive) and CLV; a candidate
+    whose P(alive) is below `p_alive_lost` is `probably_lost` and comes after the others
+    rather than first; `priority_by="clv"` ranks by the expected value at risk (the CLV)
+    instead of the lost revenue. Without a forecast the three columns are empty.
 
     Parameters
     ----------
@@ -201,14 +208,27 @@ def rank_candidates(
     pandas.DataFrame
         The columns of `reactivation/candidates.csv` (`COLUMNS`), sorted by priority.
     """
+    if priority_by not in ("lost_revenue", "clv"):
+        raise ValueError(f"priority_by must be lost_revenue or clv, got {priority_by!r}")
+    if priority_by == "clv" and forecast is None:
+        raise ValueError("priority_by='clv' needs the repeat-purchase forecast (the clv report in the profile)")
     table = scope[scope["reason"].notna() & scope["reason"].ne("")]
     table = table.assign(abc=_abc_column(table["customer_id"], abc))
     silent = table["days_since_last_order"].to_numpy(dtype=float, na_value=np.nan) > urgent_days
     table["urgent"] = table["abc"].eq("A").fillna(False).to_numpy(dtype=bool) & silent
     rank = table["abc"].map(_ABC_RANK).fillna(_NO_CLASS_RANK).astype(np.int64)
+    if forecast is None:
+        table = table.assign(p_alive=np.nan, clv=np.nan, probably_lost=pd.array([pd.NA] * len(table), "boolean"))
+    else:
+        scores = forecast.drop_duplicates("customer_id").set_index("customer_id")
+        table = table.assign(p_alive=table["customer_id"].map(scores["p_alive"]).astype(float),
+                             clv=table["customer_id"].map(scores["clv"]).astype(float))
+        table["probably_lost"] = pd.array((table["p_alive"] < p_alive_lost).to_numpy(), "boolean")
+    lost_last = table["probably_lost"].fillna(False).astype(bool).to_numpy(dtype=np.int64)
+    key = table["clv"].fillna(-np.inf) if priority_by == "clv" else table["lost_revenue"]
     table = (
-        table.assign(_rank=rank, _lost=-table["lost_revenue"])
-        .sort_values(["_lost", "_rank", "customer_id"], kind="mergesort")
+        table.assign(_rank=rank, _lost=-key, _last=lost_last)
+        .sort_values(["_last", "_lost", "_rank", "customer_id"], kind="mergesort")
         .reset_index(drop=True)
     )
     table["priority"] = np.arange(1, len(table) + 1, dtype=np.int64)

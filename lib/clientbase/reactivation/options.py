@@ -7,6 +7,8 @@ The reason codes are REFERENCE.md's, literally: `no_orders_N_days` (N is the opt
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 import pandas as pd
 from pydantic import Field
@@ -48,6 +50,10 @@ class ReactivationOptions(Options):
         description="reason activity_drop: quarter revenue below (1 - threshold) x average quarter")
     urgent_days: int = Field(URGENT_DAYS, ge=1, description="class-A clients silent longer than this are urgent")
     top_n: int = Field(20, ge=1, description="rows of the list shown in the report")
+    priority_by: Literal["lost_revenue", "clv"] = Field(
+        "lost_revenue", description="what ranks the list: lost_revenue, or clv (the expected value at risk)")
+    p_alive_lost: float = Field(
+        0.05, ge=0, le=1, description="with the forecast: P(alive) below this is probably lost, listed last")
 
 
 # the reason codes of REFERENCE.md, literally (N is the `no_order_days` parameter)
@@ -68,7 +74,7 @@ REASON_SEPARATOR = "|"
 COLUMNS = (
     "customer_id", "manager", "abc", "last_order_date", "days_since_last_order",
     "expected_interval_days", "baseline_revenue", "recent_revenue", "lost_revenue", "reason",
-    "urgent", "priority",
+    "urgent", "priority", "p_alive", "clv", "probably_lost",
 )
 
 

@@ -61,9 +61,12 @@ _SUMMARY_MANAGERS = 5
 # every word of this report: lib/clientbase/text/reactivation.yaml
 
 
-def settings_for(options: ReactivationOptions, abc: pd.Series | None) -> Settings:
-    """The Settings of a list built with `options` and the run's ABC classes `abc` (None: unknown)."""
-    return Settings(**options.model_dump(), abc_known=abc is not None)
+def settings_for(options: ReactivationOptions, abc: pd.Series | None,
+                 forecast: pd.DataFrame | None = None) -> Settings:
+    """The Settings of a list built with `options`, the run's ABC classes `abc` (None: unknown)
+    and its repeat-purchase forecast (None: none)."""
+    values = options.model_dump(exclude={"abc_known", "forecast_known"})
+    return Settings(**values, abc_known=abc is not None, forecast_known=forecast is not None)
 
 
 # --- executive summary ------------------------------------------------------------------------
@@ -119,6 +122,12 @@ def summary(
         ))
     else:
         parts.append(tx["class_unknown"])
+    if settings.forecast_known:
+        lost = candidates["probably_lost"].fillna(False).astype(bool)
+        key = "probably_lost" if lost.any() else "none_probably_lost"
+        parts.append(tx(key, n=int(lost.sum()), threshold=fmt.percent(settings.p_alive_lost, 0),
+                        lost=fmt.money(candidates.loc[lost, "lost_revenue"].sum()),
+                        ranked=tx(f"ranked_by.{settings.priority_by}")))
     parts.append(_managers_sentence(candidates, fmt))
     first = candidates.iloc[[0]]
     first = first.merge(client_names(customers, first["customer_id"], mask_pii=mask_pii), on="customer_id",
@@ -232,13 +241,15 @@ def top_table(
         "reason": pd.Series([_reasons_short(r, words) for r in rows["reason"]], dtype="str"),
         "urgent": pd.Series([t("yes", lang) if u else "" for u in rows["urgent"]], dtype="str"),
     })
+    if settings.forecast_known:  # P(alive) from the run's forecast; "probably lost" said in the column
+        shown["p_alive"] = rows["p_alive"].to_numpy(dtype=float)
     labels = tx["col"]
     return table(
         shown, fmt=fmt, max_rows=None,
         labels={c: labels[c] for c in shown.columns},
         kinds={
             "priority": "number", "days_since_last_order": "number", "expected_interval_days": "number",
-            "baseline_revenue": "money", "lost_revenue": "money",
+            "baseline_revenue": "money", "lost_revenue": "money", "p_alive": "percent:0",
         },
     )
 

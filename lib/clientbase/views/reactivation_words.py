@@ -25,6 +25,8 @@ class Settings(ReactivationOptions):
 
     # whether the run's ABC classes were given to the list (Workbook.abc_classes)
     abc_known: bool = True
+    # whether the run's repeat-purchase forecast was given to the list (Workbook.clv_forecast)
+    forecast_known: bool = False
 
 
 
