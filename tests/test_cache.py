@@ -94,7 +94,7 @@ def test_demo_data_of_an_older_generation_is_generated_again_and_user_data_never
     del written["generation"]
     manifest.write_text(json.dumps(written), encoding="utf-8")
     prepared, said = _prepare_again(profile)
-    assert any("written by an older generator (without deals): generating it again" in s for s in said)
+    assert any("written by an older generator (without the newer tables): generating it again" in s for s in said)
     assert (tmp_path / "demo" / "sdelki_s_klientami.csv").is_file()
     assert any(i["table"] == "deals" for i in prepared.inputs)
     _, said = _prepare_again(profile)

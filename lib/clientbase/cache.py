@@ -156,7 +156,8 @@ def _ensure_data(profile: Profile, say: Callable[[str], None]) -> Path:
         from clientbase.demo import generate_demo
 
         if folder.exists():
-            say(f"the demo data in {folder} was written by an older generator (without deals): generating it again")
+            say(f"the demo data in {folder} was written by an older generator (without the newer tables): "
+                "generating it again")
         say(f"generating the demo data into {folder}")
         generate_demo(folder, **profile.data.demo.model_dump(), progress=say)
     if not folder.is_dir():

@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 from clientbase.demo.cards import _digits_text
 from clientbase.demo.deals import _REASONS as _DEAL_REASONS
 from clientbase.demo.deals import DEAL_SOURCES, STAGES
+from clientbase.demo.loyalty import LEVELS
 from clientbase.demo.model import _Calendar, _World
 from clientbase.demo.orders import _year
 from clientbase.demo.vocabulary import (
@@ -143,6 +144,7 @@ def _export_tables(world: _World, file_format: str) -> dict[str, pd.DataFrame]:
                 "Отсрочка платежа": terms["payment_terms_days"].to_numpy().astype(np.int64).astype(str),
                 "Сумма кредита": _ru_numbers(np.nan_to_num(terms["credit_limit"].to_numpy()), 2).where(
                     ~np.isnan(terms["credit_limit"].to_numpy())).to_numpy(),
+                "Лояльность": _labels(c["loyalty"].to_numpy(), LEVELS).to_numpy(),
             }),
             "contacts": pd.DataFrame({
                 "Код": contacts["code"], "Код контрагента": contacts["owner_code"],
@@ -178,8 +180,9 @@ def _export_tables(world: _World, file_format: str) -> dict[str, pd.DataFrame]:
             "is_deleted": c["is_deleted"].to_numpy(),
             "payment_terms_days": terms["payment_terms_days"].to_numpy(),
             "credit_limit": terms["credit_limit"].to_numpy(),
+            "loyalty": _labels(c["loyalty"].to_numpy(), LEVELS).to_numpy(),
         }).astype({k: "str" for k in ("customer_id", "name", "inn", "kpp", "customer_type", "manager", "source",
-                                      "category", "region", "email", "phone")}),
+                                      "category", "region", "email", "phone", "loyalty")}),
         "contacts": pd.DataFrame({
             "contact_id": contacts["code"], "customer_id": contacts["owner_code"], "name": contacts["name"],
             "role": contacts["role"], "email": contacts["email"], "phone": contacts["phone"],

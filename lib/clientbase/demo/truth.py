@@ -148,6 +148,7 @@ def _write_truth(world: _World, folder: Path, counts: dict, arguments: dict) -> 
     for table in ("customers", "duplicates", "branches", "invalid_ids", "missing_fields"):
         _write_table(truth[table], folder / f"{table}.csv", "canonical")
     _write_table(world.settlements["truth"], folder / "receivables.csv", "canonical")
+    _write_table(truth["loyalty"], folder / "loyalty.csv", "canonical")
     deals = world.deals["truth"]
     _write_table(deals["stages"], folder / "deal_stages.csv", "canonical")
     managers = deals["managers"].assign(manager=[_MANAGERS[m] for m in deals["managers"]["manager"]])

@@ -38,9 +38,10 @@ DEMO_END = pd.Timestamp("2026-11-15")
 FILE_FORMATS = ("1c", "parquet")
 
 
-# the generation of the demo data: raised when it writes new tables (2: deals and their stages),
-# so that a profile's demo folder written by an older one is generated again
-GENERATION = 2
+# the generation of the demo data: raised when it writes new tables or columns (2: deals and
+# their stages; 3: loyalty levels on the cards), so that a profile's demo folder written by an
+# older one is generated again
+GENERATION = 3
 
 
 MIN_CUSTOMERS = 200

@@ -12,6 +12,7 @@ import pandas as pd
 from clientbase.demo.campaigns import _acquisition_campaigns, _campaign_effects, _leads
 from clientbase.demo.cards import _contact_details, _contact_people, _identities, _only_contacts_reachable
 from clientbase.demo.deals import plan_deals
+from clientbase.demo.loyalty import plan_loyalty
 from clientbase.demo.model import _Calendar, _World
 from clientbase.demo.orders import _created_and_codes, _finish_documents, _regular_documents
 from clientbase.demo.planted import _plant
@@ -64,6 +65,10 @@ def _build_world(n: int, seed: int, cal: _Calendar, say: Callable[[str], None]) 
     settlements = plan_receivables(rng["spare"], cust, docs, cal)
     say("deals")
     deals = plan_deals(np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(14,))), cust, cal, len(_MANAGERS))
+    level, wrong = plan_loyalty(np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(15,))), cust)
+    cust = cust.assign(loyalty=level)
+    truth = {**truth, "loyalty": wrong.assign(customer_id=cust["code"].to_numpy()[wrong["row"].to_numpy()])[
+        ["customer_id", "declared", "behaviour"]]}
     return _World(cal, cust, contacts, docs, campaigns, members, leads, truth, settlements, deals)
 
 

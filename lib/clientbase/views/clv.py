@@ -231,6 +231,7 @@ def _parameters_table(result: ClvResult, fmt: Formatter) -> Table:
     p = result.parameters()
     meaning = [tx["meaning"][m][k] for m, k in zip(p["model"], p["parameter"], strict=True)]
     shown = p.assign(model=p["model"].map(tx["model_names"]), meaning=meaning,
+                     parameter=p["parameter"].replace("log_likelihood", tx["log_likelihood"]),
                      value=[fmt.number(v, digits=1 if k == "log_likelihood" else 3)
                             for k, v in zip(p["parameter"], p["value"], strict=True)])
     columns = ["model", "parameter", "value", "meaning"]
