@@ -19,7 +19,7 @@ from clientbase.errors import ClientbaseError
 from clientbase.options import Options
 
 REPORTS: tuple[str, ...] = ("data_overview", "base_audit", "abc_xyz", "reactivation", "campaign_roi", "receivables",
-                            "deal_funnel", "clv")
+                            "deal_funnel", "clv", "segments")
 
 # each report's options model ("module:Class"), imported when asked for: the single declaration of
 # its parameters (default, range, meaning); see clientbase.options
@@ -32,6 +32,7 @@ OPTIONS: dict[str, str] = {
     "receivables": "clientbase.receivables:ReceivablesOptions",
     "deal_funnel": "clientbase.deal_funnel:DealFunnelOptions",
     "clv": "clientbase.clv:ClvOptions",
+    "segments": "clientbase.segments:SegmentsOptions",
 }
 
 # parameters every report notebook may declare; the runner fills them from the profile

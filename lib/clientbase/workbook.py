@@ -202,6 +202,14 @@ class Workbook:
             self._forecast = result.customers[["customer_id", "p_alive", "clv"]] if result.ok else False
         return None if self._forecast is False else self._forecast
 
+    def known_classes(self) -> pd.DataFrame | None:
+        """`abc_xyz_classes()` (stage, ABC, XYZ of every client), or None when this data cannot be
+        classified (gross profit as the metric and orders without cost)."""
+        try:
+            return self.abc_xyz_classes()
+        except ValueError:
+            return None
+
     def abc_classes(self) -> pd.Series | None:
         """customer_id → ABC class ("A"/"B"/"C", NA without one) of the run's classification.
 
@@ -223,6 +231,22 @@ class Workbook:
         path = Path(self.output_dir) / name
         path.parent.mkdir(parents=True, exist_ok=True)
         return path
+
+    def previous_table(self, name: str) -> pd.DataFrame | None:
+        """This report's table `name` as the run of the previous quarter published it (the
+        profile's reports folder, `<previous quarter>/<report>/<name>`), read with text ids;
+        None in an analyst's session or when that run is not there.
+
+        A report keeps what cannot be recomputed later (a periodic segment's members) this way.
+        """
+        if self.output_dir is None or self.report is None:
+            return None
+        # a run writes into <reports>/<profile>/.run-…/<report>; it publishes to <reports>/<profile>/<period>
+        profile_dir = Path(self.output_dir).resolve().parent.parent
+        path = profile_dir / self.period.previous().label / self.report / name
+        if not path.is_file():
+            return None
+        return pd.read_csv(path, dtype="str", keep_default_na=False, na_values=[""])
 
     def save_table(self, frame: pd.DataFrame, name: str, *, columns: Sequence[str] | None = None) -> Path | None:
         """Write a machine-readable table (UTF-8, comma, ISO dates) into the run's folder.

@@ -154,6 +154,10 @@ class _Parser:
             return ("notin" if negate else "in", field, tuple(values))
         if negate:
             raise RuleError(f"expected 'in' after {field} not")
+        token = self.peek()
+        if token is None or token[0] != "op":
+            got = "the end of the rule" if token is None else repr(token[1])
+            raise RuleError(f"expected a comparison after {field}, found {got}")
         op = self.take("op")
         if op not in ("=", "!=", "<>", "<", "<=", ">", ">="):
             raise RuleError(f"expected a comparison after {field}, found {op!r}")
