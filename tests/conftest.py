@@ -56,3 +56,12 @@ def ci_run_ru(tmp_path_factory) -> Run:
     run = clientbase("run", str(CI_PROFILE), "--lang", "ru", "--jobs", "2", out=out)
     assert run.code == 0, run.stderr[-3000:]
     return run
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Every figure a test made is closed after it (matplotlib warns past 20 open figures)."""
+    yield
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close("all")

@@ -18,7 +18,7 @@ from clientbase.formatting import Formatter
 from clientbase.tables import Table, table
 from clientbase.text import Words, t
 from clientbase.views.clv_plots import plot_alive, plot_clv, plot_holdout
-from clientbase.views.common import Section, client_names, plain, section
+from clientbase.views.common import Section, chart, client_names, column_labels, plain, section
 
 __all__ = ["SECTIONS", "appendix", "by_source", "headlines", "likely_lost", "section_of", "summary", "top_value"]
 
@@ -184,16 +184,11 @@ def _items(rows: pd.DataFrame, customers: pd.DataFrame, fmt: Formatter, mask_pii
 
 
 def _chart(plot: Any, result: ClvResult, fmt: Formatter, height: float = 3.4) -> Any:
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(9, height))
-    plot(result, fmt=fmt, ax=ax)
-    return fig
+    return chart(plot, result, fmt=fmt, height=height)
 
 
 def _labels(fmt: Formatter, columns: list[str]) -> dict[str, str]:
-    col = Words("clv", fmt.language)["col"]
-    return {c: col[c] for c in columns}
+    return column_labels("clv", fmt.language, columns)
 
 
 def _holdout_table(result: ClvResult, fmt: Formatter) -> Table:

@@ -12,6 +12,7 @@ import base64
 import html
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,9 +21,10 @@ from IPython.display import HTML, Markdown, display
 
 from clientbase.frames import isin
 from clientbase.masking import mask_frame
-from clientbase.text import t
+from clientbase.text import Words, t
 
-__all__ = ["Section", "appendix", "client_names", "executive_summary", "heading", "plain", "section", "title"]
+__all__ = ["Section", "appendix", "chart", "client_names", "column_labels", "executive_summary", "heading", "plain",
+           "section", "title"]
 
 
 def heading(key: str, language: str, *, level: int = 2) -> Markdown:
@@ -84,6 +86,21 @@ def executive_summary(body: Any, *, language: str) -> Section:
 def appendix(body: Any, *, language: str) -> Section:
     """The appendix (definitions, parameters, data, version) under its common heading."""
     return section(t("appendix", language), body)
+
+
+def chart(plot: Any, *args: Any, height: float, **kwargs: Any) -> Any:
+    """A 9-inch-wide figure of `height` inches holding `plot(*args, ax=..., **kwargs)`."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(9, height))
+    plot(*args, ax=ax, **kwargs)
+    return fig
+
+
+def column_labels(report: str, language: str, columns: Sequence[str]) -> dict[str, str]:
+    """The headers of `columns` from the report's texts (`col.<column>`)."""
+    col = Words(report, language)["col"]
+    return {c: col[c] for c in columns}
 
 
 def plain(value: object) -> str:

@@ -21,7 +21,7 @@ from clientbase.excel import write_manager_workbook
 from clientbase.formatting import Formatter
 from clientbase.tables import Table, table
 from clientbase.text import Words, t
-from clientbase.views.common import Section, client_names, plain, section
+from clientbase.views.common import Section, chart, client_names, column_labels, plain, section
 from clientbase.views.deal_funnel_plots import (
     MAX_GROUPS,
     plot_backtest,
@@ -169,16 +169,11 @@ def write_stalled(result: DealFunnelResult | None, customers: pd.DataFrame, path
 
 def _chart(plot: Any, result: DealFunnelResult, fmt: Formatter, per_row: float = 0.0) -> Any:
     """A chart of `plot`; `per_row` inches per stage (0: a fixed 3.4 inches high)."""
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(9, per_row * len(result.stages) + 1.2 if per_row else 3.4))
-    plot(result, fmt=fmt, ax=ax)
-    return fig
+    return chart(plot, result, fmt=fmt, height=per_row * len(result.stages) + 1.2 if per_row else 3.4)
 
 
 def _labels(fmt: Formatter, columns: list[str]) -> dict[str, str]:
-    col = Words("deal_funnel", fmt.language)["col"]
-    return {c: col[c] for c in columns}
+    return column_labels("deal_funnel", fmt.language, columns)
 
 
 def _stages_table(result: DealFunnelResult, fmt: Formatter) -> Table:

@@ -22,7 +22,7 @@ from clientbase.formatting import MINUS, Formatter
 from clientbase.segments import SegmentsOptions, SegmentsResult
 from clientbase.tables import Table, table
 from clientbase.text import Words, t
-from clientbase.views.common import Section, client_names, plain, section
+from clientbase.views.common import Section, chart, client_names, column_labels, plain, section
 
 __all__ = ["SECTIONS", "appendix", "headlines", "plot_flows", "plot_grid", "section_of", "summary"]
 
@@ -181,16 +181,11 @@ def plot_flows(result: SegmentsResult, *, fmt: Formatter, ax: Axes | None = None
 
 
 def _chart(plot: Any, result: SegmentsResult, fmt: Formatter, height: float) -> Any:
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(9, height))
-    plot(result, fmt=fmt, ax=ax)
-    return fig
+    return chart(plot, result, fmt=fmt, height=height)
 
 
 def _labels(fmt: Formatter, columns: list[str]) -> dict[str, str]:
-    col = Words("segments", fmt.language)["col"]
-    return {c: col[c] for c in columns}
+    return column_labels("segments", fmt.language, columns)
 
 
 def _rfm_table(result: SegmentsResult, fmt: Formatter) -> Table:
