@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import get_args
 
 import pytest
+import yaml
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -112,6 +113,8 @@ def _words(pattern: re.Pattern, language: str) -> frozenset[str]:
             collect(name.replace("_", " "))
             collect(" ".join(map(str, get_args(field.annotation))))
     collect(CI_PROFILE.stem)
+    # what the profile itself says (its segments' names and rules) is the user's text, as names are
+    collect(yaml.safe_load(CI_PROFILE.read_text(encoding="utf-8")))
     for path in DATA.glob("*.csv"):
         collect(path.name)
         raw = path.read_bytes()

@@ -467,8 +467,10 @@ def test_reports_from_postgresql_equal_reports_from_files(demo_twice, pg_server,
 
 
 def _assert_same_table(left: Path, right: Path, name: str) -> None:
-    a = pd.read_csv(left, dtype=str, keep_default_na=False)
-    b = pd.read_csv(right, dtype=str, keep_default_na=False)
+    # the lists for 1C are Windows-1251 with ";" (segments/lists/*.1c.csv)
+    style = {"encoding": "cp1251", "sep": ";"} if name.endswith(".1c.csv") else {}
+    a = pd.read_csv(left, dtype=str, keep_default_na=False, **style)
+    b = pd.read_csv(right, dtype=str, keep_default_na=False, **style)
     if name.endswith("data_overview/tables.csv"):
         # the identity of the inputs (file name or relation, sha256 or fingerprint) differs by design
         a, b = (f.drop(columns=["file", "sha256"], errors="ignore") for f in (a, b))

@@ -82,7 +82,7 @@ class SegmentsResult:
         f = self.facts[self.facts["loyalty"].notna()]
         table = f.assign(**{column: f[column].fillna("")}).groupby(["loyalty", column]).agg(
             clients=("customer_id", "size"), revenue=("revenue", "sum")).reset_index()
-        return table.sort_values(["loyalty", "revenue"], ascending=[True, False], kind="stable")
+        return table.sort_values(["loyalty", "revenue"], ascending=[True, False], kind="stable").reset_index(drop=True)
 
     def loyalty_mismatches(self) -> pd.DataFrame:
         """Cards whose declared level disagrees with behaviour: «Высокая» in at_risk / hibernating /
@@ -91,8 +91,8 @@ class SegmentsResult:
         level = f["loyalty"].astype("str").str.lower().str.strip()
         high = level.isin(HIGH_LOYALTY) & f["rfm_segment"].isin(SLIPPING)
         low = level.isin(LOW_LOYALTY) & f["rfm_segment"].eq("champions")
-        rows = f[high | low]
-        return rows.sort_values(["revenue", "customer_id"], ascending=[False, True], kind="stable")
+        rows = f[high | low].sort_values(["revenue", "customer_id"], ascending=[False, True], kind="stable")
+        return rows.reset_index(drop=True)
 
 
 def customer_facts(customers: pd.DataFrame, rfm: pd.DataFrame, classes: pd.DataFrame | None,
