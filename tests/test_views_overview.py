@@ -40,3 +40,20 @@ def test_tables_shown_names_tables_in_words_and_hides_internals():
     assert list(shown["table"]) == ["Контрагенты", "Продажи"]
     assert "sha256" not in shown.columns and "column_names" not in shown.columns
     assert list(tables["table"]) == ["customers", "orders"]  # the input is not modified
+
+
+def test_the_summary_says_which_lines_no_card_matched_in_each_table():
+    import pandas as pd
+
+    from clientbase.formatting import Formatter
+    from clientbase.text import Words
+    from clientbase.views.overview import _dropped
+
+    rows = pd.DataFrame({"table": ["deal_stages", "campaign_members", "payments"], "rows": [2, 1, 3],
+                         "amount_dropped": [float("nan"), float("nan"), 12345.0]})
+    fmt = Formatter("en", "RUB")
+    tx = Words("data_overview", "en")
+    lines = [_dropped(r, tx, fmt) for r in rows.itertuples()]
+    assert lines[0].startswith("Deal stages: **2** lines not matched to a deal")
+    assert lines[1].startswith("Campaign members: **1** line not matched to a customer or a campaign")
+    assert lines[2].startswith("Payments: **3** lines, **RUB\u00a012,345.00**, not matched to a customer")

@@ -35,8 +35,8 @@ def headlines(result: ClvResult, *, fmt: Formatter) -> list[tuple[str, str]]:
     tx = Words("clv", fmt.language)
     c = result.customers
     return [(tx["headline_alive"], fmt.number(int((c["p_alive"] >= _ALIVE).sum()))),
-            (tx["headline_revenue"], fmt.money(result.expected_revenue)),
-            (tx("headline_clv", months=result.options.clv_months), fmt.money(c["clv"].sum()))]
+            (tx["headline_revenue"], fmt.money_compact(result.expected_revenue)),
+            (tx("headline_clv", months=result.options.clv_months), fmt.money_compact(c["clv"].sum()))]
 
 
 def top_value(result: ClvResult, n: int) -> pd.DataFrame:

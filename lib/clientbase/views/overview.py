@@ -69,7 +69,8 @@ def summary(
 
 def _dropped(row: Any, tx: Words, fmt: Formatter) -> str:
     """One line for a table that lost rows at loading: how many, and their amount when it has one."""
-    what = tx["unmatched"]["customer_or_campaign" if row.table == "campaign_members" else "customer"]
+    what = tx["unmatched"][{"campaign_members": "customer_or_campaign", "deal_stages": "deal"}.get(row.table,
+                                                                                                  "customer")]
     table = table_name(row.table, fmt.language).capitalize()
     if pd.isna(row.amount_dropped):
         return tx("dropped_rows", n=int(row.rows), table=table, what=what)
