@@ -176,3 +176,13 @@ def test_loyalty_against_behaviour():
     assert sorted(mismatches.index) == ["b", "c"]
     by_manager = result.loyalty_by("manager")
     assert by_manager["clients"].sum() == 3
+
+
+def test_days_since_the_last_order_reach_clients_outside_the_lookback():
+    result = segments_report(CUBE, _customers(), as_of=AS_OF)
+    facts = result.facts.set_index("customer_id")
+    assert facts.loc["d", "days_since_last_order"] == (AS_OF - pd.Timestamp("2024-01-10")).days  # not scored
+    assert pd.isna(facts.loc["d", "rfm_segment"])
+    assert pd.isna(facts.loc["e", "days_since_last_order"])  # a return only: no activity order ever
+    rule = parse_rule("days_since_last_order > 365", FACT_FIELDS)
+    assert sorted(facts.index[rule.evaluate(result.facts).to_numpy()]) == ["c", "d"]

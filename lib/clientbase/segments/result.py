@@ -96,8 +96,13 @@ class SegmentsResult:
 
 
 def customer_facts(customers: pd.DataFrame, rfm: pd.DataFrame, classes: pd.DataFrame | None,
-                   forecast: pd.DataFrame | None, *, as_of: pd.Timestamp) -> pd.DataFrame:
-    """One row per card (not marked for deletion): the facts a rule may read (`FACT_FIELDS`)."""
+                   forecast: pd.DataFrame | None, *, as_of: pd.Timestamp,
+                   last_orders: pd.Series | None = None) -> pd.DataFrame:
+    """One row per card (not marked for deletion): the facts a rule may read (`FACT_FIELDS`).
+
+    `last_orders` (customer_id → the last activity order's date by as_of, over the whole
+    history) gives days_since_last_order to clients outside the RFM lookback too.
+    """
     cards = customers
     if "is_deleted" in cards:
         cards = cards[~cards["is_deleted"].fillna(False).astype(bool)]
@@ -112,13 +117,13 @@ def customer_facts(customers: pd.DataFrame, rfm: pd.DataFrame, classes: pd.DataF
     out["revenue"] = out["customer_id"].map(scored["monetary"]).fillna(0.0)
     out["frequency"] = out["customer_id"].map(scored["frequency"]).fillna(0)
     out["days_since_last_order"] = out["customer_id"].map(scored["recency_days"])
+    if last_orders is not None:
+        last = pd.to_datetime(out["customer_id"].map(last_orders))
+        out["days_since_last_order"] = out["days_since_last_order"].fillna((as_of - last).dt.days)
     if classes is not None:
         c = classes.drop_duplicates("customer_id").set_index("customer_id")
         for col in ("stage", "abc", "xyz"):
             out[col] = out["customer_id"].map(c[col]) if col in c else None
-        if "last_order_date" in c:
-            last = pd.to_datetime(out["customer_id"].map(c["last_order_date"]))
-            out["days_since_last_order"] = out["days_since_last_order"].fillna((as_of - last).dt.days)
     else:
         out["stage"] = out["abc"] = out["xyz"] = None
     if forecast is not None:
@@ -145,7 +150,8 @@ def segments_report(cube: pd.DataFrame, customers: pd.DataFrame, *, as_of: pd.Ti
     previous = as_of.to_period("Q").start_time - pd.Timedelta(days=1)
     rfm = rfm_table(cube, as_of=as_of, lookback_months=options.lookback_months, rf_map=options.map)
     before = rfm_table(cube, as_of=previous, lookback_months=options.lookback_months, rf_map=options.map)
-    facts = customer_facts(customers, rfm, classes, forecast, as_of=as_of)
+    last_orders = cube[cube["month"] <= as_of].groupby("customer_id")["last_order_date"].max()
+    facts = customer_facts(customers, rfm, classes, forecast, as_of=as_of, last_orders=last_orders)
     quarter = f"{as_of.year}Q{as_of.quarter}"
     members = []
     for seg in options.segments:
