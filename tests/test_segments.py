@@ -186,3 +186,10 @@ def test_days_since_the_last_order_reach_clients_outside_the_lookback():
     assert pd.isna(facts.loc["e", "days_since_last_order"])  # a return only: no activity order ever
     rule = parse_rule("days_since_last_order > 365", FACT_FIELDS)
     assert sorted(facts.index[rule.evaluate(result.facts).to_numpy()]) == ["c", "d"]
+
+
+def test_a_quarter_before_any_sale_scores_nobody_and_still_reports():
+    result = segments_report(CUBE, _customers(), as_of=pd.Timestamp("2023-12-31"))
+    assert result.rfm.empty and result.rfm_before.empty
+    assert result.rfm_summary()["clients"].sum() == 0
+    assert result.flows().to_numpy().sum() == 0

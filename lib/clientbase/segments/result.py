@@ -118,8 +118,8 @@ def customer_facts(customers: pd.DataFrame, rfm: pd.DataFrame, classes: pd.DataF
     out["frequency"] = out["customer_id"].map(scored["frequency"]).fillna(0)
     out["days_since_last_order"] = out["customer_id"].map(scored["recency_days"])
     if last_orders is not None:
-        last = pd.to_datetime(out["customer_id"].map(last_orders))
-        out["days_since_last_order"] = out["days_since_last_order"].fillna((as_of - last).dt.days)
+        last = pd.Series(pd.to_datetime(last_orders).reindex(out["customer_id"]).to_numpy(), index=out.index)
+        out["days_since_last_order"] = out["days_since_last_order"].astype(float).fillna((as_of - last).dt.days)
     if classes is not None:
         c = classes.drop_duplicates("customer_id").set_index("customer_id")
         for col in ("stage", "abc", "xyz"):

@@ -34,7 +34,7 @@ def rfm_table(cube: pd.DataFrame, *, as_of: pd.Timestamp, lookback_months: int, 
     window = upto[upto["month"] >= start].groupby("customer_id").agg(frequency=("orders", "sum"),
                                                                       monetary=("revenue", "sum"))
     scored = window[window["monetary"] > 0].copy()
-    scored["recency_days"] = (as_of - pd.to_datetime(scored.index.map(last))).days.to_numpy()
+    scored["recency_days"] = (as_of - pd.to_datetime(last.reindex(scored.index))).dt.days.to_numpy()
     scored = scored.reset_index().sort_values("customer_id", kind="stable").reset_index(drop=True)
     scored["r"] = tie_scores(-scored["recency_days"].astype(float))
     scored["f"] = tie_scores(scored["frequency"].astype(float))
