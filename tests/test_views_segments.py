@@ -65,3 +65,12 @@ def test_the_appendix_lists_the_map_and_the_rules(result):
 def test_headlines(result):
     assert view.headlines(result, fmt=Formatter("en", "RUB")) == [
         ("Clients scored", "3"), ("Champions", "0"), ("At risk and can't lose", "0")]
+
+
+def test_loyalty_by_manager_and_by_region(result):
+    from clientbase.tables import Table
+
+    shown = view.section_of("loyalty", result, _customers(), fmt=Formatter("en", "RUB"), options=OPTIONS)
+    tables = [item for item in shown.items if isinstance(item, Table)]
+    assert [list(t.frame.columns)[:2] for t in tables[:2]] == [["loyalty", "manager"], ["loyalty", "region"]]
+    assert tables[1].frame["clients"].sum() == 3  # the three cards with a level, all in Москва

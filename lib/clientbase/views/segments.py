@@ -93,7 +93,8 @@ def section_of(key: str, result: SegmentsResult, customers: pd.DataFrame, *, fmt
                           _chart(plot_flows, result, fmt, 5.2)),
         "user": lambda: ((tx["read_user"], _user_table(result, fmt)) if options.segments
                          else (tx["no_user_segments"],)),
-        "loyalty": lambda: ((tx["read_loyalty"], _loyalty_table(result, fmt),
+        "loyalty": lambda: ((tx["read_loyalty"], _loyalty_table(result, fmt, "manager"),
+                             _loyalty_table(result, fmt, "region"),
                              _mismatch_table(result, customers, fmt, options, mask_pii)) if result.loyalty_known
                             else (tx["summary_no_loyalty"],)),
     }
@@ -211,11 +212,12 @@ def _user_table(result: SegmentsResult, fmt: Formatter) -> Table:
                  kinds={"members": "number", "revenue": "money", "entered": "text", "left": "text", "rule": "text"})
 
 
-def _loyalty_table(result: SegmentsResult, fmt: Formatter) -> Table:
+def _loyalty_table(result: SegmentsResult, fmt: Formatter, by: str) -> Table:
+    """Clients and revenue per declared level × `by` (manager or region; 1C's «Анализ клиентской базы»)."""
     tx = Words("segments", fmt.language)
-    shown = result.loyalty_by("manager")
-    shown = shown.assign(manager=shown["manager"].replace("", tx["no_manager"]))
-    columns = ["loyalty", "manager", "clients", "revenue"]
+    shown = result.loyalty_by(by)
+    shown = shown.assign(**{by: shown[by].replace("", tx["no_manager" if by == "manager" else "not_given"])})
+    columns = ["loyalty", by, "clients", "revenue"]
     return table(shown[columns], fmt=fmt, max_rows=None, labels=_labels(fmt, columns),
                  kinds={"clients": "number", "revenue": "money"})
 
