@@ -23,7 +23,7 @@ from clientbase.segments.rules import parse_rule
 # declared loyalty (1C's «Лояльность») that contradicts the measured RFM segment
 HIGH_LOYALTY = ("высокая", "высокий", "high")
 LOW_LOYALTY = ("низкая", "низкий", "low")
-SLIPPING = ("at_risk", "hibernating", "cant_lose")
+SLIPPING = ("at_risk", "hibernating")  # REFERENCE.md: a «Высокая» card in at_risk / hibernating
 
 
 @dataclass(frozen=True)
@@ -85,8 +85,8 @@ class SegmentsResult:
         return table.sort_values(["loyalty", "revenue"], ascending=[True, False], kind="stable").reset_index(drop=True)
 
     def loyalty_mismatches(self) -> pd.DataFrame:
-        """Cards whose declared level disagrees with behaviour: «Высокая» in at_risk / hibernating /
-        cant_lose, «Низкая» in champions (REFERENCE.md), most revenue first."""
+        """Cards whose declared level disagrees with behaviour: «Высокая» in at_risk / hibernating,
+        «Низкая» in champions (REFERENCE.md), most revenue first."""
         f = self.facts
         level = f["loyalty"].astype("str").str.lower().str.strip()
         high = level.isin(HIGH_LOYALTY) & f["rfm_segment"].isin(SLIPPING)
