@@ -233,8 +233,20 @@ def _read_result(outcome: ReportOutcome, result: Path, tmp: Path, report: str, c
 
 
 def _kill(proc: subprocess.Popen) -> None:
+    """Kill a worker's process group and its notebook kernel, which jupyter_client starts in a
+    session of its own (so the group's signal does not reach it, and a kernel still starting up
+    would notice its parent's death only later)."""
+    import psutil
+
+    try:
+        children = psutil.Process(proc.pid).children(recursive=True)
+    except psutil.Error:
+        children = []
     with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
+    for child in children:
+        with contextlib.suppress(psutil.Error):
+            child.kill()
     proc.wait()
 
 
