@@ -21,8 +21,8 @@ from clientbase.segments import (
     rfm_table,
     segments_report,
     tie_scores,
-    write_lists,
 )
+from clientbase.views.segments_lists import write_lists
 
 AS_OF = pd.Timestamp("2026-09-30")
 
@@ -145,13 +145,20 @@ def test_periodic_segments_keep_their_history_and_dynamic_ones_do_not():
 
 
 def test_manual_segment_from_a_file_of_codes(tmp_path):
+    from clientbase.workbook import read_codes
+
     (tmp_path / "vip.csv").write_bytes("Код;Наименование\nc;Гамма\na;Альфа\n".encode("cp1251"))
     options = SegmentsOptions(segments=[{"name": "VIP", "kind": "manual", "file": "vip.csv"}])
-    result = segments_report(CUBE, _customers(), as_of=AS_OF, options=options, profile_folder=tmp_path)
+    manual = {"VIP": read_codes(tmp_path / "vip.csv", segment="VIP")}
+    assert manual == {"VIP": ["c", "a"]}
+    result = segments_report(CUBE, _customers(), as_of=AS_OF, options=options, manual=manual)
     assert sorted(result.members.loc[result.members["segment"] == "VIP", "customer_id"]) == ["a", "c"]
-    (tmp_path / "vip.csv").write_text("a\nzz\n", encoding="utf-8")
-    with pytest.raises(ClientbaseError, match="segment 'VIP': .*vip.csv names customers not among the cards: zz"):
-        segments_report(CUBE, _customers(), as_of=AS_OF, options=options, profile_folder=tmp_path)
+    (tmp_path / "codes.txt").write_text("a\nzz\n", encoding="utf-8")
+    manual = {"VIP": read_codes(tmp_path / "codes.txt", segment="VIP")}
+    with pytest.raises(ClientbaseError, match="segment 'VIP': its file names customers not among the cards: zz"):
+        segments_report(CUBE, _customers(), as_of=AS_OF, options=options, manual=manual)
+    with pytest.raises(ClientbaseError, match="segment 'VIP': the file of its customer codes .*nope.csv does not exist"):
+        read_codes(tmp_path / "nope.csv", segment="VIP")
 
 
 def test_the_1c_list_reads_back_in_cp1251_with_names_as_written(tmp_path):

@@ -20,6 +20,7 @@ import pandas as pd
 
 from clientbase.cache import Prepared, open_prepared, prepare
 from clientbase.cube import read_facts, top_products, top_products_monthly
+from clientbase.errors import ClientbaseError
 from clientbase.frames import csv_numbers
 from clientbase.periods import window_start
 from clientbase.profiles import Profile, load_profile
@@ -202,6 +203,18 @@ class Workbook:
             self._forecast = result.customers[["customer_id", "p_alive", "clv"]] if result.ok else False
         return None if self._forecast is False else self._forecast
 
+    def manual_segments(self, options: Any) -> dict[str, list[str]]:
+        """The customer codes of each manual segment of the segments `options`, read from the file
+        it names (relative to the profile's folder): one code per line, or a column «Код» /
+        customer_id of a `;` or `,` separated file, UTF-8 or Windows-1251 as 1C saves it."""
+        out = {}
+        for seg in options.segments:
+            if seg.kind == "manual":
+                path = Path(seg.file)
+                out[seg.name] = read_codes(path if path.is_absolute() else Path(self.profile.file).parent / path,
+                                           segment=seg.name)
+        return out
+
     def known_classes(self) -> pd.DataFrame | None:
         """`abc_xyz_classes()` (stage, ABC, XYZ of every client), or None when this data cannot be
         classified (gross profit as the metric and orders without cost)."""
@@ -337,3 +350,18 @@ def _read_table(path: Path) -> pd.DataFrame:
     return pd.read_parquet(path)
 
 
+def read_codes(path: Path, *, segment: str) -> list[str]:
+    """Customer codes from a file of a manual segment (see `Workbook.manual_segments`)."""
+    if not path.is_file():
+        raise ClientbaseError(f"segment {segment!r}: the file of its customer codes {path} does not exist")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:  # as 1C saves it
+        text = raw.decode("cp1251")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    sep = ";" if lines and ";" in lines[0] else ","
+    header = [h.strip().strip('"').lower() for h in lines[0].split(sep)] if lines else []
+    column = next((i for i, h in enumerate(header) if h in ("код", "customer_id", "код контрагента")), None)
+    rows = lines[1:] if column is not None else lines
+    return [r.split(sep)[column or 0].strip().strip('"') for r in rows]

@@ -8,13 +8,14 @@ Definitions: REFERENCE.md "RFM and segments". One module per concept:
   grid), the user's segments;
 - `rules`: the safe rule language (parsed here, never evaluated as code);
 - `rfm`: the tie-aware scores and the segment of each client;
-- `result`: `segments_report`, the facts, memberships, history, flows and loyalty;
-- `lists`: the 1C and mailing lists of each segment.
+- `result`: `segments_report`, the facts, memberships, history, flows and loyalty.
+
+No I/O here: the files of manual segments are read by `Workbook.manual_segments`, the lists
+for 1C and mailing tools are written by `views.segments_lists`.
 """
 
 from __future__ import annotations
 
-from clientbase.segments.lists import list_name, write_lists
 from clientbase.segments.options import (
     CHANGES_COLUMNS,
     FACT_FIELDS,
@@ -46,12 +47,10 @@ __all__ = [
     "check_map",
     "customer_facts",
     "default_map",
-    "list_name",
     "manual_members",
     "parse_rule",
     "rfm_table",
     "segment_of",
     "segments_report",
     "tie_scores",
-    "write_lists",
 ]

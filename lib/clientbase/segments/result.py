@@ -9,8 +9,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -140,11 +140,11 @@ def customer_facts(customers: pd.DataFrame, rfm: pd.DataFrame, classes: pd.DataF
 def segments_report(cube: pd.DataFrame, customers: pd.DataFrame, *, as_of: pd.Timestamp,
                     options: SegmentsOptions = DEFAULTS, classes: pd.DataFrame | None = None,
                     forecast: pd.DataFrame | None = None, previous_members: pd.DataFrame | None = None,
-                    profile_folder: Path | None = None) -> SegmentsResult:
+                    manual: Mapping[str, Sequence[str]] | None = None) -> SegmentsResult:
     """RFM, the facts, the user segments' members and changes, loyalty (see the module docstring).
 
     `previous_members` is the previous quarter's `members.csv` (None when that run is not
-    found); `profile_folder` is where manual segments' files are looked up.
+    found); `manual` gives each manual segment's customer codes (`Workbook.manual_segments`).
     """
     as_of = pd.Timestamp(as_of).normalize()
     previous = as_of.to_period("Q").start_time - pd.Timedelta(days=1)
@@ -156,7 +156,7 @@ def segments_report(cube: pd.DataFrame, customers: pd.DataFrame, *, as_of: pd.Ti
     members = []
     for seg in options.segments:
         if seg.kind == "manual":
-            ids = manual_members(seg.name, seg.file, profile_folder, facts["customer_id"])
+            ids = manual_members(seg.name, (manual or {}).get(seg.name), facts["customer_id"])
         else:
             ids = facts.loc[parse_rule(seg.rule, FACT_FIELDS).evaluate(facts).to_numpy(), "customer_id"]
         members.append(pd.DataFrame({"segment": seg.name, "customer_id": pd.Series(ids, dtype="str").to_numpy()}))
@@ -170,29 +170,17 @@ def segments_report(cube: pd.DataFrame, customers: pd.DataFrame, *, as_of: pd.Ti
                           previous_members is not None, bool(facts["loyalty"].notna().any()), options)
 
 
-def manual_members(name: str, file: str | None, folder: Path | None, known: pd.Series) -> pd.Series:
-    """The customer codes of a manual segment's file (one per line, or a column «Код» / customer_id)."""
-    path = Path(file or "")
-    if not path.is_absolute() and folder is not None:
-        path = folder / path
-    if not path.is_file():
-        raise ClientbaseError(f"segment {name!r}: the file of its customer codes {path} does not exist")
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:  # as 1C saves it
-        text = raw.decode("cp1251")
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    sep = ";" if lines and ";" in lines[0] else ","
-    header = [h.strip().lower() for h in lines[0].split(sep)] if lines else []
-    column = next((i for i, h in enumerate(header) if h in ("код", "customer_id", "код контрагента")), None)
-    rows = lines[1:] if column is not None else lines
-    codes = [r.split(sep)[column or 0].strip().strip('"') for r in rows]
+def manual_members(name: str, codes: Sequence[str] | None, known: pd.Series) -> pd.Series:
+    """A manual segment's customer codes (as its file lists them), every one a known card."""
+    if codes is None:
+        raise ClientbaseError(f"segment {name!r}: its file of customer codes was not read "
+                              "(Workbook.manual_segments reads the files the profile names)")
+    codes = pd.Series([str(c).strip() for c in codes], dtype="str").drop_duplicates()
     unknown = sorted(set(codes) - set(known))
     if unknown:
-        raise ClientbaseError(f"segment {name!r}: {path} names customers not among the cards: "
+        raise ClientbaseError(f"segment {name!r}: its file names customers not among the cards: "
                               f"{', '.join(unknown[:10])}{' …' if len(unknown) > 10 else ''}")
-    return pd.Series(codes, dtype="str").drop_duplicates()
+    return codes
 
 
 def _history(current: pd.DataFrame, previous: pd.DataFrame | None, quarter: str, *,

@@ -3,7 +3,7 @@ segments, loyalty against behaviour), appendix and the charts.
 
 Source of the rules shown: REFERENCE.md "RFM and segments" (computed in `clientbase.segments`);
 words in `text/segments.yaml`. Stakeholder tables mask personal names when asked to; the
-lists for 1C and mailing tools (`segments.write_lists`) carry the full details and never
+lists for 1C and mailing tools (`views.segments_lists.write_lists`) carry the full details and never
 appear in the pages.
 """
 

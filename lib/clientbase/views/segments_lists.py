@@ -1,4 +1,5 @@
-"""Lists of each segment back into the systems (issue 15): for 1C and for mailing tools.
+"""Lists of each segment back into the systems (issue 15): for 1C and for mailing tools, written
+into the run's folder by the notebook (`wb.write_list("lists", write_lists, result)`).
 
 - `<segment>.1c.csv`: what 1C's «Загрузка из внешнего файла» takes into a segment or a mailing
   group — Windows-1251, `;`, the columns Код / Наименование / ИНН;
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from clientbase.segments.result import SegmentsResult
+from clientbase.segments import SegmentsResult
 
 
 def list_name(segment: str) -> str:
