@@ -351,3 +351,12 @@ def test_words_in_both_languages(key, en, ru):
 )
 def test_quarter(language, period, expected):
     assert Formatter(language=language).quarter(period) == expected
+
+
+def test_signed_changes_carry_their_sign_and_a_zero_none():
+    from clientbase.formatting import MINUS, Formatter
+
+    en, ru = Formatter("en", "RUB"), Formatter("ru", "RUB")
+    assert en.signed_number(12) == "+12" and en.signed_number(-3) == MINUS + "3" and en.signed_number(0) == "0"
+    assert en.signed_money(1200) == "+RUB\u00a01,200" and en.signed_money(0.3) == "RUB\u00a00"  # shown as 0
+    assert ru.signed_money(-1200) == MINUS + "1\u00a0200\u00a0₽"

@@ -146,6 +146,23 @@ class Formatter:
             return MINUS + text
         return text
 
+    def signed_number(self, x: Any, digits: int = 0) -> str:
+        """A change in a count with its sign: ``+12``, ``−3``; a change shown as 0 has no sign."""
+        return self._signed(x, lambda v: self.number(v, digits))
+
+    def signed_money(self, x: Any, digits: int = 0) -> str:
+        """A change in money with its sign: ``+RUB 1,200``, ``−1 200 ₽``; one shown as 0 has no sign."""
+        return self._signed(x, lambda v: self.money(v, digits))
+
+    def _signed(self, x: Any, shown: Any) -> str:
+        value = _number_or_none(x, 6)
+        if value is None:
+            return MISSING
+        text = shown(abs(value))
+        if value == 0 or text == shown(0):
+            return text
+        return ("+" if value > 0 else MINUS) + text
+
     # -- dates -------------------------------------------------------------------------
 
     def date(self, d: Any) -> str:

@@ -25,7 +25,7 @@ from clientbase.abc_xyz import (
     downgrades_by_manager,
     unclassified,
 )
-from clientbase.formatting import MINUS, Formatter
+from clientbase.formatting import Formatter
 from clientbase.tables import Table, table
 from clientbase.text import Words, t, texts
 from clientbase.views.abc_xyz_plots import plot_matrix, plot_migration, plot_pareto
@@ -146,7 +146,7 @@ def reading(key: str, numbers: AbcXyzSummary, result: Migration, *, fmt: Formatt
     if key == "migration":
         return Markdown(tx("read_migration",
             previous_as_of=w.previous_as_of, as_of=w.as_of, window=w.window, metric=w.metric,
-            change=_signed_money(numbers.transitions_revenue_change, fmt), lost=fmt.money(numbers.lost_revenue),
+            change=fmt.signed_money(numbers.transitions_revenue_change), lost=fmt.money(numbers.lost_revenue),
         ))
     if key == "downgrades":
         n = min(settings.top_n, numbers.downgraded)
@@ -332,13 +332,6 @@ def _plain(value: float, language: str) -> str:
     text = f"{round(float(value), 4):g}"
     return text.replace(".", ",") if language == "ru" else text
 
-
-def _signed_money(value: float, fmt: Formatter) -> str:
-    """"+RUB 1,200" / "−1 200 ₽": a change with its sign (typographic minus), zero unsigned."""
-    text = fmt.money(abs(value))
-    if text == fmt.money(0):
-        return text
-    return ("+" if value > 0 else MINUS) + text
 
 
 def _value(value: float, fmt: Formatter, settings: Settings) -> str:

@@ -18,7 +18,7 @@ from IPython.display import Markdown
 
 from clientbase.audit import ALL, NO_MANAGER, TASK_KINDS, UNASSIGNED, AuditResult
 from clientbase.excel import write_manager_workbook
-from clientbase.formatting import MINUS, Formatter
+from clientbase.formatting import Formatter
 from clientbase.masking import mask_frame
 from clientbase.periods import Period, quarter_of
 from clientbase.tables import Table, table
@@ -53,7 +53,7 @@ def summary(result: AuditResult, *, fmt: Formatter) -> Markdown:
     tx = Words("base_audit", fmt.language)
     base = result.base
     parts = [tx("base",
-        as_of=fmt.date(result.as_of), customers=fmt.number(base.customers), growth=_signed(base.growth, fmt),
+        as_of=fmt.date(result.as_of), customers=fmt.number(base.customers), growth=fmt.signed_number(base.growth),
         previous=fmt.date(result.previous_as_of), growth_share=fmt.signed_percent(base.growth_share),
         buyers=fmt.number(base.active_buyers), window=result.window_months,
     )]
@@ -81,7 +81,7 @@ def summary(result: AuditResult, *, fmt: Formatter) -> Markdown:
     sleeping_change = base.sleeping - base.sleeping_previous
     quarter = quarter_of(result.as_of)
     parts.append(tx("activity",
-        sleeping=fmt.number(base.sleeping), days=result.sleeping_days, change=_signed(sleeping_change, fmt),
+        sleeping=fmt.number(base.sleeping), days=result.sleeping_days, change=fmt.signed_number(sleeping_change),
         previous=fmt.date(result.previous_as_of), new=fmt.number(base.new),
         quarter=quarter_label(quarter, fmt.language), new_previous=fmt.number(base.new_previous),
         previous_quarter=quarter_label(quarter.previous(), fmt.language),
@@ -358,10 +358,5 @@ def _cards(customers: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({c: (customers[c] if c in customers else pd.Series(pd.NA, index=customers.index))
                          .astype("str") for c in columns})
 
-
-def _signed(n: int, fmt: Formatter) -> str:
-    if n > 0:
-        return "+" + fmt.number(n)
-    return (MINUS + fmt.number(-n)) if n < 0 else fmt.number(0)
 
 

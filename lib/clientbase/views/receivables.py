@@ -17,7 +17,7 @@ import pandas as pd
 from IPython.display import Markdown
 
 from clientbase.excel import write_manager_workbook
-from clientbase.formatting import MINUS, Formatter
+from clientbase.formatting import Formatter
 from clientbase.receivables import ReceivablesOptions, ReceivablesResult
 from clientbase.tables import Table, table
 from clientbase.text import Words, t
@@ -57,8 +57,8 @@ def summary(result: ReceivablesResult | None, customers: pd.DataFrame, *, fmt: F
         parts.append(tx("summary_change",
                         previous=fmt.date(before["as_of"]), before=fmt.money(before["outstanding"]),
                         overdue_before=fmt.money(before["overdue"]),
-                        change=_signed_money(h.outstanding - before["outstanding"], fmt),
-                        overdue_change=_signed_money(h.overdue - before["overdue"], fmt)))
+                        change=fmt.signed_money(h.outstanding - before["outstanding"]),
+                        overdue_change=fmt.signed_money(h.overdue - before["overdue"])))
     if h.dso == h.dso:
         parts.append(tx("summary_dso", dso=tx("days_value", n=round(h.dso)), days=options.dso_days))
     top = result.top_overdue(_SUMMARY_DEBTORS)
@@ -207,8 +207,3 @@ def _advances_table(result: ReceivablesResult, customers: pd.DataFrame, *, fmt: 
     return _client_table(result.advances.head(options.top_n), customers, fmt=fmt, mask_pii=mask_pii,
                          columns=["client", "manager", "advance"], kinds={"advance": "money"}, empty="no_advances")
 
-
-def _signed_money(value: float, fmt: Formatter) -> str:
-    if value > 0:
-        return "+" + fmt.money(value)
-    return MINUS + fmt.money(-value) if value < 0 else fmt.money(0)

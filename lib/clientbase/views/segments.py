@@ -18,7 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
 from clientbase import plots
-from clientbase.formatting import MINUS, Formatter
+from clientbase.formatting import Formatter
 from clientbase.segments import SegmentsOptions, SegmentsResult
 from clientbase.tables import Table, table
 from clientbase.text import Words, t
@@ -51,7 +51,7 @@ def summary(result: SegmentsResult, *, fmt: Formatter, options: SegmentsOptions)
     tx = Words("segments", fmt.language)
     s = result.rfm_summary()
     biggest = s.sort_values("clients", ascending=False, kind="stable").head(_SUMMARY_SEGMENTS)
-    items = "; ".join(tx("segment_item", segment=_name(r.segment, tx), change=_signed(r.change, fmt),
+    items = "; ".join(tx("segment_item", segment=_name(r.segment, tx), change=fmt.signed_number(r.change),
                          clients=t("n_clients", fmt.language, n=r.clients), revenue=fmt.money(r.revenue))
                       for r in biggest.itertuples())
     parts = [tx("summary_scored", n=fmt.number(len(result.rfm)), months=options.lookback_months,
@@ -192,7 +192,7 @@ def _labels(fmt: Formatter, columns: list[str]) -> dict[str, str]:
 def _rfm_table(result: SegmentsResult, fmt: Formatter) -> Table:
     tx = Words("segments", fmt.language)
     s = result.rfm_summary()
-    shown = s.assign(segment=[_name(x, tx) for x in s["segment"]], change=[_signed(c, fmt) for c in s["change"]])
+    shown = s.assign(segment=[_name(x, tx) for x in s["segment"]], change=[fmt.signed_number(c) for c in s["change"]])
     columns = ["segment", "clients", "change", "revenue"]
     return table(shown[columns], fmt=fmt, max_rows=None, labels=_labels(fmt, columns),
                  kinds={"clients": "number", "change": "text", "revenue": "money"})
@@ -236,11 +236,6 @@ def _mismatch_table(result: SegmentsResult, customers: pd.DataFrame, fmt: Format
     return table(named[columns], fmt=fmt, max_rows=None, labels=_labels(fmt, columns),
                  kinds={"days_since_last_order": "number", "revenue": "money"})
 
-
-def _signed(value: float, fmt: Formatter) -> str:
-    if value > 0:
-        return "+" + fmt.number(value)
-    return MINUS + fmt.number(-value) if value < 0 else fmt.number(0)
 
 
 def _scores(values: list[int]) -> str:
