@@ -14,8 +14,8 @@ from clientbase.deal_funnel import (
     missing_input,
     pipeline,
     snapshot,
-    wilson,
 )
+from clientbase.intervals import wilson
 from deal_frames import AS_OF, STAGES, T, deals_frame, history_frame
 
 OPTIONS = DealFunnelOptions(stages=STAGES, min_closed=2)

@@ -1,6 +1,7 @@
 """Confidence intervals of the difference between a target and a control group (REFERENCE.md
 "Campaign economics"): Welch's t interval of a difference of means and a percentile
-bootstrap, for revenue per member and the ROI built on it. Pure functions over arrays.
+bootstrap, for revenue per member and the ROI built on it; and Wilson's score interval of a
+share (a deal funnel's win rates). Pure functions over arrays.
 """
 
 from __future__ import annotations
@@ -69,3 +70,20 @@ def _resampled_differences(
                 columns_c[k], picks_c
             ).mean(axis=1)
     return out
+
+
+_Z95 = 1.959963984540054
+
+
+def wilson(successes: np.ndarray, trials: np.ndarray, z: float = _Z95) -> tuple[np.ndarray, ...]:
+    """(low, rate, high): the share and its Wilson score interval; NaN where there are no trials."""
+    k = np.asarray(successes, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.where(n > 0, k / n, np.nan)
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    # exact bounds where the share is 0 or 1 (the formula leaves floating-point noise there)
+    low = np.where(k == 0, 0.0, np.clip(centre - half, 0, 1))
+    high = np.where(k == n, 1.0, np.clip(centre + half, 0, 1))
+    return np.where(n > 0, low, np.nan), p, np.where(n > 0, high, np.nan)

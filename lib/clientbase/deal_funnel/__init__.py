@@ -14,7 +14,7 @@ Definitions: REFERENCE.md "Deal funnel". One module per concept:
 from __future__ import annotations
 
 from clientbase.deal_funnel.forecast import Pipeline, backtest, forecast, pipeline, stalled, win_probabilities
-from clientbase.deal_funnel.funnel import by_group, conversions, losses, reached, time_in_stage, wilson
+from clientbase.deal_funnel.funnel import by_group, conversions, losses, reached, time_in_stage
 from clientbase.deal_funnel.options import (
     BACKTEST_COLUMNS,
     FORECAST_COLUMNS,
@@ -60,6 +60,5 @@ __all__ = [
     "stalled",
     "tables_of",
     "time_in_stage",
-    "wilson",
     "win_probabilities",
 ]

@@ -9,8 +9,7 @@ import pandas as pd
 
 from clientbase.deal_funnel.options import GROUP_COLUMNS, LOSSES_COLUMNS
 from clientbase.deal_funnel.snapshot import Snapshot
-
-_Z95 = 1.959963984540054
+from clientbase.intervals import wilson
 
 
 def reached(cohort: pd.DataFrame, n_stages: int) -> np.ndarray:
@@ -89,17 +88,3 @@ def by_group(cohort: pd.DataFrame, column: str) -> pd.DataFrame:
     table = table.assign(win_rate=rate, win_rate_low=low, win_rate_high=high)
     table = table.sort_values(["deals", column], ascending=[False, True], kind="stable")
     return table[[column, *GROUP_COLUMNS]].reset_index(drop=True)
-
-
-def wilson(successes: np.ndarray, trials: np.ndarray, z: float = _Z95) -> tuple[np.ndarray, ...]:
-    """(low, rate, high): the share and its Wilson score interval; NaN where there are no trials."""
-    k = np.asarray(successes, dtype=float)
-    n = np.asarray(trials, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = np.where(n > 0, k / n, np.nan)
-        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    # exact bounds where the share is 0 or 1 (the formula leaves floating-point noise there)
-    low = np.where(k == 0, 0.0, np.clip(centre - half, 0, 1))
-    high = np.where(k == n, 1.0, np.clip(centre + half, 0, 1))
-    return np.where(n > 0, low, np.nan), p, np.where(n > 0, high, np.nan)

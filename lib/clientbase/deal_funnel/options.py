@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 
 from clientbase.options import Options
+from clientbase.sources.deals import fold_stage
 
 
 class DealFunnelOptions(Options):
@@ -27,7 +28,7 @@ class DealFunnelOptions(Options):
         names = [str(v).strip() for v in value]
         if len(names) < 2 or any(not n for n in names):
             raise ValueError("needs at least two stage names, none empty")
-        folded = [" ".join(n.replace("ё", "е").lower().split()) for n in names]
+        folded = [fold_stage(n) for n in names]
         twice = sorted({n for n, f in zip(names, folded, strict=True) if folded.count(f) > 1})
         if twice:
             raise ValueError(f"stage named twice: {', '.join(twice)}")

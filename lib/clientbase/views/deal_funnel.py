@@ -198,8 +198,6 @@ def _time_parts(result: DealFunnelResult, fmt: Formatter) -> tuple[Any, ...]:
 
 def _group_parts(groups: pd.DataFrame, column: str, fmt: Formatter) -> tuple[Any, ...]:
     """A manager's or source's win rate: the chart of intervals and the table of counts."""
-    import matplotlib.pyplot as plt
-
     tx = Words("deal_funnel", fmt.language)
     shown = groups.assign(**{column: groups[column].replace("", tx["not_given" if column == "source" else
                                                                   "no_manager"])})
@@ -210,9 +208,7 @@ def _group_parts(groups: pd.DataFrame, column: str, fmt: Formatter) -> tuple[Any
     rows = int(min(MAX_GROUPS, (groups["won"] + groups["lost"] > 0).sum()))
     parts: list[Any] = []
     if rows:
-        fig, ax = plt.subplots(figsize=(9, 0.32 * rows + 1.4))
-        plot_win_rates(shown, column, fmt=fmt, ax=ax)
-        parts.append(fig)
+        parts.append(chart(plot_win_rates, shown, column, fmt=fmt, height=0.32 * rows + 1.4))
     parts.append(table(shown[columns], fmt=fmt, max_rows=None, labels=_labels(fmt, columns),
                        kinds={"deals": "number", "won": "number", "lost": "number", "open": "number",
                               "win_rate": "percent:0", "won_amount": "money", "median_cycle_days": "number"}))
