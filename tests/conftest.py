@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CI_PROFILE = ROOT / "params" / "ci.yaml"
@@ -40,6 +41,14 @@ def clientbase(*args: str, out: Path | None = None, timeout: float = 900) -> Run
     env = dict(os.environ, PYTHONWARNINGS="error")
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT, env=env)
     return Run(proc.returncode, proc.stdout, proc.stderr, out or ROOT / "reports")
+
+
+def ci_profile_for(data: Path, path: Path) -> Path:
+    """The CI profile (its reports and settings) written to `path`, reading the 1C export in `data`."""
+    profile = yaml.safe_load(CI_PROFILE.read_text(encoding="utf-8"))
+    profile["data"] = {"path": str(data), "format": "1c"}
+    path.write_text(yaml.safe_dump(profile, allow_unicode=True), encoding="utf-8")
+    return path
 
 
 @pytest.fixture(scope="session")

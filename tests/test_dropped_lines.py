@@ -15,9 +15,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import yaml
 
-from conftest import ROOT, clientbase
+from conftest import ROOT, ci_profile_for, clientbase
 
 UNKNOWN = "ООО «Нет такого клиента»"
 UNKNOWN_CODE = "99-999999"
@@ -73,9 +72,7 @@ def _spoil(data: Path, out: Path) -> dict[str, tuple[int, int, Decimal]]:
 def spoiled(tmp_path_factory, ci_run):  # ci_run: the CI export exists
     root = tmp_path_factory.mktemp("dropped")
     accounts = _spoil(ROOT / "data" / "ci", root / "data")
-    profile = yaml.safe_load((ROOT / "params" / "ci.yaml").read_text(encoding="utf-8"))
-    profile["data"] = {"path": str(root / "data"), "format": "1c"}
-    (root / "spoiled.yaml").write_text(yaml.safe_dump(profile, allow_unicode=True), encoding="utf-8")
+    ci_profile_for(root / "data", root / "spoiled.yaml")
     runs = {}
     for lang in ("en", "ru"):
         run = clientbase("run", str(root / "spoiled.yaml"), "--only", "data_overview", "--no-pdf", "--lang", lang,

@@ -14,9 +14,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-import yaml
 
-from conftest import ROOT, clientbase
+from conftest import ROOT, ci_profile_for, clientbase
 
 PAYLOADS = (
     "<img src=x onerror=alert({i})>",
@@ -52,9 +51,7 @@ def _rename(data: Path, out: Path) -> dict[str, str]:
 def hostile_run(tmp_path_factory, ci_run):  # ci_run: the CI export exists
     root = tmp_path_factory.mktemp("hostile")
     renames = _rename(ROOT / "data" / "ci", root / "data")
-    profile = yaml.safe_load((ROOT / "params" / "ci.yaml").read_text(encoding="utf-8"))
-    profile["data"] = {"path": str(root / "data"), "format": "1c"}
-    (root / "hostile.yaml").write_text(yaml.safe_dump(profile, allow_unicode=True), encoding="utf-8")
+    ci_profile_for(root / "data", root / "hostile.yaml")
     run = clientbase("run", str(root / "hostile.yaml"), "--no-pdf", "--jobs", "2", out=root / "reports")
     assert run.code == 0, run.stderr[-3000:]
     return run, renames

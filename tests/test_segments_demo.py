@@ -7,9 +7,8 @@ import csv
 
 import pandas as pd
 import pytest
-import yaml
 
-from conftest import ROOT, clientbase
+from conftest import ROOT, ci_profile_for, clientbase
 
 pytestmark = pytest.mark.slow
 
@@ -17,9 +16,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def two_quarters(tmp_path_factory, ci_run):  # ci_run: the CI data exists
     root = tmp_path_factory.mktemp("segments")
-    profile = yaml.safe_load((ROOT / "params" / "ci.yaml").read_text(encoding="utf-8"))
-    profile["data"]["path"] = str(ROOT / "data" / "ci")
-    (root / "ci.yaml").write_text(yaml.safe_dump(profile, allow_unicode=True), encoding="utf-8")
+    ci_profile_for(ROOT / "data" / "ci", root / "ci.yaml")
     runs = {}
     for period in ("2026Q2", "2026Q3"):
         run = clientbase("run", str(root / "ci.yaml"), "--only", "segments", "--period", period, "--no-pdf",
