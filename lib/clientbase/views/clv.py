@@ -194,9 +194,7 @@ def _labels(fmt: Formatter, columns: list[str]) -> dict[str, str]:
 def _holdout_table(result: ClvResult, fmt: Formatter) -> Table:
     columns = ["group", "customers", "actual", "predicted", "actual_mean", "predicted_mean"]
     shown = result.holdout.table.assign(group=lambda f: f["group"].replace("all", Words("clv", fmt.language)["all"]))
-    labels = _labels(fmt, columns[:4]) | {"actual_mean": _labels(fmt, ["actual"])["actual"] + " / 1",
-                                          "predicted_mean": _labels(fmt, ["predicted"])["predicted"] + " / 1"}
-    return table(shown[columns], fmt=fmt, max_rows=None, labels=labels,
+    return table(shown[columns], fmt=fmt, max_rows=None, labels=_labels(fmt, columns),
                  kinds={"customers": "number", "actual": "number", "predicted": "number:1", "actual_mean": "number:2",
                         "predicted_mean": "number:2"})
 
