@@ -53,6 +53,24 @@ def test_daily_facts_keep_day_precision_and_activity_counts():
     assert daily["date"].max() <= AS_OF
 
 
+def test_activity_revenue_is_the_total_of_the_activity_documents_only():
+    # the numerator of the average check (REFERENCE.md "KPIs of the base"): a return on the
+    # same day as an order does not lower it, a zero document does not count
+    orders = pd.concat([_orders(), pd.DataFrame({
+        "order_id": ["R2"], "date": [pd.Timestamp("2026-01-20 18:00")], "customer_id": ["C1"],
+        "amount": [-30.0], "cost": [-10.0], "quantity": [-1], "product_id": ["kabel"], "status": [None],
+    })], ignore_index=True)
+    daily, cube = cube_from_lines(orders, as_of=AS_OF)
+    day = daily.set_index(["customer_id", "date"])
+    assert day.loc[("C1", pd.Timestamp("2026-01-20")), "revenue"] == pytest.approx(40.0)  # 70 − 30
+    assert day.loc[("C1", pd.Timestamp("2026-01-20")), "activity_revenue"] == pytest.approx(70.0)
+    assert day.loc[("C1", pd.Timestamp("2026-01-25")), "activity_revenue"] == 0.0  # a return alone
+    month = cube.set_index(["customer_id", "month"])
+    assert month.loc[("C1", pd.Timestamp("2026-01-01")), "activity_revenue"] == pytest.approx(220.0)
+    assert month.loc[("C1", pd.Timestamp("2026-01-01")), "revenue"] == pytest.approx(170.0)
+    assert month.loc[("C2", pd.Timestamp("2026-02-01")), "activity_revenue"] == pytest.approx(40.0)  # D6 is 0
+
+
 def test_cube_without_cost_has_no_gross_profit():
     _, cube = cube_from_lines(_orders().drop(columns=["cost"]), as_of=AS_OF)
     assert cube["gross_profit"].isna().all()

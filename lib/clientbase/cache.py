@@ -33,7 +33,7 @@ from clientbase.schema import TABLES
 if TYPE_CHECKING:
     from clientbase.sources.finding import RowCount
 
-_CACHE_LAYOUT = "2"  # bump when the cache's files change meaning
+_CACHE_LAYOUT = "3"  # bump when the cache's files change meaning
 
 
 

@@ -20,9 +20,9 @@ from clientbase.sql import literal
 
 CUBE_COLUMNS = (
     "customer_id", "month", "revenue", "gross_profit", "quantity", "orders",
-    "first_order_date", "last_order_date",
+    "first_order_date", "last_order_date", "activity_revenue",
 )
-DAILY_COLUMNS = ("customer_id", "date", "revenue", "gross_profit", "quantity", "orders")
+DAILY_COLUMNS = ("customer_id", "date", "revenue", "gross_profit", "quantity", "orders", "activity_revenue")
 
 
 def _lines_sql(
@@ -51,7 +51,8 @@ def _daily_from_lines(lines: str) -> str:
             FROM ({lines}) AS lines GROUP BY customer_id, order_id, day
         )
         SELECT customer_id, day AS "date", sum(total) AS revenue, sum(margin) AS gross_profit,
-               sum(quantity) AS quantity, count(*) FILTER (WHERE total > 0) AS orders
+               sum(quantity) AS quantity, count(*) FILTER (WHERE total > 0) AS orders,
+               coalesce(sum(total) FILTER (WHERE total > 0), 0) AS activity_revenue
         FROM docs GROUP BY customer_id, day
     """
 
@@ -62,7 +63,8 @@ def _cube_from_daily(daily: str, *, month: str) -> str:
                sum(revenue) AS revenue, sum(gross_profit) AS gross_profit,
                sum(quantity) AS quantity, CAST(sum(orders) AS BIGINT) AS orders,
                min("date") FILTER (WHERE orders > 0) AS first_order_date,
-               max("date") FILTER (WHERE orders > 0) AS last_order_date
+               max("date") FILTER (WHERE orders > 0) AS last_order_date,
+               sum(activity_revenue) AS activity_revenue
         FROM {daily}
         GROUP BY 1, 2
     """
@@ -110,7 +112,8 @@ def pg_facts_sql(
     """Both facts in ONE pass over the lines: daily rows (`kind` 'daily') then cube rows ('cube').
 
     Columns: kind, customer_id, day (the date, or the month of a cube row), revenue,
-    gross_profit, quantity, orders, first_order_date, last_order_date (cube rows only).
+    gross_profit, quantity, orders, first_order_date, last_order_date (cube rows only),
+    activity_revenue.
     PostgreSQL materialises the `daily` CTE because it is read twice, so the order lines are
     scanned once and only aggregates leave the server.
     """
@@ -120,11 +123,12 @@ def pg_facts_sql(
         WITH daily AS ({daily})
         SELECT 'daily' AS kind, customer_id, "date" AS day, revenue, gross_profit, quantity,
                CAST(orders AS BIGINT) AS orders,
-               CAST(NULL AS DATE) AS first_order_date, CAST(NULL AS DATE) AS last_order_date
+               CAST(NULL AS DATE) AS first_order_date, CAST(NULL AS DATE) AS last_order_date,
+               activity_revenue
         FROM daily
         UNION ALL
         SELECT 'cube', customer_id, month, revenue, gross_profit, quantity, orders,
-               first_order_date, last_order_date
+               first_order_date, last_order_date, activity_revenue
         FROM ({pg_cube_sql('daily')}) AS cube
     """
 
@@ -290,7 +294,7 @@ def cube_from_lines(orders: pd.DataFrame, *, as_of: pd.Timestamp) -> tuple[pd.Da
 
 def _typed(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     wanted = {"customer_id": "str", "orders": "int64", "revenue": "float64", "gross_profit": "float64",
-              "quantity": "float64"}
+              "quantity": "float64", "activity_revenue": "float64"}
     date_cols = ("month", "first_order_date", "last_order_date") if kind == "cube" else ("date",)
     frame = frame[list(CUBE_COLUMNS if kind == "cube" else DAILY_COLUMNS)].reset_index(drop=True)
     for col in date_cols:

@@ -61,7 +61,7 @@ _LISTED_VALUES = 50  # unknown customers named one by one, as the file source do
 _FACTS_CSV = {
     "kind": "VARCHAR", "customer_id": "VARCHAR", "day": "DATE", "revenue": "DOUBLE",
     "gross_profit": "DOUBLE", "quantity": "DOUBLE", "orders": "BIGINT",
-    "first_order_date": "DATE", "last_order_date": "DATE",
+    "first_order_date": "DATE", "last_order_date": "DATE", "activity_revenue": "DOUBLE",
 }
 
 
@@ -220,13 +220,15 @@ class DatabaseSource:
             self._copy_out(facts, csv)
             con.execute(f"CREATE TABLE facts AS SELECT * FROM {_read_csv(csv, _FACTS_CSV)}")
             con.execute(
-                "COPY (SELECT customer_id, day AS \"date\", revenue, gross_profit, quantity, orders FROM facts "
+                "COPY (SELECT customer_id, day AS \"date\", revenue, gross_profit, quantity, orders, activity_revenue "
+                "FROM facts "
                 f"WHERE kind = 'daily' ORDER BY customer_id, \"date\") TO {literal(out / 'daily.parquet')} "
                 "(FORMAT parquet)"
             )
             con.execute(
                 "COPY (SELECT customer_id, day AS month, revenue, gross_profit, quantity, orders, "
-                "first_order_date, last_order_date FROM facts WHERE kind = 'cube' ORDER BY customer_id, month) "
+                "first_order_date, last_order_date, activity_revenue FROM facts WHERE kind = 'cube' "
+                "ORDER BY customer_id, month) "
                 f"TO {literal(out / 'cube.parquet')} (FORMAT parquet)"
             )
             written = {"daily": out / "daily.parquet", "cube": out / "cube.parquet"}
