@@ -33,7 +33,7 @@ def test_every_text_file_is_read_and_every_report_has_a_title():
     assert {key.split(".")[0] for key, _ in leaves() if "." in key} >= set(FILES[1:])
     assert [t(name, "en") for name in REPORT_NAMES] == [
         "Data overview", "Base audit", "ABC-XYZ analysis", "Reactivation", "Campaign ROI", "Receivables", "Deal funnel",
-        "Repeat-purchase forecast and CLV", "Segments",
+        "Repeat-purchase forecast and CLV", "Segments", "KPIs of the base",
     ]
 
 

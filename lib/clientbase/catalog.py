@@ -19,7 +19,7 @@ from clientbase.errors import ClientbaseError
 from clientbase.options import Options
 
 REPORTS: tuple[str, ...] = ("data_overview", "base_audit", "abc_xyz", "reactivation", "campaign_roi", "receivables",
-                            "deal_funnel", "clv", "segments")
+                            "deal_funnel", "clv", "segments", "kpis")
 
 # each report's options model ("module:Class"), imported when asked for: the single declaration of
 # its parameters (default, range, meaning); see clientbase.options
@@ -33,6 +33,7 @@ OPTIONS: dict[str, str] = {
     "deal_funnel": "clientbase.deal_funnel:DealFunnelOptions",
     "clv": "clientbase.clv:ClvOptions",
     "segments": "clientbase.segments:SegmentsOptions",
+    "kpis": "clientbase.kpis:KpisOptions",
 }
 
 # parameters every report notebook may declare; the runner fills them from the profile

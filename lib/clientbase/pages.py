@@ -15,8 +15,9 @@ from typing import Any
 from urllib.parse import quote
 
 import pandas as pd
+from markupsafe import Markup
 
-from clientbase import __version__
+from clientbase import __version__, kpi_display
 from clientbase.files import write_atomically
 from clientbase.formatting import LANGUAGES, MISSING, Formatter
 from clientbase.text import REPORT_NAMES, group, t
@@ -26,6 +27,12 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 
 STYLESHEET = TEMPLATES / "report.css"
+INDEX_STYLESHEET = TEMPLATES / "pages" / "index.css"
+# the KPIs a run's index shows as tiles, and the reports index as history charts (when the run has them)
+TILE_KPIS = ("active_customers", "new_customers", "lost_customers", "crr", "revenue", "average_check",
+             "repeat_revenue_share", "cac", "ltv_12m", "dso", "pipeline_expected_value")
+HISTORY_KPIS = ("active_customers", "new_customers", "lost_customers", "crr", "revenue", "average_check")
+KPIS_TABLE = Path("kpis") / "kpis.csv"
 
 
 
@@ -78,7 +85,8 @@ def write_run_index(run_dir: Path, manifest: Mapping[str, Any]) -> Path:
     page = _pages().get_template("run_index.html.j2").render(
         language=language,
         version=__version__,
-        css=stylesheet(),
+        css=index_stylesheet(),
+        kpis=_kpi_tiles(run_dir, manifest, fmt),
         page_title=f"{t('run_title', language)} · {profile} · {period}",
         kicker=f"clientbase · {profile}",
         heading=f"{t('run_title', language)}: {period_label(period, language)}",
@@ -133,7 +141,8 @@ def write_reports_index(root: Path, *, language: str | None = None) -> Path:
     page = _pages().get_template("reports_index.html.j2").render(
         language=language,
         version=__version__,
-        css=stylesheet(),
+        css=index_stylesheet(),
+        histories=[_history_view(profile, table, fmt) for profile, table in kpi_histories(root, runs).items()],
         page_title=t("reports_index_title", language),
         kicker="clientbase",
         heading=t("reports_index_title", language),
@@ -144,6 +153,95 @@ def write_reports_index(root: Path, *, language: str | None = None) -> Path:
     )
     return write_atomically(root / "index.html", page.encode("utf-8"))
 
+
+
+def read_kpis(path: Path) -> pd.DataFrame | None:
+    """A run's `kpis/kpis.csv` (quarter as text, the KPIs as floats), or None when it is absent or unreadable."""
+    try:
+        table = pd.read_csv(path, dtype={"quarter": "str"})
+    except (OSError, ValueError):
+        return None
+    if "quarter" not in table.columns or table.empty:
+        return None
+    for column in TILE_KPIS:
+        table[column] = pd.to_numeric(table[column], errors="coerce") if column in table else float("nan")
+    return table
+
+
+def kpi_histories(root: Path, runs: list[dict[str, Any]]) -> dict[str, pd.DataFrame]:
+    """Per profile, one row per quarter of the KPIs of its stored runs, oldest quarter first.
+
+    Each run's `kpis.csv` holds the quarters up to its own. A quarter's point is the one of the
+    run made for that quarter (a re-run of a past quarter replaced that run's folder, so its
+    point replaces the old one); a quarter no run was made for takes the newest run that has it.
+    With one run, the history is that run's own quarters.
+    """
+    per_profile: dict[str, list[pd.DataFrame]] = {}
+    for run in sorted(runs, key=lambda r: r["_sort"]):  # oldest first: a newer run's rows come later
+        manifest = run["manifest"]
+        table = read_kpis(root / run["folder"] / KPIS_TABLE)
+        if table is None:
+            continue
+        profile = str(manifest.get("profile") or run["folder"].split("/")[0])
+        own = str(manifest.get("period") or run["folder"].split("/")[-1])
+        per_profile.setdefault(profile, []).append(table.assign(_own=table["quarter"] == own))
+    out = {}
+    for profile, tables in sorted(per_profile.items()):
+        rows = pd.concat(tables, ignore_index=True).reset_index(names="_order")
+        rows = rows.sort_values(["quarter", "_own", "_order"], kind="stable").drop_duplicates("quarter", keep="last")
+        out[profile] = rows.drop(columns=["_own", "_order"]).reset_index(drop=True)
+    return out
+
+
+def _kpi_tiles(run_dir: Path, manifest: Mapping[str, Any], fmt: Formatter) -> dict[str, Any] | None:
+    """The run's KPI tiles from its `kpis/kpis.csv`: value at the run's quarter, change against the
+    quarter before (sign and colour), the sparkline of every quarter of the table."""
+    table = read_kpis(run_dir / KPIS_TABLE)
+    if table is None:
+        return None
+    language = fmt.language
+    names = group("kpi", language)
+    now = table.iloc[-1]
+    before = table.iloc[-2] if len(table) > 1 else None
+    quarters = [fmt.quarter(q) for q in table["quarter"]]
+    tiles = []
+    for kpi in TILE_KPIS:
+        values = table[kpi]
+        if values.isna().all():
+            continue  # an input this run does not have (campaigns, invoices, deals)
+        previous = before[kpi] if before is not None else None
+        tiles.append({
+            "kpi": kpi, "name": names[kpi], "value": kpi_display.value_text(fmt, kpi, now[kpi], compact=True),
+            "raw": "" if pd.isna(now[kpi]) else repr(float(now[kpi])),
+            "change": kpi_display.change_text(fmt, kpi, now[kpi], previous),
+            "change_class": kpi_display.change_class(kpi, now[kpi], previous),
+            "spark": Markup(kpi_display.sparkline(
+                values.tolist(), title=names[kpi],
+                labels=[f"{q}: {kpi_display.value_text(fmt, kpi, v)}" for q, v in zip(quarters, values, strict=True)])),
+        })
+    reports = {str(r.get("name")): r for r in manifest.get("reports") or []}
+    link = _link("", (reports.get("kpis") or {}).get("html"))
+    return {"tiles": tiles, "quarter": fmt.quarter(now["quarter"]),
+            "against": t("kpi_change", language, quarter=quarters[-2]) if before is not None else "",
+            "link": link, "title": t("kpis", language)}
+
+
+def _history_view(profile: str, table: pd.DataFrame, fmt: Formatter) -> dict[str, Any]:
+    names = group("kpi", fmt.language)
+    quarters = [fmt.quarter(q) for q in table["quarter"]]
+    charts = []
+    for kpi in (*HISTORY_KPIS, *(k for k in TILE_KPIS if k not in HISTORY_KPIS)):
+        values = table[kpi]
+        if values.isna().all():
+            continue
+        charts.append({
+            "kpi": kpi, "name": names[kpi], "last": kpi_display.value_text(fmt, kpi, values.iloc[-1], compact=True),
+            "spark": Markup(kpi_display.sparkline(
+                values.tolist(), width=220, height=56, title=names[kpi],
+                labels=[f"{q}: {kpi_display.value_text(fmt, kpi, v)}" for q, v in zip(quarters, values, strict=True)])),
+        })
+    return {"profile": profile, "charts": charts, "first": quarters[0], "last": quarters[-1],
+            "points": t("kpi_points", fmt.language, n=len(quarters))}
 
 
 def _report_view(report: Mapping[str, Any], fmt: Formatter, *, prefix: str) -> dict[str, Any]:
@@ -225,6 +323,7 @@ def _labels(language: str) -> dict[str, str]:
     keys = (
         "html", "pdf", "notebook", "tables", "inputs", "table", "file", "rows", "fingerprint",
         "technical_details", "run", "as_of", "status", "generated", "reports", "no_runs", "no_reports",
+        "kpi_history",
     )
     return {key: t(key, language) for key in keys}
 
@@ -290,6 +389,12 @@ def _footer(version: str, commit: str | None) -> str:
 @lru_cache(maxsize=1)
 def stylesheet() -> str:
     return STYLESHEET.read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def index_stylesheet() -> str:
+    """The report stylesheet and the index pages' own parts (tiles, history charts)."""
+    return stylesheet() + "\n" + INDEX_STYLESHEET.read_text(encoding="utf-8")
 
 
 

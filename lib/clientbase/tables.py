@@ -12,6 +12,7 @@ snapshot tests).
 kind     shown as
 ======== ==========================================================
 money    ``1 234 ₽`` (``money:2`` for kopecks)
+money_compact ``1,2 млн ₽`` (``money_compact:0`` for no decimals), for wide tables of large sums
 number   ``1 234`` (``number:2`` for two decimals)
 percent  ``12,3 %`` from a share 0.123 (``percent:0`` for whole %)
 date     ``30.09.2026``
@@ -37,9 +38,9 @@ import pandas as pd
 from clientbase.formatting import MISSING, Formatter
 from clientbase.text import t
 
-KINDS = ("money", "number", "percent", "date", "month", "text")
-_NUMERIC_KINDS = ("money", "number", "percent")
-_DEFAULT_DIGITS = {"money": 0, "number": 0, "percent": 1}
+KINDS = ("money", "money_compact", "number", "percent", "date", "month", "text")
+_NUMERIC_KINDS = ("money", "money_compact", "number", "percent")
+_DEFAULT_DIGITS = {"money": 0, "money_compact": 1, "number": 0, "percent": 1}
 _RIGHT = ' style="text-align:right"'
 _BREAK_AFTER = re.compile(r"([|_/])(?=[^\s|_/])")
 
@@ -183,7 +184,7 @@ def _parse_kind(kind: str, *, column: str | None = None) -> tuple[str, int]:
         raise ValueError(f"kind {kind!r}{where} is not supported: expected one of {KINDS}")
     if digits:
         if name not in _NUMERIC_KINDS or not digits.isdigit():
-            raise ValueError(f"kind {kind!r}{where}: only money, number and percent take ':<digits>'")
+            raise ValueError(f"kind {kind!r}{where}: only money, money_compact, number and percent take ':<digits>'")
         return name, int(digits)
     return name, _DEFAULT_DIGITS.get(name, 0)
 
@@ -208,6 +209,8 @@ def _format_column(s: pd.Series, kind: str, digits: int, fmt: Formatter) -> list
     # the displayed rows are few (max_rows), so formatting cell by cell is cheap
     if kind == "money":
         return [fmt.money(v, digits) for v in s]
+    if kind == "money_compact":
+        return [fmt.money_compact(v, digits) for v in s]
     if kind == "number":
         return [fmt.number(v, digits) for v in s]
     if kind == "percent":

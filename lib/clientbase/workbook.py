@@ -203,6 +203,22 @@ class Workbook:
             self._forecast = result.customers[["customer_id", "p_alive", "clv"]] if result.ok else False
         return None if self._forecast is False else self._forecast
 
+    def other_kpi_inputs(self) -> Any:
+        """What the KPIs owned by other reports need (`kpis.OtherInputs`): their tables and the options the
+        profile gives those reports, so that CAC and LTV, DSO and the pipeline are computed as the
+        Campaign ROI, Receivables and Deal funnel reports of the same run compute them."""
+        from clientbase.kpis import OtherInputs
+
+        settings = self.profile.report_settings
+        return OtherInputs(
+            cube=self.cube, customers=self.customers, campaigns=self.campaigns,
+            campaign_options=self.options("campaign_roi", **settings("campaign_roi")),
+            invoices=self.table("invoices"), payments=self.table("payments"),
+            receivables_options=self.options("receivables", **settings("receivables")),
+            deals=self.table("deals"), deal_stages=self.table("deal_stages"),
+            deal_options=self.options("deal_funnel", **settings("deal_funnel")),
+        )
+
     def manual_segments(self, options: Any) -> dict[str, list[str]]:
         """The customer codes of each manual segment of the segments `options`, read from the file
         it names (relative to the profile's folder): one code per line, or a column «Код» /

@@ -37,7 +37,7 @@ from babel import Locale
 from clientbase.formatting import LANGUAGES, Formatter
 
 FILES = ("common", "data_overview", "base_audit", "abc_xyz", "reactivation", "campaign_roi", "receivables",
-         "deal_funnel", "clv", "segments")
+         "deal_funnel", "clv", "segments", "kpis")
 PLURAL_FORMS = ("one", "few", "many", "other")
 # grammatical forms of one value: {quarter_genitive}, {days_plain}, {grain_one}, {grain_plural}, {q_roman}
 _FORM_SUFFIX = re.compile(r"_(genitive|plain|one|plural|roman)$")
