@@ -21,48 +21,11 @@ from clientbase.kpis import (
     quarter_kpis,
     revenue_bridge,
 )
-
-AS_OF = pd.Timestamp("2026-06-30")
-
-
-def _lines(rows):
-    frame = pd.DataFrame(rows, columns=["order_id", "date", "customer_id", "amount"])
-    return frame.assign(date=pd.to_datetime(frame["date"]), customer_id=frame["customer_id"].astype("str"))
-
-
-# A: first order in Nov 2025, buys in Q1 with a return in Q1, buys in Q2
-# B: one order in March 2025: active until 2026-02-28, so lost in 2026Q1
-# C: first order in 2026Q2 with a same-day return (activity total 1000, revenue 900)
-# D: one order in June 2024 (the first quarter of the data), a return alone in 2026Q2
-# E: a zero document in 2026Q1: not an activity order, never new
-LINES = _lines([
-    ("A1", "2025-11-10", "A", 100.0),
-    ("A2", "2026-02-05", "A", 200.0),
-    ("AR", "2026-02-20", "A", -50.0),
-    ("A3", "2026-05-03", "A", 300.0),
-    ("B1", "2025-03-15", "B", 500.0),
-    ("C1", "2026-04-10", "C", 1000.0),
-    ("CR", "2026-04-10", "C", -100.0),
-    ("D1", "2024-06-01", "D", 400.0),
-    ("DR", "2026-05-05", "D", -70.0),
-    ("E1", "2026-01-15", "E", 0.0),
-])
-CUSTOMERS = pd.DataFrame({
-    "customer_id": pd.Series(list("ABCDE"), dtype="str"),
-    "name": pd.Series(list("ABCDE"), dtype="str"),
-    "manager": pd.Series(["Иванов", "Иванов", "Петров", None, "Петров"], dtype="str"),
-    "region": pd.Series(["Москва", "Урал", "Москва", "Урал", None], dtype="str"),
-    "source": pd.Series([None] * 5, dtype="str"),
-})
-
-
-def _daily(as_of=AS_OF):
-    daily, _ = cube_from_lines(LINES, as_of=as_of)
-    return daily
+from kpi_frames import AS_OF, CUSTOMERS, LINES, daily_frame, lines_frame
 
 
 def _rows(**kw):
-    table = quarter_kpis(_daily(), as_of=AS_OF, **kw)
+    table = quarter_kpis(daily_frame(), as_of=AS_OF, **kw)
     return {r["quarter"]: r for r in table.to_dict("records")}
 
 
@@ -100,7 +63,7 @@ def test_repeat_revenue_share():
 
 
 def test_always_the_asked_quarters_empty_before_the_data_and_0_over_0_is_empty():
-    table = quarter_kpis(_daily(), as_of=AS_OF, quarters=10)
+    table = quarter_kpis(daily_frame(), as_of=AS_OF, quarters=10)
     assert len(table) == 10 and table["quarter"].iloc[0] == "2024Q1" and table["quarter"].iloc[-1] == "2026Q2"
     before = table.iloc[0]
     assert (before["active_customers"], before["new_customers"], before["lost_customers"]) == (0, 0, 0)
@@ -122,14 +85,14 @@ def test_active_months_is_the_window_of_activity():
 
 
 def test_nothing_after_as_of_counts():
-    late = pd.concat([LINES, _lines([("Z1", "2026-07-01", "A", 9999.0), ("Z2", "2026-07-02", "F", 5.0)])])
+    late = pd.concat([LINES, lines_frame([("Z1", "2026-07-01", "A", 9999.0), ("Z2", "2026-07-02", "F", 5.0)])])
     daily, _ = cube_from_lines(late, as_of=pd.Timestamp("2026-12-31"))
     table = quarter_kpis(daily, as_of=AS_OF, quarters=3)
-    pd.testing.assert_frame_equal(table, quarter_kpis(_daily(), as_of=AS_OF, quarters=3))
+    pd.testing.assert_frame_equal(table, quarter_kpis(daily_frame(), as_of=AS_OF, quarters=3))
 
 
 def _bridge(as_of=AS_OF, dims=("manager", "region")):
-    return revenue_bridge(_daily(as_of), CUSTOMERS, as_of=as_of, dimensions=dims)
+    return revenue_bridge(daily_frame(as_of), CUSTOMERS, as_of=as_of, dimensions=dims)
 
 
 def _one(bridge, comparison, dimension="total", group=""):
@@ -183,7 +146,7 @@ def test_bridge_parts_add_up_to_the_change_and_groups_to_the_total():
 
 
 def test_report_has_every_column_and_the_other_kpis_are_empty_without_their_inputs():
-    result = kpis_report(_daily(), CUSTOMERS, as_of=AS_OF, options=KpisOptions(quarters=4))
+    result = kpis_report(daily_frame(), CUSTOMERS, as_of=AS_OF, options=KpisOptions(quarters=4))
     assert list(result.kpis.columns) == list(KPI_COLUMNS) and len(result.kpis) == 4
     assert result.available == ()
     assert result.kpis[["cac", "ltv_12m", "dso", "pipeline_expected_value"]].isna().all().all()
@@ -192,7 +155,7 @@ def test_report_has_every_column_and_the_other_kpis_are_empty_without_their_inpu
 
 
 def test_inputs_are_not_mutated():
-    daily, customers = _daily(), CUSTOMERS.copy()
+    daily, customers = daily_frame(), CUSTOMERS.copy()
     before = daily.copy()
     kpis_report(daily, customers, as_of=AS_OF)
     pd.testing.assert_frame_equal(daily, before)
