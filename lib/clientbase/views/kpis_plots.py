@@ -31,7 +31,6 @@ def trends_figure(result: KpisResult, kpis: Sequence[str], *, fmt: Formatter) ->
         plot_trend(result, kpi, fmt=fmt, ax=ax)
     for ax in list(grid.flat)[len(kpis):]:
         ax.set_visible(False)
-    fig.tight_layout(h_pad=1.6, w_pad=1.2)
     return fig
 
 
@@ -61,7 +60,6 @@ def bridge_figure(result: KpisResult, *, fmt: Formatter) -> Figure:
     fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6), sharey=True)
     plot_bridge(result, "previous_quarter", fmt=fmt, ax=left)
     plot_bridge(result, "year_ago", fmt=fmt, ax=right)
-    fig.tight_layout(w_pad=1.5)
     return fig
 
 
