@@ -88,6 +88,7 @@ def run(
     prepared = prepare(profile, period=period, progress=lambda m: say(f"  {m}"))
     label = prepared.period.label
     say(f"  period {label}, as of {prepared.period.as_of.date()} (data ready in {prepared.seconds:.1f} s)")
+    shared_seconds = _precompute_shared(profile, prepared, reports, say)
 
     profile_dir = out_root / profile.name
     profile_dir.mkdir(parents=True, exist_ok=True)
@@ -103,6 +104,7 @@ def run(
             status = "ok" if len(ok) == len(outcomes) else ("partial" if ok and keep_going else "failed")
             manifest = _manifest(profile, prepared, outcomes, language=language, status=status,
                                  started_at=started_at, total=time.perf_counter() - t0)
+            manifest["timings"]["shared"] = round(shared_seconds, 2)
             (tmp / "run.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
             if status == "failed":
                 failed_dir = _keep_failed(tmp, profile_dir, label, outcomes)
@@ -131,6 +133,30 @@ def run(
 
 
 # --- executing notebooks --------------------------------------------------------------------
+
+
+def _precompute_shared(profile: Profile, prepared: Prepared, reports: Sequence[str],
+                       say: Callable[[str], None]) -> float:
+    """Compute once what several of the reports read (`clientbase.shared`); the seconds it took.
+
+    A failure here is left to the reports that need the result: each says what went wrong in
+    its own notebook, as it would without this step.
+    """
+    from clientbase import shared
+    from clientbase.workbook import Workbook
+
+    start = time.perf_counter()
+    workbook = Workbook(profile, prepared, language=profile.language, currency=profile.currency,
+                        mask_pii=profile.mask_pii, output_dir=None, report=None)
+    try:
+        done = shared.precompute(workbook, reports)
+    except Exception as exc:  # noqa: BLE001 - reported by the notebook that needs it
+        say(f"  shared results not computed ({type(exc).__name__}: {exc}); each report computes its own")
+        return time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    if done:
+        say(f"  computed once for every report: {', '.join(done)} ({seconds:.1f} s)")
+    return seconds
 def notebook_parameters_for(
     report: str, profile: Profile, prepared: Prepared, *, language: str, output_dir: Path
 ) -> dict[str, Any]:

@@ -165,16 +165,22 @@ class Workbook:
 
         With `options` None, the classification uses the profile's `abc_xyz:` section — the
         options the ABC-XYZ report of the same run uses — so a client's class is the same
-        in every report of a run (REFERENCE.md "ABC"). Computed once per session and options.
+        in every report of a run (REFERENCE.md "ABC"). Computed once per data, options and code
+        and kept with the prepared data (`clientbase.shared`): the runner computes it before the
+        notebooks start, and each notebook reads it.
         """
+        from clientbase import shared
         from clientbase.abc_xyz import abc_xyz_classes
 
         if options is None:
             options = self.options("abc_xyz", **self.profile.report_settings("abc_xyz"))
         if options not in self._classes:
-            daily = self.daily if options.grain == "week" else None
-            self._classes[options] = abc_xyz_classes(
-                self.cube, self.customers, as_of=self.as_of, daily=daily, **options.classify_keywords())
+            def compute() -> pd.DataFrame:
+                daily = self.daily if options.grain == "week" else None
+                return abc_xyz_classes(self.cube, self.customers, as_of=self.as_of, daily=daily,
+                                       **options.classify_keywords())
+
+            self._classes[options] = shared.load_or_compute(self._facts, "abc_xyz_classes", options, compute)
         return self._classes[options]
 
     def abc_xyz_migration(self, options: Any) -> Any:
@@ -187,19 +193,29 @@ class Workbook:
         daily = self.daily if options.grain == "week" else None
         return migration(self.cube, self.customers, as_of=self.as_of, daily=daily, **options.classify_keywords())
 
-    def clv_forecast(self, *, priority_by: str = "lost_revenue") -> pd.DataFrame | None:
-        """customer_id, p_alive, clv of the run's repeat-purchase forecast (`clv.clv_report` with the
-        profile's `clv:` options, as the CLV report of the same run computes it), when the profile
-        runs the `clv` report (or a list is to be ranked by it: `priority_by="clv"`) and the
-        forecast could be made; None otherwise.
-        """
+    def clv_result(self, options: Any = None) -> Any:
+        """`clv.clv_report` at as_of with `options` (default: the profile's `clv:` section), computed
+        once per data, options and code and kept with the prepared data (`clientbase.shared`): the
+        CLV report and the reports that read its forecast share one fit."""
+        from clientbase import shared
         from clientbase.clv import clv_report
 
+        if options is None:
+            options = self.options("clv", **self.profile.report_settings("clv"))
+        return shared.load_or_compute(
+            self._facts, "clv", options,
+            lambda: clv_report(self.daily, as_of=self.as_of, options=options, gross_profit=self.has_cost))
+
+    def clv_forecast(self, *, priority_by: str = "lost_revenue") -> pd.DataFrame | None:
+        """customer_id, p_alive, clv of the run's repeat-purchase forecast (`clv_result()`: the profile's
+        `clv:` options, the fit the CLV report of the same run shows), when the profile runs the `clv`
+        report (or a list is to be ranked by it: `priority_by="clv"`) and the forecast could be made;
+        None otherwise.
+        """
         if not (priority_by == "clv" or "clv" in self.profile.reports):
             return None
         if self._forecast is None:
-            options = self.options("clv", **self.profile.report_settings("clv"))
-            result = clv_report(self.daily, as_of=self.as_of, options=options, gross_profit=self.has_cost)
+            result = self.clv_result()
             self._forecast = result.customers[["customer_id", "p_alive", "clv"]] if result.ok else False
         return None if self._forecast is False else self._forecast
 
