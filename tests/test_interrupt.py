@@ -20,12 +20,25 @@ from conftest import CI_PROFILE, ROOT
 
 
 def _kernels() -> set[int]:
+    """Workers and kernels of this checkout's Python (another checkout's tests may run beside)."""
     found = set()
     for proc in psutil.process_iter(["pid", "cmdline"]):
-        cmdline = " ".join(proc.info["cmdline"] or [])
-        if "ipykernel_launcher" in cmdline or "clientbase._worker" in cmdline:
+        args = proc.info["cmdline"] or []
+        cmdline = " ".join(args)
+        if args and args[0].startswith(sys.prefix) and ("ipykernel_launcher" in cmdline or "clientbase._worker" in cmdline):
             found.add(proc.info["pid"])
     return found
+
+
+def _described(pids: set[int]) -> list[str]:
+    out = []
+    for pid in sorted(pids):
+        try:
+            proc = psutil.Process(pid)
+            out.append(f"{pid} (parent {proc.ppid()}, {proc.status()}): {' '.join(proc.cmdline())[:160]}")
+        except psutil.Error:
+            out.append(f"{pid} (gone)")
+    return out
 
 
 def _start(out) -> subprocess.Popen:
@@ -75,4 +88,5 @@ def test_a_stopped_run_leaves_nothing_behind_and_keeps_the_published_reports(ci_
     deadline = time.monotonic() + 10
     while (_kernels() - before) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert _kernels() - before == set(), "a worker or kernel outlived the run"
+    left = _kernels() - before
+    assert left == set(), f"a worker or kernel outlived the run: {_described(left)}"

@@ -1,12 +1,14 @@
 """`clientbase run`: prepare the data once, execute each report notebook, render, publish.
 
-Each notebook runs in its own process (papermill through its Python API, in
-`clientbase._worker`), up to `jobs` at a time, under a wall-clock timeout that kills the
-process group (kernel included). Everything is written into a temporary folder beside the
-published one and swapped in only when the run succeeded (or, with keep_going, when at
-least one report did); a failed run leaves the published reports untouched and keeps the
-failed notebook next to its error. A lock file keeps two runs of the same profile and
-period apart.
+Notebooks run in worker processes (papermill through its Python API, in
+`clientbase._worker`), up to `jobs` at a time; each worker keeps one kernel for the notebooks
+it runs one after another (its namespace emptied between them), so a kernel's start and
+imports are paid once per worker. Each report runs under a wall-clock timeout that kills the
+worker's process group (kernel included); the reports still waiting go to a new worker.
+Everything is written into a temporary folder beside the published one and swapped in only
+when the run succeeded (or, with keep_going, when at least one report did); a failed run
+leaves the published reports untouched and keeps the failed notebook next to its error. A
+lock file keeps two runs of the same profile and period apart.
 """
 
 from __future__ import annotations
@@ -177,61 +179,141 @@ def notebook_parameters_for(
     return params | settings
 
 
+@dataclass
+class _Slot:
+    """A worker process (`clientbase._worker --serve`) and the report it is running, if any."""
+
+    proc: subprocess.Popen
+    log: Path
+    report: str | None = None
+    start: float = 0.0
+    log_at: int = 0  # where the current report's part of the log starts
+
+
 def _execute_all(
     profile: Profile, prepared: Prepared, reports: Sequence[str], tmp: Path, *,
     language: str, jobs: int, pdf: bool, timeout: float, say: Callable[[str], None],
 ) -> list[ReportOutcome]:
+    """Run the reports on up to `jobs` worker slots, each keeping its kernel from one notebook to the
+    next (see `clientbase._worker`); the longest-running reports are started first."""
     from clientbase.text import t
 
     outcomes = {r: ReportOutcome(r, t(r, language)) for r in reports}
-    queue = list(reports)
-    running: dict[str, tuple[subprocess.Popen, float, Path]] = {}
+    queue = sorted(reports, key=lambda r: _ORDER_OF_COST.get(r, len(_ORDER_OF_COST)))
+    slots: list[_Slot] = []
     done = 0
     try:
-        while queue or running:
-            while queue and len(running) < max(1, jobs):
-                report = queue.pop(0)
-                task = {
-                    "report": report,
-                    "notebook": str(catalog.notebook_path(report)),
-                    "output": str(tmp / f"{report}.ipynb"),
-                    "parameters": notebook_parameters_for(report, profile, prepared, language=language,
-                                                          output_dir=tmp / report),
-                    "html": str(tmp / f"{report}.html"),
-                    "pdf": str(tmp / f"{report}.pdf") if pdf else None,
-                    "meta": {"title": outcomes[report].title, "profile": profile.name,
-                             "period": prepared.period.label, "language": language},
-                    "result": str(tmp / f".{report}.result.json"),
-                }
-                task_file = tmp / f".{report}.task.json"
-                task_file.write_text(json.dumps(task, ensure_ascii=False), encoding="utf-8")
-                with open(tmp / f".{report}.log", "wb") as log:  # the child keeps its own copy
-                    proc = subprocess.Popen(
-                        [sys.executable, "-m", "clientbase._worker", str(task_file)],
-                        start_new_session=True, stdout=subprocess.DEVNULL, stderr=log,
-                    )
-                running[report] = (proc, time.perf_counter(), Path(task["result"]))
-                say(f"  [{done + len(running)}/{len(reports)}] {report}: running")
-            time.sleep(0.2)
-            for report, (proc, start, result) in list(running.items()):
-                elapsed = time.perf_counter() - start
+        while queue or any(s.report for s in slots):
+            for slot in [s for s in slots if s.report is None]:
+                if not queue:
+                    break
+                _start(slot, queue.pop(0), profile, prepared, tmp, outcomes, language=language, pdf=pdf)
+                say(f"  [{done + sum(1 for s in slots if s.report)}/{len(reports)}] {slot.report}: running")
+            while queue and len(slots) < max(1, jobs):
+                _new_slot(tmp, slots)
+                slot = slots[-1]
+                _start(slot, queue.pop(0), profile, prepared, tmp, outcomes, language=language, pdf=pdf)
+                say(f"  [{done + sum(1 for s in slots if s.report)}/{len(reports)}] {slot.report}: running")
+            time.sleep(0.1)
+            for slot in list(slots):
+                if slot.report is None:
+                    continue
+                report = slot.report
                 outcome = outcomes[report]
-                if proc.poll() is None and elapsed > timeout:
-                    _kill(proc)
+                elapsed = time.perf_counter() - slot.start
+                result = tmp / f".{report}.result.json"
+                if result.is_file():
+                    _read_result(outcome, result, tmp, report, 0, elapsed)
+                    slot.report = None
+                elif slot.proc.poll() is not None:  # the slot died with its report: its log says why
+                    _fail_from_log(outcome, slot, elapsed)
+                    _stop(slot)
+                    slots.remove(slot)
+                elif elapsed > timeout:
+                    _stop(slot)
                     outcome.status, outcome.seconds = "timeout", elapsed
                     outcome.error = f"timed out after {timeout / 60:.0f} min (timeout_minutes in the profile)"
-                elif proc.poll() is None:
-                    continue
+                    outcome.notebook = f"{report}.ipynb" if (tmp / f"{report}.ipynb").is_file() else None
+                    slots.remove(slot)
                 else:
-                    _read_result(outcome, result, tmp, report, proc.returncode, elapsed)
-                del running[report]
+                    continue
                 done += 1
                 mark = "ok" if outcome.status == "ok" else outcome.status.upper()
                 say(f"  [{done}/{len(reports)}] {report}: {mark} ({outcome.seconds:.1f} s)")
+        for slot in slots:  # no more work: each slot shuts its kernel down and exits
+            with contextlib.suppress(BrokenPipeError, OSError):
+                slot.proc.stdin.close()
+        for slot in slots:
+            try:
+                slot.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                _kill(slot.proc)
     finally:  # interrupted (Ctrl-C, SIGTERM) or failed: no worker or kernel outlives the run
-        for proc, _start, _result in running.values():
-            _kill(proc)
+        for slot in slots:
+            _stop(slot)
     return [outcomes[r] for r in reports]
+
+
+# reports by how long they usually take (the longest first, so that the last to finish is short)
+_ORDER_OF_COST = {name: i for i, name in enumerate((
+    "kpis", "segments", "clv", "base_audit", "reactivation", "deal_funnel", "abc_xyz", "data_overview",
+    "campaign_roi", "receivables"))}
+
+
+def _new_slot(tmp: Path, slots: list[_Slot]) -> None:
+    """Start a worker slot and add it to `slots`; Ctrl-C or SIGTERM wait until it is there, so the
+    run's clean-up always knows every worker it started."""
+    log = tmp / f".slot-{len(slots)}-{time.monotonic_ns()}.log"
+    signals = {signal.SIGINT, signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+    try:
+        with open(log, "wb") as out:  # the child keeps its own copy
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "clientbase._worker", "--serve"],
+                start_new_session=True, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=out,
+                text=True, encoding="utf-8",
+            )
+        slots.append(_Slot(proc, log))
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, signals)
+
+
+def _start(slot: _Slot, report: str, profile: Profile, prepared: Prepared, tmp: Path,
+           outcomes: dict[str, ReportOutcome], *, language: str, pdf: bool) -> None:
+    task = {
+        "report": report,
+        "notebook": str(catalog.notebook_path(report)),
+        "output": str(tmp / f"{report}.ipynb"),
+        "parameters": notebook_parameters_for(report, profile, prepared, language=language,
+                                              output_dir=tmp / report),
+        "html": str(tmp / f"{report}.html"),
+        "pdf": str(tmp / f"{report}.pdf") if pdf else None,
+        "meta": {"title": outcomes[report].title, "profile": profile.name,
+                 "period": prepared.period.label, "language": language},
+        "result": str(tmp / f".{report}.result.json"),
+    }
+    task_file = tmp / f".{report}.task.json"
+    task_file.write_text(json.dumps(task, ensure_ascii=False), encoding="utf-8")
+    slot.report, slot.start = report, time.perf_counter()
+    slot.log_at = slot.log.stat().st_size if slot.log.is_file() else 0
+    with contextlib.suppress(BrokenPipeError, OSError):  # a dead slot is noticed by the polling loop
+        slot.proc.stdin.write(f"{task_file}\n")
+        slot.proc.stdin.flush()
+
+
+def _stop(slot: _Slot) -> None:
+    """Kill a slot (its process group and kernel) unless it has ended, and close its pipe."""
+    if slot.proc.poll() is None:
+        _kill(slot.proc)
+    with contextlib.suppress(BrokenPipeError, OSError):
+        slot.proc.stdin.close()
+
+
+def _fail_from_log(outcome: ReportOutcome, slot: _Slot, elapsed: float) -> None:
+    text = slot.log.read_bytes()[slot.log_at:].decode("utf-8", errors="replace")[-2000:]
+    outcome.seconds = elapsed
+    outcome.status = "failed"
+    outcome.error = f"the worker exited with code {slot.proc.returncode}: {text.strip()}"
 
 
 def _read_result(outcome: ReportOutcome, result: Path, tmp: Path, report: str, code: int, elapsed: float) -> None:
@@ -264,6 +346,9 @@ def _kill(proc: subprocess.Popen) -> None:
     would notice its parent's death only later)."""
     import psutil
 
+    # stopped first, the worker cannot start a kernel between the look at its children and the kill
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGSTOP)
     try:
         children = psutil.Process(proc.pid).children(recursive=True)
     except psutil.Error:
