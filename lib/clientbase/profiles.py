@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from clientbase import catalog
 from clientbase.errors import ClientbaseError, ProfileError
@@ -31,10 +39,30 @@ class DemoData(BaseModel):
     seed: int = 42
 
 
+class SparkSettings(BaseModel):
+    """Where Spark runs (`data.spark`): a master URL and Spark settings, as spark-submit takes them."""
+
+    model_config = _STRICT
+    master: str = "local[*]"
+    conf: dict[str, str] = {}
+
+    @field_validator("conf", mode="before")
+    @classmethod
+    def _settings_as_text(cls, value: Any) -> Any:
+        # YAML reads `spark.sql.shuffle.partitions: 8` as a number; Spark takes every setting as text
+        if isinstance(value, dict):
+            return {k: str(v).lower() if isinstance(v, bool) else str(v) if isinstance(v, int | float) else v
+                    for k, v in value.items()}
+        return value
+
+
+
 class DataSource(BaseModel):
     model_config = _STRICT
     path: str | None = None
     url: str | None = None
+    engine: Literal["duckdb", "postgres", "spark"] | None = None
+    spark: SparkSettings | None = None
     format: str = "canonical"
     files: dict[str, str] = {}
     tables: dict[str, str] = {}
@@ -58,6 +86,35 @@ class DataSource(BaseModel):
             if ":" in userinfo or re.search(r"(?i)(^|[?&\s])password\s*=", self.url):
                 raise ValueError("the url must not contain a password: set PGPASSWORD or use a .env file")
         return self
+
+    @field_validator("engine")
+    @classmethod
+    def _engine_fits_the_source(cls, value: str | None, info: ValidationInfo) -> str | None:
+        url = info.data.get("url")
+        if value == "postgres" and url is None:
+            raise ValueError("engine 'postgres' computes the facts in the database of data.url; "
+                             "with data.path (a folder of exports) use engine duckdb or spark")
+        if value in ("duckdb", "spark") and url is not None:
+            raise ValueError(f"engine {value!r} reads a folder of exports (data.path), not a database: with "
+                             "data.url the facts are computed in PostgreSQL (engine postgres, or leave engine out)")
+        return value
+
+    @field_validator("spark")
+    @classmethod
+    def _spark_needs_the_engine(cls, value: SparkSettings | None, info: ValidationInfo) -> SparkSettings | None:
+        if value is not None and info.data.get("engine") != "spark":
+            raise ValueError("Spark settings are given but data.engine is not spark: "
+                             "add 'engine: spark' or remove data.spark")
+        return value
+
+    @property
+    def resolved_engine(self) -> str:
+        """The engine that computes the facts: the `engine` key, else postgres for a url, else duckdb."""
+        return self.engine or ("postgres" if self.url is not None else "duckdb")
+
+    @property
+    def spark_settings(self) -> SparkSettings:
+        return self.spark or SparkSettings()
 
 
 class Profile(BaseModel):
