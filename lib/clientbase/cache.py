@@ -92,15 +92,32 @@ def prepare(
     meta, resolved, facts = _period_of(cache_dir, period or profile.period)
     _drop_if_damaged(facts, say)
     if not (facts / "cube.parquet").is_file():
-        say(f"building the sales cube as of {resolved.as_of.date()}")
-        _fill(facts, lambda tmp: build_facts(cache_dir / "tables" / "orders.parquet", tmp,
-                                                   as_of=resolved.as_of))
+        _build_facts(profile, cache_dir / "tables" / "orders.parquet", facts, as_of=resolved.as_of, say=say)
     inputs = _counted([{k: v for k, v in i.items() if k != "path"} for i in inputs], meta)
     return Prepared(cache_dir, resolved, tuple(inputs), time.perf_counter() - started)
 
 
 
 # --- helpers ------------------------------------------------------------------------------
+def _build_facts(profile: Profile, lines: Path, facts: Path, *, as_of: pd.Timestamp,
+                 say: Callable[[str], None]) -> None:
+    """The facts of the canonical order lines `lines` into the folder `facts`, by the profile's engine.
+
+    The engine choice changes only this step: the small tables and the canonical lines are
+    prepared the same way for DuckDB and Spark (docs/ARCHITECTURE.md, "The engine seam").
+    """
+    if profile.data.resolved_engine == "spark":
+        from clientbase.spark import spark_session, write_parquet_facts
+
+        settings = profile.data.spark_settings
+        say(f"building the sales cube as of {as_of.date()} in Spark ({settings.master})")
+        spark = spark_session(settings)
+        _fill(facts, lambda tmp: write_parquet_facts(spark, lines, tmp, as_of=as_of))
+        return
+    say(f"building the sales cube as of {as_of.date()}")
+    _fill(facts, lambda tmp: build_facts(lines, tmp, as_of=as_of))
+
+
 def open_prepared(cache_dir: Path, period: str) -> Prepared:
     meta_path = cache_dir / "meta.json"
     if not meta_path.is_file():
@@ -229,6 +246,10 @@ def _drop_if_damaged(folder: Path, say: Callable[[str], None]) -> None:
 def _cache_key(profile: Profile, inputs: list[dict[str, Any]]) -> str:
     h = hashlib.sha256()
     h.update(f"{__version__}|{_CACHE_LAYOUT}|{profile.data.format}|".encode())
+    if profile.data.resolved_engine == "spark":
+        # the facts are Spark's (and products.parquet is there): never taken for DuckDB's, nor
+        # DuckDB's for Spark's
+        h.update(b"engine=spark|")
     if profile.data_format not in ("1c", "canonical"):
         h.update(sha256_of(Path(profile.data_format)).encode())
     for item in inputs:
