@@ -45,6 +45,9 @@ def test_shipped_profiles_are_valid(name):
         ("data: {path: x, engine: hadoop}\n", "key 'data.engine': Input should be 'duckdb', 'postgres' or 'spark'"),
         ("data: {path: x, spark: {master: 'local[2]'}}\n", "key 'data.spark': Spark settings are given but data.engine is not spark"),
         ("data: {path: x, engine: spark, spark: {master: 'local[2]', cores: 4}}\n", "key 'data.spark.cores': unknown key"),
+        ("data: {path: x, engine: spark, spark: {orders: {path: a, table: b}}}\n", "key 'data.spark.orders': give exactly one of 'path'"),
+        ("data: {path: x, engine: spark, spark: {orders: {table: b, format: csv}}}\n", "'format' is for a path"),
+        ("data: {path: x, files: {orders: o.csv}, engine: spark, spark: {orders: {table: b}}}\n", "named twice, in data.files.orders and in data.spark.orders"),
         ("data: {path: x}\ndata_overview: {window_months: twelve}\n", "key 'data_overview.window_months': Input should be a valid integer"),
         ("data: {path: x}\ndata_overview: {window_months: 0}\n", "key 'data_overview.window_months': Input should be greater than or equal to 1, got 0"),
         ("data: {path: x}\ndata_overview: {colour: 1}\n", "unknown key 'data_overview.colour'; the report takes: window_months"),
@@ -54,7 +57,8 @@ def test_shipped_profiles_are_valid(name):
     ],
     ids=["unknown-key", "bad-language", "unknown-data-key", "bad-period", "bad-currency", "unknown-report",
          "no-data", "path-and-url", "password-in-url", "postgres-engine-on-files", "spark-engine-on-a-url",
-         "unknown-engine", "spark-settings-without-the-engine", "unknown-spark-key", "wrong-type", "impossible-value",
+         "unknown-engine", "spark-settings-without-the-engine", "unknown-spark-key",
+         "spark-orders-path-and-table", "spark-orders-table-with-format", "orders-named-twice", "wrong-type", "impossible-value",
          "unknown-report-setting", "common-in-section", "not-a-mapping", "bad-yaml"],
 )
 def test_bad_profiles_name_the_key_and_the_file(tmp_path, text, message):
@@ -90,3 +94,11 @@ def test_spark_settings_are_read_as_spark_takes_them(tmp_path):
     assert profile.data.spark_settings.master == "spark://head:7077"
     assert profile.data.spark_settings.conf == {"spark.executor.memory": "8g", "spark.sql.shuffle.partitions": "64",
                                                 "spark.sql.adaptive.enabled": "true"}
+
+
+def test_spark_orders_path_is_resolved_against_the_profile_unless_it_is_a_url(tmp_path):
+    local = load_profile(_write(tmp_path, "data: {path: x, engine: spark, spark: {orders: {path: lake/lines}}}\n"))
+    assert local.spark_orders.path == str((tmp_path / "lake" / "lines").resolve())
+    remote = load_profile(_write(tmp_path, "data: {path: x, engine: spark, spark: {orders: {path: 's3a://b/lines'}}}\n"))
+    assert remote.spark_orders.path == "s3a://b/lines" and remote.spark_orders.format == "parquet"
+    assert load_profile(_write(tmp_path, "data: {path: x, engine: spark}\n")).spark_orders is None

@@ -17,13 +17,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 import yaml
 
 from clientbase import catalog, runner
 from clientbase.cache import prepare
 from clientbase.cube import build_facts, read_facts, top_products
-from clientbase.errors import ClientbaseError
+from clientbase.errors import ClientbaseError, DataError
 from clientbase.profiles import SparkSettings, load_profile
 from clientbase.spark import java_command, spark_session, write_parquet_facts
 from clientbase.workbook import Workbook
@@ -216,3 +217,110 @@ def test_reports_on_spark_equal_reports_on_duckdb(spark, ci_run, tmp_path, monke
     assert any(name.startswith("reactivation/") for name in tables["spark"])
     for name in tables["spark"]:
         assert_same_table(spark_run / name, duck_run / name, name)
+
+
+# --- order lines that Spark reads itself (data.spark.orders) --------------------------------
+def _lines_with_an_unknown_customer() -> pd.DataFrame:
+    unknown = pd.DataFrame({"order_id": ["D8"], "date": [pd.Timestamp("2026-02-20 15:00")], "customer_id": ["C9"],
+                            "amount": [500.0], "cost": [10.0], "quantity": [1], "product_id": ["kabel"],
+                            "status": [None]})
+    return pd.concat([_orders(), unknown], ignore_index=True).astype({"date": "datetime64[ns]"})
+
+
+def _lake_profile(tmp_path: Path, orders: str, *, fmt: str = "canonical") -> Path:
+    data = tmp_path / "data"
+    data.mkdir(exist_ok=True)
+    pd.DataFrame({"customer_id": [" C1", "C2", "C3"], "name": ["Альфа", "Бета", "Гамма"]}).to_csv(
+        data / "customers.csv", index=False)
+    path = tmp_path / "lake.yaml"
+    path.write_text(f"data:\n  path: data\n  format: {fmt}\n  engine: spark\n"
+                    f"  spark: {{master: 'local[2]', orders: {orders}}}\nperiod: 2026Q1\n", encoding="utf-8")
+    return path
+
+
+def test_lines_spark_reads_give_the_facts_and_warnings_of_the_same_lines_as_a_file(spark, tmp_path, monkeypatch):
+    monkeypatch.setenv("CLIENTBASE_CACHE", str(tmp_path / "cache"))
+    lines = _lines_with_an_unknown_customer()
+    (tmp_path / "lake").mkdir()
+    lines.to_parquet(tmp_path / "lake" / "part-0.parquet", index=False)  # nanosecond dates, as pandas writes
+    lake = load_profile(_lake_profile(tmp_path, "{path: lake}"))
+    said: list[str] = []
+    got = prepare(lake, progress=said.append)
+    assert not (got.cache_dir / "tables" / "orders.parquet").exists()  # the lines stayed where they are
+    assert "building the sales cube as of 2026-03-31 in Spark (local[2])" in said
+    # the same lines as a file of the folder, through the file source and DuckDB
+    files = tmp_path / "files"
+    files.mkdir()
+    (tmp_path / "data" / "customers.csv").rename(files / "customers.csv")
+    lines.to_csv(files / "orders.csv", index=False)
+    (tmp_path / "files.yaml").write_text("data: {path: files, format: canonical}\nperiod: 2026Q1\n", encoding="utf-8")
+    duck = prepare(load_profile(tmp_path / "files.yaml"))
+    for kind in ("daily", "cube"):
+        pd.testing.assert_frame_equal(read_facts(got.cache_dir / "facts-2026-03-31" / f"{kind}.parquet", kind),
+                                      read_facts(duck.cache_dir / "facts-2026-03-31" / f"{kind}.parquet", kind))
+    books = [Workbook(load_profile(p), prep, language="en", currency="RUB", mask_pii=True, output_dir=None,
+                      report=None) for p, prep in ((tmp_path / "lake.yaml", got), (tmp_path / "files.yaml", duck))]
+    assert books[0].meta["rows"] == books[1].meta["rows"] == {"customers": 3, "orders": 10}  # C9's line dropped
+    assert books[0].meta["orders"] == books[1].meta["orders"]
+    assert books[0].meta["tables"]["orders"] == books[1].meta["tables"]["orders"]
+    pd.testing.assert_frame_equal(books[0].top_products(months=3, n=2), books[1].top_products(months=3, n=2))
+    warning = books[0].problems.set_index("severity").loc["warning"]
+    assert warning["file"] == f"orders ({tmp_path / 'lake'})" and warning["column"] == "customer_id"
+    assert warning["message"] == (  # as the database source words it (a file's names its row)
+        "unknown customer 'C9': customer_id not in the customers table; 1 row dropped; amount 500.00")
+    assert books[1].problems.set_index("severity").loc["warning", "message"].startswith("unknown customer 'C9'")
+    assert {i["table"]: i["rows_used"] for i in got.inputs} == {"customers": 3, "orders": 10}
+
+
+def test_lines_from_a_catalog_table_with_1c_names_and_the_cache_key(spark, tmp_path, monkeypatch):
+    monkeypatch.setenv("CLIENTBASE_CACHE", str(tmp_path / "cache"))
+    names = {"order_id": "Номер", "date": "Дата", "customer_id": "Код контрагента", "amount": "Сумма",
+             "cost": "Себестоимость", "quantity": "Количество", "product_id": "Номенклатура", "status": "Статус"}
+    lines = _orders().assign(status=lambda f: f["status"].replace({"cancelled": "Отменён"})).rename(columns=names)
+    spark.sql("CREATE DATABASE IF NOT EXISTS sales")
+    spark.createDataFrame(pa.Table.from_pandas(lines, preserve_index=False)).write.mode("overwrite") \
+        .saveAsTable("sales.order_lines")
+    profile = load_profile(_lake_profile(tmp_path, "{table: sales.order_lines}", fmt="1c"))
+    (tmp_path / "data" / "customers.csv").write_text("Код;Наименование\nC1;Альфа\nC2;Бета\nC3;Гамма\n",
+                                                      encoding="utf-8")
+    first = prepare(profile)
+    cube = read_facts(first.cache_dir / "facts-2026-03-31" / "cube.parquet", "cube")
+    pd.testing.assert_frame_equal(cube, GOLDEN_CUBE)  # 'Отменён' is the 1C word for cancelled
+    assert prepare(profile).cache_dir == first.cache_dir  # the same rows: the same cache
+    changed = lines.assign(**{"Сумма": lines["Сумма"].where(lines["Номер"] != "D7", 41.0)})
+    spark.createDataFrame(pa.Table.from_pandas(changed, preserve_index=False)).write.mode("overwrite") \
+        .saveAsTable("sales.order_lines")
+    again = prepare(profile)
+    assert again.cache_dir != first.cache_dir  # one amount changed: facts built again
+    assert read_facts(again.cache_dir / "facts-2026-03-31" / "cube.parquet", "cube")["revenue"].sum() == 411.0  # 410 + 1
+
+
+@pytest.mark.parametrize(
+    "orders, frame, message",
+    [
+        ("{path: lake}", lambda f: f.drop(columns=["amount"]), "required column 'amount' not found"),
+        ("{path: lake}", lambda f: f.assign(amount="12,5"), "column 'amount': is of type string; expected a number"),
+        ("{path: lake}", lambda f: f.assign(customer_id=None), "column 'customer_id': empty required value (customer_id) in 10 rows"),
+        ("{path: nowhere}", lambda f: f, "Spark cannot read it: [PATH_NOT_FOUND]"),
+        ("{table: sales.no_such_table}", lambda f: f, "Spark cannot read it: [TABLE_OR_VIEW_NOT_FOUND]"),
+    ],
+    ids=["missing-column", "text-amount", "empty-customer", "no-such-path", "no-such-table"],
+)
+def test_bad_lines_are_data_errors_naming_the_location_and_column(spark, tmp_path, monkeypatch, orders, frame,
+                                                                   message):
+    monkeypatch.setenv("CLIENTBASE_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "lake").mkdir()
+    frame(_orders()).to_parquet(tmp_path / "lake" / "part-0.parquet", index=False)
+    with pytest.raises(DataError) as err:
+        prepare(load_profile(_lake_profile(tmp_path, orders)))
+    text = str(err.value)
+    assert message in text and "orders (" in text
+    assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").iterdir())  # nothing half-written
+
+
+def test_csv_lines_spark_reads(spark, tmp_path, monkeypatch):
+    monkeypatch.setenv("CLIENTBASE_CACHE", str(tmp_path / "cache"))
+    _orders().to_csv(tmp_path / "lines.csv", index=False)
+    prepared = prepare(load_profile(_lake_profile(tmp_path, "{path: lines.csv, format: csv}")))
+    cube = read_facts(prepared.cache_dir / "facts-2026-03-31" / "cube.parquet", "cube")
+    pd.testing.assert_frame_equal(cube, GOLDEN_CUBE)

@@ -24,7 +24,7 @@ import pandas as pd
 
 from clientbase import __version__, catalog
 from clientbase.cube import build_facts
-from clientbase.errors import ClientbaseError
+from clientbase.errors import ClientbaseError, DataError
 from clientbase.files import fill_dir_atomically, sha256_of
 from clientbase.periods import Period, parse_period
 from clientbase.profiles import Profile
@@ -73,6 +73,8 @@ def prepare(
     started = time.perf_counter()
     if profile.data.url is not None:
         return _prepare_database(profile, period=period, say=say, started=started)
+    if profile.spark_orders is not None:
+        return _prepare_spark_lines(profile, period=period, say=say, started=started)
     folder = _ensure_data(profile, say)
     from clientbase.sources import find_files, load_format
 
@@ -164,6 +166,65 @@ def _prepare_database(
     inputs = _counted(inputs, meta)
     return Prepared(cache_dir, resolved, tuple(inputs), time.perf_counter() - started)
 
+
+
+def _prepare_spark_lines(
+    profile: Profile, *, period: str | None, say: Callable[[str], None], started: float
+) -> Prepared:
+    """`prepare` when Spark reads the order lines itself (`data.spark.orders`).
+
+    The small tables come from the folder through the sources' checks; the lines are
+    checked, counted and aggregated in Spark (clientbase.spark.source) and never copied
+    into the cache: `products.parquet` stands in for them, as for a database. The cache key
+    digests the lines' fingerprint (count and row-hash sum), so a changed row rebuilds it.
+    """
+    from clientbase.sources import load_format, load_source
+    from clientbase.sources.finding import _find
+    from clientbase.spark import spark_session, write_facts
+    from clientbase.spark.facts import nanoseconds_as_integers
+    from clientbase.spark.source import SparkLines
+
+    folder = _ensure_data(profile, say)
+    fmt = load_format(profile.data_format)
+    named = {t: f for t, f in (profile.data.files or {}).items() if t != "orders"}
+    found, problems = _find(folder, fmt, named, required=["customers"])
+    if any(p.severity == "error" for p in problems):
+        raise DataError(problems)
+    files = {t: p for t, p in found.items() if t != "orders"}
+    inputs = [
+        {"table": table, "file": str(path.relative_to(folder)) if path.is_relative_to(folder) else str(path),
+         "path": str(path), "sha256": sha256_of(path), "bytes": path.stat().st_size}
+        for table, path in sorted(files.items())
+    ]
+    settings = profile.data.spark_settings
+    spark = spark_session(settings)
+    with nanoseconds_as_integers(spark):
+        lines = SparkLines(spark, profile.spark_orders, fmt)
+        say(f"fingerprinting {lines.label} in Spark ({settings.master})")
+        inputs.append(lines.input())
+        cache_dir = cache_root() / _cache_key(profile, inputs)
+        _drop_if_damaged(cache_dir, say)
+        if not (cache_dir / "meta.json").is_file():
+            say(f"reading {len(files)} input files from {folder} (the order lines stay in Spark)")
+            source = load_source(folder, fmt, files={t: str(p) for t, p in files.items()},
+                                 tables=list(files), stages=deal_stages(profile))
+            ids = source.tables["customers"]["customer_id"]
+            found = lines.problems(ids)
+            if any(p.severity == "error" for p in found):
+                raise DataError([p for p in found if p.severity == "error"] + list(source.problems))
+            orders = lines.meta(ids)
+            _fill(cache_dir, lambda tmp: _write_cache(
+                tmp, profile=profile, tables=source.tables, problems=list(source.problems) + found,
+                inputs=inputs, location={"data_path": str(folder), "orders_location": lines.label}, orders=orders,
+                counts=dict(source.counts) | {"orders": orders["count"]}))
+        meta, resolved, facts = _period_of(cache_dir, period or profile.period)
+        _drop_if_damaged(facts, say)
+        if not (facts / "cube.parquet").is_file():
+            say(f"building the sales cube as of {resolved.as_of.date()} in Spark ({settings.master})")
+            ids = pd.read_parquet(cache_dir / "tables" / "customers.parquet", columns=["customer_id"])["customer_id"]
+            _fill(facts, lambda tmp: write_facts(spark, lines.known_lines(ids), tmp, as_of=resolved.as_of))
+    inputs = _counted([{k: v for k, v in i.items() if k != "path"} for i in inputs], meta)
+    return Prepared(cache_dir, resolved, tuple(inputs), time.perf_counter() - started)
 
 
 def _ensure_data(profile: Profile, say: Callable[[str], None]) -> Path:

@@ -39,12 +39,32 @@ class DemoData(BaseModel):
     seed: int = 42
 
 
+class SparkOrders(BaseModel):
+    """Order lines that Spark reads itself (`data.spark.orders`): a location or a catalog table."""
+
+    model_config = _STRICT
+    path: str | None = None
+    table: str | None = None
+    format: Literal["parquet", "csv"] = "parquet"
+
+    @model_validator(mode="after")
+    def _one_location(self) -> SparkOrders:
+        if (self.path is None) == (self.table is None):
+            raise ValueError("give exactly one of 'path' (Parquet or CSV: a file, a folder or a URL Spark reads) "
+                             "or 'table' (a table of the Spark catalog)")
+        if self.table is not None and "format" in self.model_fields_set:
+            raise ValueError("'format' is for a path; a catalog table has its own")
+        return self
+
+
 class SparkSettings(BaseModel):
-    """Where Spark runs (`data.spark`): a master URL and Spark settings, as spark-submit takes them."""
+    """Where Spark runs (`data.spark`): a master URL and Spark settings, as spark-submit takes them,
+    and optionally the order lines Spark reads itself instead of the folder's orders file."""
 
     model_config = _STRICT
     master: str = "local[*]"
     conf: dict[str, str] = {}
+    orders: SparkOrders | None = None
 
     @field_validator("conf", mode="before")
     @classmethod
@@ -85,6 +105,9 @@ class DataSource(BaseModel):
             # libpq also takes key=value strings and ?password=... parameters
             if ":" in userinfo or re.search(r"(?i)(^|[?&\s])password\s*=", self.url):
                 raise ValueError("the url must not contain a password: set PGPASSWORD or use a .env file")
+        if self.spark is not None and self.spark.orders is not None and "orders" in self.files:
+            raise ValueError("the order lines are named twice, in data.files.orders and in data.spark.orders: "
+                             "keep one")
         return self
 
     @field_validator("engine")
@@ -171,6 +194,14 @@ class Profile(BaseModel):
         if fmt in ("1c", "canonical"):
             return fmt
         return str((self.file.parent / fmt).resolve())
+
+    @property
+    def spark_orders(self) -> SparkOrders | None:
+        """`data.spark.orders` with a local path resolved against the profile's folder (a URL as it is)."""
+        orders = self.data.spark_settings.orders
+        if orders is None or orders.path is None or re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", orders.path):
+            return orders
+        return orders.model_copy(update={"path": str((self.file.parent / orders.path).resolve())})
 
     def report_settings(self, report: str) -> dict[str, Any]:
         return dict(self.settings.get(report, {}))

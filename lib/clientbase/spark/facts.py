@@ -1,22 +1,17 @@
-"""The Spark engine: the facts of a run computed by Spark SQL, only aggregates back to the driver.
+"""The facts computed by Spark SQL; only the aggregated rows come back to the driver.
 
-With ``data.engine: spark`` the order lines are aggregated by Spark with the ONE SQL text of
-``clientbase.cube`` in Spark's dialect (``cube.SPARK``): lines → order documents → customer ×
-day → customer × month, and revenue per customer × product × month for the top products.
-The aggregated rows come back as Arrow and are written to the cache with the layout of
+The ONE SQL text of ``clientbase.cube`` in Spark's dialect (``cube.SPARK``): lines → order
+documents → customer × day → customer × month, and revenue per customer × product × month
+for the top products. The rows come back as Arrow and are written with the layout of
 ``cube.build_facts`` (``daily.parquet``, ``cube.parquet``) and of the database source
 (``products.parquet``), so every notebook works unchanged and no notebook starts a JVM.
-
-The session: one already running in this process is used as it is (a notebook's, a test's,
-the one ``spark-submit`` made); else one is built from ``data.spark`` (master URL, conf).
-PySpark is the optional extra ``clientbase[spark]``; Spark 4 needs Java 17 or newer.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,16 +20,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from clientbase.cube import SPARK, pushed_cube_sql, pushed_daily_sql, pushed_products_sql
-from clientbase.errors import ClientbaseError
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
-
-    from clientbase.profiles import SparkSettings
-
-# what a session built here has unless data.spark.conf says otherwise: no web UI and no
-# progress bars on the console (a run's log is read by people and schedulers)
-DEFAULT_CONF = {"spark.ui.showConsoleProgress": "false", "spark.sql.session.timeZone": "UTC"}
 
 # the files as build_facts writes them, whatever types Spark's Arrow batches have
 DAILY_SCHEMA = pa.schema([
@@ -52,41 +40,6 @@ PRODUCTS_SCHEMA = pa.schema([
 ])
 
 
-def spark_session(settings: SparkSettings) -> SparkSession:
-    """The Spark session of the facts step: the running one, else one built from `data.spark`.
-
-    Under ``spark-submit`` the JVM is already there (``PYSPARK_GATEWAY_PORT``): its master
-    and conf win, `data.spark.conf` is added. Raises ClientbaseError when PySpark or Java
-    is missing, saying how to install them.
-    """
-    try:
-        from pyspark.sql import SparkSession
-    except ImportError:
-        raise ClientbaseError("data.engine spark needs PySpark: pip install 'clientbase[spark]' "
-                              "(or pip install 'pyspark>=4.0')") from None
-    active = SparkSession.getActiveSession()
-    if active is not None:
-        return active
-    submitted = "PYSPARK_GATEWAY_PORT" in os.environ
-    if not submitted and java_command() is None:
-        raise ClientbaseError("data.engine spark needs Java 17 or newer and none was found (no java on PATH, "
-                              "no JAVA_HOME): run scripts/ensure-java.sh, or apt-get install default-jre-headless")
-    builder = SparkSession.builder.appName("clientbase")
-    if not submitted:
-        builder = builder.master(settings.master)
-    for key, value in (DEFAULT_CONF | dict(settings.conf)).items():
-        builder = builder.config(key, value)
-    return builder.getOrCreate()
-
-
-def java_command() -> str | None:
-    """The java that PySpark would start: $JAVA_HOME/bin/java, else java on PATH."""
-    home = os.environ.get("JAVA_HOME")
-    if home and Path(home, "bin", "java").is_file():
-        return str(Path(home, "bin", "java"))
-    return shutil.which("java")
-
-
 def write_parquet_facts(
     spark: SparkSession, path: str | Path, out_dir: str | Path, *, as_of: pd.Timestamp
 ) -> dict[str, Path]:
@@ -96,14 +49,22 @@ def write_parquet_facts(
     count of nanoseconds (``spark.sql.legacy.parquet.nanosAsLong``, set for this step and
     put back after it): such a `date` becomes the day it falls on, as DuckDB's CAST does.
     """
+    with nanoseconds_as_integers(spark):
+        lines = spark.read.parquet(str(path))
+        if dict(lines.dtypes).get("date") == "bigint":
+            lines = lines.withColumn("date", day_of_nanoseconds("date"))
+        return write_facts(spark, lines, out_dir, as_of=as_of)
+
+
+@contextmanager
+def nanoseconds_as_integers(spark: SparkSession) -> Iterator[None]:
+    """Spark reads Parquet's nanosecond timestamps (pandas and DuckDB write them) as integers,
+    while in the block: it cannot read them as timestamps at all."""
     key = "spark.sql.legacy.parquet.nanosAsLong"
     before = spark.conf.get(key)
     spark.conf.set(key, "true")
     try:
-        lines = spark.read.parquet(str(path))
-        if dict(lines.dtypes).get("date") == "bigint":
-            lines = lines.withColumn("date", _day_of_nanoseconds("date"))
-        return write_facts(spark, lines, out_dir, as_of=as_of)
+        yield
     finally:
         spark.conf.set(key, before)
 
@@ -164,10 +125,15 @@ def _arrow(frame: Any, schema: pa.Schema) -> pa.Table:
     return pa.table([table.column(f.name).cast(f.type) for f in schema], schema=schema)
 
 
-def _day_of_nanoseconds(name: str) -> Any:
-    """The DATE of the column `name`, nanoseconds since 1970-01-01 00:00, floored in integers
-    (a day before 1970 too; a double would round the 19-digit counts)."""
+def day_of_nanoseconds(name: str) -> Any:
+    """The DATE of the column `name`, nanoseconds since 1970-01-01 00:00 (`day_of_nanoseconds_sql`)."""
     from pyspark.sql import functions as F
 
-    ns, day = f"`{name}`", 86_400_000_000_000
-    return F.expr(f"date_from_unix_date(CAST(({ns} - pmod({ns}, {day})) div {day} AS INT))")
+    return F.expr(day_of_nanoseconds_sql(f"`{name}`"))
+
+
+def day_of_nanoseconds_sql(expression: str) -> str:
+    """Spark SQL: the DATE of nanoseconds since 1970-01-01 00:00, floored in integers (a day
+    before 1970 too; a double would round the 19-digit counts)."""
+    day = 86_400_000_000_000
+    return f"date_from_unix_date(CAST(({expression} - pmod({expression}, {day})) div {day} AS INT))"
