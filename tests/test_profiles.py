@@ -102,3 +102,10 @@ def test_spark_orders_path_is_resolved_against_the_profile_unless_it_is_a_url(tm
     remote = load_profile(_write(tmp_path, "data: {path: x, engine: spark, spark: {orders: {path: 's3a://b/lines'}}}\n"))
     assert remote.spark_orders.path == "s3a://b/lines" and remote.spark_orders.format == "parquet"
     assert load_profile(_write(tmp_path, "data: {path: x, engine: spark}\n")).spark_orders is None
+
+
+def test_the_shipped_spark_example_is_valid():
+    profile = load_profile(PARAMS / "example_spark.yaml")
+    assert profile.data.resolved_engine == "spark"
+    assert profile.data.spark_settings.conf["spark.sql.shuffle.partitions"] == "200"
+    assert profile.spark_orders.path == "s3a://lake/erp/sales_order_lines/"

@@ -74,36 +74,30 @@ def write_facts(
 ) -> dict[str, Path]:
     """Aggregate canonical order lines in Spark into daily.parquet, cube.parquet (and products.parquet).
 
-    The customer × day facts are persisted in Spark while the cube is summed from them, as
-    DuckDB keeps them in a temporary table; what comes back are the aggregates only.
+    Three queries over the lines (days, months, products by month); what comes back are the
+    aggregates only. The days are not persisted for the months: building Spark's columnar
+    cache of them cost more than summing the lines again (docs/SCALE.md).
     """
     out = Path(out_dir)
     columns = set(lines.columns)
-    tag = uuid.uuid4().hex[:12]
-    lines_view, daily_view = f"clientbase_lines_{tag}", f"clientbase_daily_{tag}"
-    lines.createOrReplaceTempView(lines_view)
-    daily = None
+    view = f"clientbase_lines_{uuid.uuid4().hex[:12]}"
+    lines.createOrReplaceTempView(view)
     try:
-        filled = _filled(spark, lines_view, [c for c in ("cost", "quantity") if c in columns])
-        sql = pushed_daily_sql(lines_view, as_of=as_of, has_cost=filled.get("cost", False),
-                               has_quantity=filled.get("quantity", False), has_status="status" in columns,
-                               dialect=SPARK)
-        daily = spark.sql(sql).persist()
-        daily.createOrReplaceTempView(daily_view)
+        filled = _filled(spark, view, [c for c in ("cost", "quantity") if c in columns])
+        daily = pushed_daily_sql(view, as_of=as_of, has_cost=filled.get("cost", False),
+                                 has_quantity=filled.get("quantity", False), has_status="status" in columns,
+                                 dialect=SPARK)
         tables = {
-            "daily": (_arrow(daily, DAILY_SCHEMA), ["customer_id", "date"]),
-            "cube": (_arrow(spark.sql(pushed_cube_sql(daily_view, dialect=SPARK)), CUBE_SCHEMA),
+            "daily": (_arrow(spark.sql(daily), DAILY_SCHEMA), ["customer_id", "date"]),
+            "cube": (_arrow(spark.sql(pushed_cube_sql(f"({daily}) AS daily", dialect=SPARK)), CUBE_SCHEMA),
                      ["customer_id", "month"]),
         }
         if "product_id" in columns:
-            products = spark.sql(pushed_products_sql(lines_view, as_of=as_of, has_status="status" in columns,
+            products = spark.sql(pushed_products_sql(view, as_of=as_of, has_status="status" in columns,
                                                      dialect=SPARK))
             tables["products"] = (_arrow(products, PRODUCTS_SCHEMA), ["customer_id", "month", "product_id"])
     finally:
-        if daily is not None:
-            daily.unpersist()
-        spark.catalog.dropTempView(daily_view)
-        spark.catalog.dropTempView(lines_view)
+        spark.catalog.dropTempView(view)
     written = {}
     for name, (table, order) in tables.items():
         written[name] = out / f"{name}.parquet"
