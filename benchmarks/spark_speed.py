@@ -1,7 +1,8 @@
 """The facts step on DuckDB against local Spark, for docs/SCALE.md (run by hand, not a test).
 
     .venv/bin/python benchmarks/spark_speed.py [--sizes 1M,10M] [--repeats 3] [--large-repeats 1]
-                                               [--master local[2]] [--result results.json]
+                                               [--master local[2]] [--tasks duckdb,duckdb-before,spark]
+                                               [--result results.json]
 
 For each size the benchmark data of `make bench` (`benchmarks/run.py`: canonical Parquet
 order lines, seed 42, cached under `.cache/bench/lines-<size>/`) is generated once, then
@@ -89,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--large-repeats", type=int, default=1)
     parser.add_argument("--master", default="local[2]")
+    parser.add_argument("--tasks", default=",".join(TASKS), help="some of: " + ", ".join(TASKS))
     parser.add_argument("--result", type=Path, default=ROOT / ".cache" / "bench" / "spark-results.json")
     parser.add_argument("--task", choices=TASKS, help=argparse.SUPPRESS)
     parser.add_argument("--orders", type=Path, help=argparse.SUPPRESS)
@@ -109,9 +111,10 @@ def main(argv: list[str] | None = None) -> int:
         info = ensure_data(lines, folder)
         orders = folder / "data" / "orders.parquet"
         repeats = args.repeats if lines < 10_000_000 else args.large_repeats
-        runs: dict[str, list] = {t: [] for t in TASKS}
+        tasks = [t for t in args.tasks.split(",") if t in TASKS]
+        runs: dict[str, list] = {t: [] for t in tasks}
         for i in range(repeats):
-            for name in TASKS:
+            for name in tasks:
                 out = folder / f"spark-bench-{name}.json"
                 m = harness.measure(
                     [sys.executable, __file__, "--task", name, "--orders", str(orders), "--as-of", info["as_of"],

@@ -39,7 +39,10 @@ def spark(tmp_path_factory):
     if java_command() is None:
         pytest.fail("Java not found (no java on PATH, no JAVA_HOME): run scripts/ensure-java.sh "
                     "(make test does) or apt-get install default-jre-headless")
-    from pyspark.sql import SparkSession
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        pytest.fail("PySpark is not installed: make setup installs it (pip install -e '.[dev,spark]')")
 
     warehouse = tmp_path_factory.mktemp("spark-warehouse")
     session = (

@@ -111,9 +111,8 @@ def _build_facts(profile: Profile, lines: Path, facts: Path, *, as_of: pd.Timest
     if profile.data.resolved_engine == "spark":
         from clientbase.spark import spark_session, write_parquet_facts
 
-        settings = profile.data.spark_settings
-        say(f"building the sales cube as of {as_of.date()} in Spark ({settings.master})")
-        spark = spark_session(settings)
+        spark = spark_session(profile.data.spark_settings)
+        say(f"building the sales cube as of {as_of.date()} in Spark ({spark.sparkContext.master})")
         _fill(facts, lambda tmp: write_parquet_facts(spark, lines, tmp, as_of=as_of))
         return
     say(f"building the sales cube as of {as_of.date()}")
@@ -196,11 +195,11 @@ def _prepare_spark_lines(
          "path": str(path), "sha256": sha256_of(path), "bytes": path.stat().st_size}
         for table, path in sorted(files.items())
     ]
-    settings = profile.data.spark_settings
-    spark = spark_session(settings)
+    spark = spark_session(profile.data.spark_settings)
+    master = spark.sparkContext.master  # spark-submit's, when it started the session
     with nanoseconds_as_integers(spark):
         lines = SparkLines(spark, profile.spark_orders, fmt)
-        say(f"fingerprinting {lines.label} in Spark ({settings.master})")
+        say(f"fingerprinting {lines.label} in Spark ({master})")
         inputs.append(lines.input())
         cache_dir = cache_root() / _cache_key(profile, inputs)
         _drop_if_damaged(cache_dir, say)
@@ -220,7 +219,7 @@ def _prepare_spark_lines(
         meta, resolved, facts = _period_of(cache_dir, period or profile.period)
         _drop_if_damaged(facts, say)
         if not (facts / "cube.parquet").is_file():
-            say(f"building the sales cube as of {resolved.as_of.date()} in Spark ({settings.master})")
+            say(f"building the sales cube as of {resolved.as_of.date()} in Spark ({master})")
             ids = pd.read_parquet(cache_dir / "tables" / "customers.parquet", columns=["customer_id"])["customer_id"]
             _fill(facts, lambda tmp: write_facts(spark, lines.known_lines(ids), tmp, as_of=resolved.as_of))
     inputs = _counted([{k: v for k, v in i.items() if k != "path"} for i in inputs], meta)

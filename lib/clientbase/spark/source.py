@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -54,14 +56,21 @@ class SparkLines:
         self._lines: DataFrame | None = None
 
     def _read(self) -> DataFrame:
-        from pyspark.errors import PySparkException
-
-        try:
+        with self._reading():
             if self.spec.table is not None:
                 return self.spark.table(self.spec.table)
             if self.spec.format == "csv":
                 return self.spark.read.csv(self.spec.path, header=True, inferSchema=True)
             return self.spark.read.parquet(self.spec.path)
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """A Spark error while reading the lines (a missing path, a damaged file, no permission)
+        becomes a DataError naming the location."""
+        from pyspark.errors import PySparkException
+
+        try:
+            yield
         except PySparkException as exc:
             raise DataError([Problem(self.label, None, None, f"Spark cannot read it: {_first_line(exc)}",
                                      table="orders")]) from None
@@ -69,9 +78,10 @@ class SparkLines:
     # --- the cache key ----------------------------------------------------------------------
     def input(self) -> dict[str, Any]:
         """The item of the cache's inputs: table, file (the location), sha256, fingerprint."""
-        columns = ", ".join(f"`{c}`" for c in self._raw.columns)
-        row = self._raw.selectExpr("count(*) AS n", f"coalesce(sum(CAST(xxhash64({columns}) AS DECIMAL(38, 0))), 0) "
-                                                     "AS h").collect()[0]
+        columns = ", ".join(_name(c) for c in self._raw.columns)
+        with self._reading():
+            row = self._raw.selectExpr("count(*) AS n", f"coalesce(sum(CAST(xxhash64({columns}) AS DECIMAL(38, 0))), "
+                                                         "0) AS h").collect()[0]
         zone = self.spark.conf.get("spark.sql.session.timeZone")
         digest = hashlib.sha256(f"{self.label}|{zone}|{row['n']}|{row['h']}".encode()).hexdigest()
         return {"table": "orders", "file": self.label, "sha256": digest,
@@ -149,14 +159,16 @@ class SparkLines:
                 *(f"count(*) FILTER (WHERE `{c}` IS NULL) AS empty_{c}" for c in TABLES["orders"].required),
                 *(f"count(`{c}`) FILTER (WHERE known) > 0 AS filled_{c}" for c in TABLES["orders"].columns),
             ]
-            self._stats = self.spark.sql(f"SELECT {', '.join(parts)} FROM {view}").collect()[0].asDict()
+            with self._reading():
+                self._stats = self.spark.sql(f"SELECT {', '.join(parts)} FROM {view}").collect()[0].asDict()
         return self._stats
 
     def _unknown_customers(self, count: int, header: str) -> list[Problem]:
         view = self._view(None)  # stats() made it
         unknown = f"FROM {view} WHERE NOT known AND customer_id IS NOT NULL"
-        listed = self.spark.sql(f"SELECT customer_id, count(*) AS n, coalesce(sum(amount), 0) AS amount {unknown} "
-                                f"GROUP BY 1 ORDER BY 1 LIMIT {_LISTED_VALUES}").collect()
+        with self._reading():
+            listed = self.spark.sql(f"SELECT customer_id, count(*) AS n, coalesce(sum(amount), 0) AS amount "
+                                    f"{unknown} GROUP BY 1 ORDER BY 1 LIMIT {_LISTED_VALUES}").collect()
         out = [Problem(self.label, None, header,
                        f"unknown customer {r['customer_id']!r}: customer_id not in the customers table; "
                        f"{r['n']} row{'s' if r['n'] > 1 else ''} dropped; amount {_amount_text(r['amount'])}",
@@ -193,12 +205,14 @@ class SparkLines:
         self.spark.createDataFrame(known).createOrReplaceTempView(ids)
 
         def text(col: str) -> str:
-            return f"NULLIF(trim(CAST(o.`{mapped[col]}` AS STRING)), '')" if col in mapped else "CAST(NULL AS STRING)"
+            if col not in mapped:
+                return "CAST(NULL AS STRING)"
+            return f"NULLIF(trim(CAST(o.{_name(mapped[col])} AS STRING)), '')"
 
         def number(col: str) -> str:
-            return f"CAST(o.`{mapped[col]}` AS DOUBLE)" if col in mapped else "CAST(NULL AS DOUBLE)"
+            return f"CAST(o.{_name(mapped[col])} AS DOUBLE)" if col in mapped else "CAST(NULL AS DOUBLE)"
 
-        date = f"o.`{mapped['date']}`"
+        date = f"o.{_name(mapped['date'])}"
         if dict(self._raw.dtypes)[mapped["date"]] == "bigint" and self._nanoseconds():
             date = day_of_nanoseconds_sql(date)
         self._lines = self.spark.sql(f"""
@@ -223,6 +237,11 @@ class SparkLines:
             words = sorted({w.replace("ё", "е").replace("Ё", "Е").lower() for w in (code, *synonyms)})
             cases.append(f"WHEN {folded} IN ({', '.join(_literal(w) for w in words)}) THEN {_literal(code)}")
         return f"CASE {' '.join(cases)} ELSE {status} END" if cases else status
+
+
+def _name(column: str) -> str:
+    """A column name quoted for Spark SQL (a backtick in it doubled)."""
+    return "`" + column.replace("`", "``") + "`"
 
 
 def _literal(text: str) -> str:
