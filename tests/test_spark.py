@@ -6,10 +6,13 @@ they do not skip. The session is started once (10–15 s here) and every test us
 facts step finds it running (``clientbase.spark.spark_session``), so a whole `run` in this
 process starts no second JVM.
 
-What is checked: the facts Spark computes equal hand-computed figures and DuckDB's on a
-fixture (returns, same-day returns, cancelled and zero documents, as_of, missing cost);
-prepare() with `engine: spark` computes them in Spark and keeps them apart from DuckDB's;
-and every report table of the CI profile run on Spark equals the DuckDB run's.
+What is checked: the facts Spark computes equal hand-computed figures, as DuckDB's do, on a
+fixture (returns, same-day returns, cancelled and zero documents, as_of, missing cost,
+nanosecond dates); prepare() with `engine: spark` computes them in Spark and keeps them apart
+from DuckDB's; lines Spark reads itself (`data.spark.orders`: Parquet, CSV, a catalog table
+with 1C names) give the facts, counts and warnings of the same lines as a file, bad lines are
+errors naming the location and column, and the cache key follows their rows; and every
+report table of the CI profile run on Spark equals the DuckDB run's.
 """
 
 from __future__ import annotations
