@@ -19,8 +19,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# the Spark engine's extra too: tests/test_spark.py runs a real local Spark (docs/SCALE.md)
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
 	@touch $@
 
 setup: $(STAMP)
@@ -30,10 +31,11 @@ report: setup
 
 test: setup
 	bash scripts/ensure-postgres.sh
+	bash scripts/ensure-java.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 $(LABSTAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[lab,dev]'
+	$(BIN)/python -m pip install --quiet -e '.[lab,dev,spark]'
 	@touch $@
 
 lab: $(LABSTAMP)

@@ -27,7 +27,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import psycopg
 import pytest
@@ -40,6 +39,7 @@ from clientbase.errors import ClientbaseError, DataError, ProfileError
 from clientbase.profiles import load_profile
 from clientbase.schema import TABLES
 from clientbase.workbook import Workbook
+from run_tables import assert_same_table
 
 ROOT = Path(__file__).resolve().parent.parent
 USER = "analytics"
@@ -456,7 +456,7 @@ def test_reports_from_postgresql_equal_reports_from_files(demo_twice, pg_server,
     assert csvs["pg"] == csvs["files"]
     assert len(csvs["pg"]) >= 2 * len(_reports())
     for name in csvs["pg"]:
-        _assert_same_table(runs["pg"] / name, runs["files"] / name, name)
+        assert_same_table(runs["pg"] / name, runs["files"] / name, name)
 
     # the password is nowhere: not in the run folders, the cache, the logs
     for folder in (tmp_path / "out-pg", tmp_path / "cache"):
@@ -464,25 +464,3 @@ def test_reports_from_postgresql_equal_reports_from_files(demo_twice, pg_server,
             if path.is_file():
                 assert pg_server.password.encode() not in path.read_bytes(), path
     assert pg_server.password not in logs["pg"]
-
-
-def _assert_same_table(left: Path, right: Path, name: str) -> None:
-    # the lists for 1C are Windows-1251 with ";" (segments/lists/*.1c.csv)
-    style = {"encoding": "cp1251", "sep": ";"} if name.endswith(".1c.csv") else {}
-    a = pd.read_csv(left, dtype=str, keep_default_na=False, **style)
-    b = pd.read_csv(right, dtype=str, keep_default_na=False, **style)
-    if name.endswith("data_overview/tables.csv"):
-        # the identity of the inputs (file name or relation, sha256 or fingerprint) differs by design
-        a, b = (f.drop(columns=["file", "sha256"], errors="ignore") for f in (a, b))
-    assert list(a.columns) == list(b.columns), name
-    assert len(a) == len(b), name
-    for col in a.columns:
-        x, y = a[col], b[col]
-        if (x == y).all():
-            continue
-        # doubles summed in another order may differ in the last bits
-        nx, ny = pd.to_numeric(x.replace("", np.nan), errors="coerce"), pd.to_numeric(y.replace("", np.nan),
-                                                                                    errors="coerce")
-        assert (nx.isna() == (x == "")).all() and (ny.isna() == (y == "")).all(), f"{name}: {col} differs"
-        assert np.allclose(nx, ny, rtol=1e-9, atol=1e-6, equal_nan=True), f"{name}: {col} differs"
-

@@ -24,7 +24,7 @@ import pandas as pd
 
 from clientbase import __version__, catalog
 from clientbase.cube import build_facts
-from clientbase.errors import ClientbaseError
+from clientbase.errors import ClientbaseError, DataError
 from clientbase.files import fill_dir_atomically, sha256_of
 from clientbase.periods import Period, parse_period
 from clientbase.profiles import Profile
@@ -73,6 +73,8 @@ def prepare(
     started = time.perf_counter()
     if profile.data.url is not None:
         return _prepare_database(profile, period=period, say=say, started=started)
+    if profile.spark_orders is not None:
+        return _prepare_spark_lines(profile, period=period, say=say, started=started)
     folder = _ensure_data(profile, say)
     from clientbase.sources import find_files, load_format
 
@@ -92,15 +94,31 @@ def prepare(
     meta, resolved, facts = _period_of(cache_dir, period or profile.period)
     _drop_if_damaged(facts, say)
     if not (facts / "cube.parquet").is_file():
-        say(f"building the sales cube as of {resolved.as_of.date()}")
-        _fill(facts, lambda tmp: build_facts(cache_dir / "tables" / "orders.parquet", tmp,
-                                                   as_of=resolved.as_of))
+        _build_facts(profile, cache_dir / "tables" / "orders.parquet", facts, as_of=resolved.as_of, say=say)
     inputs = _counted([{k: v for k, v in i.items() if k != "path"} for i in inputs], meta)
     return Prepared(cache_dir, resolved, tuple(inputs), time.perf_counter() - started)
 
 
 
 # --- helpers ------------------------------------------------------------------------------
+def _build_facts(profile: Profile, lines: Path, facts: Path, *, as_of: pd.Timestamp,
+                 say: Callable[[str], None]) -> None:
+    """The facts of the canonical order lines `lines` into the folder `facts`, by the profile's engine.
+
+    The engine choice changes only this step: the small tables and the canonical lines are
+    prepared the same way for DuckDB and Spark (docs/ARCHITECTURE.md, "The engine seam").
+    """
+    if profile.data.resolved_engine == "spark":
+        from clientbase.spark import spark_session, write_parquet_facts
+
+        spark = spark_session(profile.data.spark_settings)
+        say(f"building the sales cube as of {as_of.date()} in Spark ({spark.sparkContext.master})")
+        _fill(facts, lambda tmp: write_parquet_facts(spark, lines, tmp, as_of=as_of))
+        return
+    say(f"building the sales cube as of {as_of.date()}")
+    _fill(facts, lambda tmp: build_facts(lines, tmp, as_of=as_of))
+
+
 def open_prepared(cache_dir: Path, period: str) -> Prepared:
     meta_path = cache_dir / "meta.json"
     if not meta_path.is_file():
@@ -147,6 +165,65 @@ def _prepare_database(
     inputs = _counted(inputs, meta)
     return Prepared(cache_dir, resolved, tuple(inputs), time.perf_counter() - started)
 
+
+
+def _prepare_spark_lines(
+    profile: Profile, *, period: str | None, say: Callable[[str], None], started: float
+) -> Prepared:
+    """`prepare` when Spark reads the order lines itself (`data.spark.orders`).
+
+    The small tables come from the folder through the sources' checks; the lines are
+    checked, counted and aggregated in Spark (clientbase.spark.source) and never copied
+    into the cache: `products.parquet` stands in for them, as for a database. The cache key
+    digests the lines' fingerprint (count and row-hash sum), so a changed row rebuilds it.
+    """
+    from clientbase.sources import load_format, load_source
+    from clientbase.sources.finding import _find
+    from clientbase.spark import spark_session, write_facts
+    from clientbase.spark.facts import nanoseconds_as_integers
+    from clientbase.spark.source import SparkLines
+
+    folder = _ensure_data(profile, say)
+    fmt = load_format(profile.data_format)
+    named = {t: f for t, f in (profile.data.files or {}).items() if t != "orders"}
+    found, problems = _find(folder, fmt, named, required=["customers"])
+    if any(p.severity == "error" for p in problems):
+        raise DataError(problems)
+    files = {t: p for t, p in found.items() if t != "orders"}
+    inputs = [
+        {"table": table, "file": str(path.relative_to(folder)) if path.is_relative_to(folder) else str(path),
+         "path": str(path), "sha256": sha256_of(path), "bytes": path.stat().st_size}
+        for table, path in sorted(files.items())
+    ]
+    spark = spark_session(profile.data.spark_settings)
+    master = spark.sparkContext.master  # spark-submit's, when it started the session
+    with nanoseconds_as_integers(spark):
+        lines = SparkLines(spark, profile.spark_orders, fmt)
+        say(f"fingerprinting {lines.label} in Spark ({master})")
+        inputs.append(lines.input())
+        cache_dir = cache_root() / _cache_key(profile, inputs)
+        _drop_if_damaged(cache_dir, say)
+        if not (cache_dir / "meta.json").is_file():
+            say(f"reading {len(files)} input files from {folder} (the order lines stay in Spark)")
+            source = load_source(folder, fmt, files={t: str(p) for t, p in files.items()},
+                                 tables=list(files), stages=deal_stages(profile))
+            ids = source.tables["customers"]["customer_id"]
+            found = lines.problems(ids)
+            if any(p.severity == "error" for p in found):
+                raise DataError([p for p in found if p.severity == "error"] + list(source.problems))
+            orders = lines.meta(ids)
+            _fill(cache_dir, lambda tmp: _write_cache(
+                tmp, profile=profile, tables=source.tables, problems=list(source.problems) + found,
+                inputs=inputs, location={"data_path": str(folder), "orders_location": lines.label}, orders=orders,
+                counts=dict(source.counts) | {"orders": orders["count"]}))
+        meta, resolved, facts = _period_of(cache_dir, period or profile.period)
+        _drop_if_damaged(facts, say)
+        if not (facts / "cube.parquet").is_file():
+            say(f"building the sales cube as of {resolved.as_of.date()} in Spark ({master})")
+            ids = pd.read_parquet(cache_dir / "tables" / "customers.parquet", columns=["customer_id"])["customer_id"]
+            _fill(facts, lambda tmp: write_facts(spark, lines.known_lines(ids), tmp, as_of=resolved.as_of))
+    inputs = _counted([{k: v for k, v in i.items() if k != "path"} for i in inputs], meta)
+    return Prepared(cache_dir, resolved, tuple(inputs), time.perf_counter() - started)
 
 
 def _ensure_data(profile: Profile, say: Callable[[str], None]) -> Path:
@@ -229,6 +306,10 @@ def _drop_if_damaged(folder: Path, say: Callable[[str], None]) -> None:
 def _cache_key(profile: Profile, inputs: list[dict[str, Any]]) -> str:
     h = hashlib.sha256()
     h.update(f"{__version__}|{_CACHE_LAYOUT}|{profile.data.format}|".encode())
+    if profile.data.resolved_engine == "spark":
+        # the facts are Spark's (and products.parquet is there): never taken for DuckDB's, nor
+        # DuckDB's for Spark's
+        h.update(b"engine=spark|")
     if profile.data_format not in ("1c", "canonical"):
         h.update(sha256_of(Path(profile.data_format)).encode())
     for item in inputs:

@@ -9,6 +9,7 @@ document whose total amount is positive; nothing dated after as_of is read.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -25,23 +26,50 @@ CUBE_COLUMNS = (
 DAILY_COLUMNS = ("customer_id", "date", "revenue", "gross_profit", "quantity", "orders", "activity_revenue")
 
 
+@dataclass(frozen=True)
+class Dialect:
+    """What differs between the engines in the ONE text of the aggregation.
+
+    Everything else (documents → days → months, the FILTER clauses, coalesce, the casts to
+    DATE and BIGINT) is spelled the same for DuckDB, PostgreSQL and Spark SQL.
+    """
+
+    name: str
+    double: str  # the type of a double precision number in a CAST
+    quote: str  # the identifier quote ("date" is a keyword in all three)
+    month: str  # the first day of the month of {day} (a DATE), as a DATE
+
+    def column(self, name: str) -> str:
+        return f"{self.quote}{name}{self.quote}"
+
+
+# FLOAT8 is DuckDB's DOUBLE and PostgreSQL's double precision; Spark has only DOUBLE. In
+# PostgreSQL the month goes through `timestamp` so that date_trunc does not pick its
+# `timestamptz` variant; Spark's date_trunc returns a timestamp, its trunc a date; Spark
+# reads "date" as a string literal, so it quotes with backticks.
+DUCKDB = Dialect("duckdb", "FLOAT8", '"', "CAST(date_trunc('month', {day}) AS DATE)")
+POSTGRES = Dialect("postgres", "FLOAT8", '"', "CAST(date_trunc('month', CAST({day} AS timestamp)) AS DATE)")
+SPARK = Dialect("spark", "DOUBLE", "`", "trunc({day}, 'MM')")
+
+
 def _lines_sql(
     source: str, *, has_cost: bool, has_quantity: bool, has_status: bool, as_of: str = "$as_of",
+    dialect: Dialect = DUCKDB,
 ) -> str:
-    # FLOAT8 is DuckDB's DOUBLE and PostgreSQL's double precision: one spelling for both engines
-    cost = "amount - cost" if has_cost else "CAST(NULL AS FLOAT8)"
-    quantity = "quantity" if has_quantity else "CAST(NULL AS FLOAT8)"
+    date = dialect.column("date")
+    cost = "amount - cost" if has_cost else f"CAST(NULL AS {dialect.double})"
+    quantity = "quantity" if has_quantity else f"CAST(NULL AS {dialect.double})"
     status = "AND (status IS NULL OR status <> 'cancelled')" if has_status else ""
     return f"""
-        SELECT customer_id, order_id, CAST("date" AS DATE) AS day, amount,
+        SELECT customer_id, order_id, CAST({date} AS DATE) AS day, amount,
                {cost} AS margin, {quantity} AS quantity
         FROM {source}
-        WHERE CAST("date" AS DATE) <= {as_of} {status}
+        WHERE CAST({date} AS DATE) <= {as_of} {status}
     """
 
 
-def _daily_from_lines(lines: str) -> str:
-    # shared by both engines: documents first, then days from documents, so the lines are
+def _daily_from_lines(lines: str, dialect: Dialect = DUCKDB) -> str:
+    # shared by the engines: documents first, then days from documents, so the lines are
     # read once (a CTE read twice is materialised by PostgreSQL and costs DuckDB a second
     # hash aggregation over every line)
     return f"""
@@ -50,23 +78,41 @@ def _daily_from_lines(lines: str) -> str:
                    sum(quantity) AS quantity
             FROM ({lines}) AS lines GROUP BY customer_id, order_id, day
         )
-        SELECT customer_id, day AS "date", sum(total) AS revenue, sum(margin) AS gross_profit,
+        SELECT customer_id, day AS {dialect.column("date")}, sum(total) AS revenue, sum(margin) AS gross_profit,
                sum(quantity) AS quantity, count(*) FILTER (WHERE total > 0) AS orders,
                coalesce(sum(total) FILTER (WHERE total > 0), 0) AS activity_revenue
         FROM docs GROUP BY customer_id, day
     """
 
 
-def _cube_from_daily(daily: str, *, month: str) -> str:
+def _cube_from_daily(daily: str, dialect: Dialect = DUCKDB) -> str:
+    date = dialect.column("date")
     return f"""
-        SELECT customer_id, {month} AS month,
+        SELECT customer_id, {dialect.month.format(day=date)} AS month,
                sum(revenue) AS revenue, sum(gross_profit) AS gross_profit,
                sum(quantity) AS quantity, CAST(sum(orders) AS BIGINT) AS orders,
-               min("date") FILTER (WHERE orders > 0) AS first_order_date,
-               max("date") FILTER (WHERE orders > 0) AS last_order_date,
+               min({date}) FILTER (WHERE orders > 0) AS first_order_date,
+               max({date}) FILTER (WHERE orders > 0) AS last_order_date,
                sum(activity_revenue) AS activity_revenue
         FROM {daily}
         GROUP BY 1, 2
+    """
+
+
+def _products_sql(source: str, *, as_of: str, has_status: bool, dialect: Dialect) -> str:
+    """Revenue per customer, product and month up to as_of (what `top_products_monthly` ranks).
+
+    Windows start on a month's first day and end on a quarter's last, so monthly sums give
+    exactly what `top_products` computes from the lines.
+    """
+    date = dialect.column("date")
+    status = "AND (status IS NULL OR status <> 'cancelled')" if has_status else ""
+    return f"""
+        SELECT customer_id, product_id, {dialect.month.format(day=f"CAST({date} AS DATE)")} AS month,
+               sum(amount) AS revenue
+        FROM {source}
+        WHERE product_id IS NOT NULL AND CAST({date} AS DATE) <= {as_of} {status}
+        GROUP BY 1, 2, 3
     """
 
 
@@ -79,31 +125,49 @@ def daily_sql(source: str, *, has_cost: bool, has_quantity: bool, has_status: bo
 
 def cube_sql(daily: str) -> str:
     """SQL (DuckDB) of the customer × month cube from a customer × day relation `daily`."""
-    return _cube_from_daily(daily, month="CAST(date_trunc('month', \"date\") AS DATE)")
+    return _cube_from_daily(daily, DUCKDB)
 
 
-# --- the PostgreSQL dialect (push-down; see clientbase.database) -------------------------
-# The same aggregation, written for PostgreSQL: as_of is a literal (the source relation may
-# hold a user's query, whose `%` signs must not meet a driver's placeholders), and the month
-# goes through `timestamp` so that date_trunc does not pick its `timestamptz` variant.
+# --- the SQL text for the engines the data is pushed down to ------------------------------
+# as_of is a literal there (a PostgreSQL source relation may hold a user's query, whose `%`
+# signs must not meet a driver's placeholders; Spark SQL has no named parameters in views).
+
+
+def pushed_daily_sql(
+    source: str, *, as_of: pd.Timestamp, has_cost: bool, has_quantity: bool, has_status: bool, dialect: Dialect
+) -> str:
+    """SQL (PostgreSQL or Spark) of the customer × day facts from canonical order lines `source`.
+
+    `source` must already have canonical names and types: text ids, `amount`, `cost` and
+    `quantity` as double precision, `status` mapped to canonical codes, and only the lines
+    of known customers (``clientbase.database`` and ``clientbase.spark`` build such a relation).
+    """
+    return _daily_from_lines(_lines_sql(source, has_cost=has_cost, has_quantity=has_quantity,
+                                        has_status=has_status, as_of=_date_literal(as_of), dialect=dialect),
+                             dialect)
+
+
+def pushed_cube_sql(daily: str, *, dialect: Dialect) -> str:
+    """SQL (PostgreSQL or Spark) of the customer × month cube from a customer × day relation `daily`."""
+    return _cube_from_daily(daily, dialect)
+
+
+def pushed_products_sql(source: str, *, as_of: pd.Timestamp, has_status: bool, dialect: Dialect) -> str:
+    """SQL (PostgreSQL or Spark) of revenue per customer, product and month up to as_of."""
+    return _products_sql(source, as_of=_date_literal(as_of), has_status=has_status, dialect=dialect)
 
 
 def pg_daily_sql(
     source: str, *, as_of: pd.Timestamp, has_cost: bool, has_quantity: bool, has_status: bool
 ) -> str:
-    """SQL (PostgreSQL) of the customer × day facts from canonical order lines `source`.
-
-    `source` must already have canonical names and types: text ids, `amount`, `cost` and
-    `quantity` as double precision, `status` mapped to canonical codes, and only the lines
-    of known customers (``clientbase.database`` builds such a relation).
-    """
-    return _daily_from_lines(_lines_sql(source, has_cost=has_cost, has_quantity=has_quantity,
-                                        has_status=has_status, as_of=_pg_date(as_of)))
+    """SQL (PostgreSQL) of the customer × day facts (`pushed_daily_sql` in PostgreSQL's dialect)."""
+    return pushed_daily_sql(source, as_of=as_of, has_cost=has_cost, has_quantity=has_quantity,
+                            has_status=has_status, dialect=POSTGRES)
 
 
 def pg_cube_sql(daily: str) -> str:
     """SQL (PostgreSQL) of the customer × month cube from a customer × day relation `daily`."""
-    return _cube_from_daily(daily, month="CAST(date_trunc('month', CAST(\"date\" AS timestamp)) AS DATE)")
+    return pushed_cube_sql(daily, dialect=POSTGRES)
 
 
 def pg_facts_sql(
@@ -134,23 +198,11 @@ def pg_facts_sql(
 
 
 def pg_products_sql(source: str, *, as_of: pd.Timestamp) -> str:
-    """SQL (PostgreSQL) of revenue per customer, product and month up to as_of (for top products).
-
-    Windows start on a month's first day and end on a quarter's last, so monthly sums give
-    exactly what `top_products` computes from the lines.
-    """
-    return f"""
-        SELECT customer_id, product_id,
-               CAST(date_trunc('month', CAST("date" AS timestamp)) AS DATE) AS month,
-               sum(amount) AS revenue
-        FROM {source}
-        WHERE product_id IS NOT NULL AND CAST("date" AS DATE) <= {_pg_date(as_of)}
-              AND (status IS NULL OR status <> 'cancelled')
-        GROUP BY 1, 2, 3
-    """
+    """SQL (PostgreSQL) of revenue per customer, product and month up to as_of (for top products)."""
+    return pushed_products_sql(source, as_of=as_of, has_status=True, dialect=POSTGRES)
 
 
-def _pg_date(value: pd.Timestamp) -> str:
+def _date_literal(value: pd.Timestamp) -> str:
     return f"DATE '{pd.Timestamp(value).date().isoformat()}'"
 
 

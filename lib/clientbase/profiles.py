@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from clientbase import catalog
 from clientbase.errors import ClientbaseError, ProfileError
@@ -31,10 +39,50 @@ class DemoData(BaseModel):
     seed: int = 42
 
 
+class SparkOrders(BaseModel):
+    """Order lines that Spark reads itself (`data.spark.orders`): a location or a catalog table."""
+
+    model_config = _STRICT
+    path: str | None = None
+    table: str | None = None
+    format: Literal["parquet", "csv"] = "parquet"
+
+    @model_validator(mode="after")
+    def _one_location(self) -> SparkOrders:
+        if (self.path is None) == (self.table is None):
+            raise ValueError("give exactly one of 'path' (Parquet or CSV: a file, a folder or a URL Spark reads) "
+                             "or 'table' (a table of the Spark catalog)")
+        if self.table is not None and "format" in self.model_fields_set:
+            raise ValueError("'format' is for a path; a catalog table has its own")
+        return self
+
+
+class SparkSettings(BaseModel):
+    """Where Spark runs (`data.spark`): a master URL and Spark settings, as spark-submit takes them,
+    and optionally the order lines Spark reads itself instead of the folder's orders file."""
+
+    model_config = _STRICT
+    master: str = "local[*]"
+    conf: dict[str, str] = {}
+    orders: SparkOrders | None = None
+
+    @field_validator("conf", mode="before")
+    @classmethod
+    def _settings_as_text(cls, value: Any) -> Any:
+        # YAML reads `spark.sql.shuffle.partitions: 8` as a number; Spark takes every setting as text
+        if isinstance(value, dict):
+            return {k: str(v).lower() if isinstance(v, bool) else str(v) if isinstance(v, int | float) else v
+                    for k, v in value.items()}
+        return value
+
+
+
 class DataSource(BaseModel):
     model_config = _STRICT
     path: str | None = None
     url: str | None = None
+    engine: Literal["duckdb", "postgres", "spark"] | None = None
+    spark: SparkSettings | None = None
     format: str = "canonical"
     files: dict[str, str] = {}
     tables: dict[str, str] = {}
@@ -57,7 +105,39 @@ class DataSource(BaseModel):
             # libpq also takes key=value strings and ?password=... parameters
             if ":" in userinfo or re.search(r"(?i)(^|[?&\s])password\s*=", self.url):
                 raise ValueError("the url must not contain a password: set PGPASSWORD or use a .env file")
+        if self.spark is not None and self.spark.orders is not None and "orders" in self.files:
+            raise ValueError("the order lines are named twice, in data.files.orders and in data.spark.orders: "
+                             "keep one")
         return self
+
+    @field_validator("engine")
+    @classmethod
+    def _engine_fits_the_source(cls, value: str | None, info: ValidationInfo) -> str | None:
+        url = info.data.get("url")
+        if value == "postgres" and url is None:
+            raise ValueError("engine 'postgres' computes the facts in the database of data.url; "
+                             "with data.path (a folder of exports) use engine duckdb or spark")
+        if value in ("duckdb", "spark") and url is not None:
+            raise ValueError(f"engine {value!r} reads a folder of exports (data.path), not a database: with "
+                             "data.url the facts are computed in PostgreSQL (engine postgres, or leave engine out)")
+        return value
+
+    @field_validator("spark")
+    @classmethod
+    def _spark_needs_the_engine(cls, value: SparkSettings | None, info: ValidationInfo) -> SparkSettings | None:
+        if value is not None and info.data.get("engine") != "spark":
+            raise ValueError("Spark settings are given but data.engine is not spark: "
+                             "add 'engine: spark' or remove data.spark")
+        return value
+
+    @property
+    def resolved_engine(self) -> str:
+        """The engine that computes the facts: the `engine` key, else postgres for a url, else duckdb."""
+        return self.engine or ("postgres" if self.url is not None else "duckdb")
+
+    @property
+    def spark_settings(self) -> SparkSettings:
+        return self.spark or SparkSettings()
 
 
 class Profile(BaseModel):
@@ -114,6 +194,14 @@ class Profile(BaseModel):
         if fmt in ("1c", "canonical"):
             return fmt
         return str((self.file.parent / fmt).resolve())
+
+    @property
+    def spark_orders(self) -> SparkOrders | None:
+        """`data.spark.orders` with a local path resolved against the profile's folder (a URL as it is)."""
+        orders = self.data.spark_settings.orders
+        if orders is None or orders.path is None or re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", orders.path):
+            return orders
+        return orders.model_copy(update={"path": str((self.file.parent / orders.path).resolve())})
 
     def report_settings(self, report: str) -> dict[str, Any]:
         return dict(self.settings.get(report, {}))
