@@ -623,11 +623,58 @@ def clv_section(a: dict[str, Any]) -> list[str]:
     ]
 
 
+DEMO_HEADING = "## The demo profile at its own size (issue 17: small data is the common case)"
+DEMO_TARGET = 10.0  # `make report`'s run of the demo profile, HTML and PDF, warm
+
+
+def demo_bench(args: argparse.Namespace) -> dict[str, Any]:
+    """`benchmarks/demo_run.py` in a fresh process: `clientbase run params/demo.yaml`, cold and warm."""
+    say(f"[demo] the demo profile, with and without PDF, cold and warm, {args.repeats} runs")
+    out = component_bench("demo", "demo_run.py", [], args)
+    say(f"  warm with PDF: median {fmt_seconds(median(out['warm_pdf']['seconds']))}")
+    return out
+
+
+def demo_section(a: dict[str, Any]) -> list[str]:
+    """The lines of the demo-size section of docs/PERFORMANCE.md (its heading first)."""
+    runs = len(a["warm_pdf"]["seconds"])
+    warm = median(a["warm_pdf"]["seconds"])
+    lines = [
+        DEMO_HEADING, "",
+        f"Measured {a['finished']} UTC by `benchmarks/demo_run.py` (run by `make bench`; `benchmarks/run.py --only "
+        f"demo` re-measures only this section): `clientbase run params/demo.yaml`, each run a fresh process with "
+        f"its own cache, {runs} run{'s' if runs > 1 else ''}, medians (min–max in brackets). Ten reports on two "
+        "worker slots (2 cores); each slot keeps one kernel for its notebooks.", "",
+        "| run | time | peak RSS | target |", "|---|---|---|---|",
+    ]
+    names = {"warm_pdf": "warm, HTML and PDF (`make report` again)", "cold_pdf": "cold, HTML and PDF",
+             "warm": "warm, no PDF", "cold": "cold, no PDF"}
+    for key, name in names.items():
+        target = f"≤ {DEMO_TARGET:.0f} s: {verdict(warm, DEMO_TARGET)}" if key == "warm_pdf" else ""
+        lines.append(f"| {name} | {_timed(a[key]['seconds'])} | {fmt_mb(a[key]['peak_rss'])} | {target} |")
+    w = a["warm_pdf"]
+    lines += ["", f"Where the warm run with PDF goes: preparing (the cache found and opened) "
+              f"{fmt_seconds(w['prepare'])}, the shared results (ABC-XYZ classes, the CLV fit) "
+              f"{fmt_seconds(w['shared'])}, then the notebooks (two at a time):", "",
+              "| report | in its slot | cells | set-up cell (imports, data, analyses) | layout cells | kernel start, "
+              "render, PDF |", "|---|---|---|---|---|---|"]
+    for name, n in sorted(w["notebooks"].items(), key=lambda kv: -kv[1]["seconds"]):
+        lines.append(f"| {name} | {fmt_seconds(n['seconds'])} | {fmt_seconds(n['cells'])} | {fmt_seconds(n['setup'])} "
+                     f"| {fmt_seconds(n['layout'])} | {fmt_seconds(n['seconds'] - n['cells'])} |")
+    total = sum(n["seconds"] for n in w["notebooks"].values())
+    cells = sum(n["cells"] for n in w["notebooks"].values())
+    lines += ["", f"The notebooks take {fmt_seconds(total)} of slot time, of which {fmt_seconds(cells)} is their "
+              f"cells; the rest ({fmt_seconds(total - cells)}) is starting each slot's kernel once, rendering the HTML "
+              "and printing the PDF. That is the next target.", ""]
+    return lines
+
+
 # name: (heading, section lines, benchmark); `--only NAME` re-measures one of them
 COMPONENTS: dict[str, tuple[str, Any, Any]] = {
     "allocation": (ALLOCATION_HEADING, allocation_section, allocation_bench),
     "deal_funnel": (DEAL_FUNNEL_HEADING, deal_funnel_section, deal_funnel_bench),
     "clv": (CLV_HEADING, clv_section, clv_bench),
+    "demo": (DEMO_HEADING, demo_section, demo_bench),
 }
 
 
