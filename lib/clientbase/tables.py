@@ -93,16 +93,15 @@ class Table:
             _format_column(self.frame[column], kind, digits, self.fmt)
             for column, (kind, digits) in zip(columns, specs, strict=True)
         ]
-        sort_keys = [_sort_keys(self.frame[column], kind) for column, (kind, _digits) in zip(columns, specs,
-                                                                                                  strict=True)]
+        keys = [_sort_keys(self.frame[column], kind if self.interactive else "text")
+                for column, (kind, _digits) in zip(columns, specs, strict=True)]
         for row in range(len(self.frame)):
             parts.append("<tr>")
-            for column_index, ((kind, _digits), column_cells) in enumerate(zip(specs, cells, strict=True)):
+            for (kind, _digits), column_cells, column_keys in zip(specs, cells, keys, strict=True):
                 text = column_cells[row]
                 classes = f"cb-{_css(kind)}" + (" cb-missing" if text == MISSING else "")
                 align = _RIGHT if kind in _NUMERIC_KINDS else ""
-                key = sort_keys[column_index][row] if self.interactive else None
-                sort = f' data-sort="{key}"' if key else ""
+                sort = f' data-sort="{column_keys[row]}"' if column_keys[row] else ""
                 parts.append(f'<td class="{classes}"{align}{sort}>{_breakable(html.escape(text), kind)}</td>')
             parts.append("</tr>")
         parts.append("</tbody></table>")
@@ -251,7 +250,8 @@ def _format_column(s: pd.Series, kind: str, digits: int, fmt: Formatter) -> list
 
 
 def _sort_keys(s: pd.Series, kind: str) -> list[str | None]:
-    """The ``data-sort`` of each cell: ISO dates and months (their display does not sort), else none."""
+    """The ``data-sort`` of each cell of an interactive table: ISO dates and months (their
+    display does not sort), none for other kinds (the script reads numbers from the text)."""
     if kind not in ("date", "month"):
         return [None] * len(s)
     pattern = "%Y-%m-%d" if kind == "date" else "%Y-%m"
