@@ -32,6 +32,7 @@ report: setup
 test: setup
 	bash scripts/ensure-postgres.sh
 	bash scripts/ensure-java.sh
+	bash scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 $(LABSTAMP): $(STAMP)

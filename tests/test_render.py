@@ -35,6 +35,11 @@ def _notebook(path: Path) -> Path:
         kinds={"lost_revenue": "money"},
         labels={"manager": "Менеджер", "lost_revenue": "Упущенная выручка"},
     )
+    debtors = table(
+        pd.DataFrame({"client": ["ООО «Ромашка»", "ИП Сидоров"], "overdue": [98_765.0, 1_234.0]}),
+        fmt=Formatter("ru"), kinds={"overdue": "money"}, labels={"client": "Клиент", "overdue": "Просрочено"},
+        interactive=True,
+    )
     nb = new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
@@ -79,6 +84,13 @@ def _notebook(path: Path) -> Path:
                                                       "text/plain": "<IPython.core.display.Javascript object>"})],
         ),
         new_code_cell("x = 1  # SOURCE_MARKER", execution_count=5, outputs=[]),
+        new_markdown_cell("## Должники"),
+        new_code_cell(
+            "table(SOURCE_MARKER, interactive=True)",
+            execution_count=6,
+            outputs=[new_output("execute_result", data={"text/html": debtors.to_html(), "text/plain": repr(debtors)},
+                                execution_count=6)],
+        ),
         new_markdown_cell("## Приложение\n\nОпределения и параметры."),
     ]
     nbformat.validate(nb)
@@ -121,11 +133,76 @@ def test_html_has_no_code_parameters_or_noise(html_ru, marker):
 
 
 @pytest.mark.parametrize(
-    "forbidden", ["hl-ipython3", 'class="input_area"', "jp-InputArea", "jp-InputPrompt", "In&nbsp;[", "<script"],
-    ids=["highlighting", "classic-input", "lab-input", "prompt", "prompt-text", "script"],
+    "forbidden", ["hl-ipython3", 'class="input_area"', "jp-InputArea", "jp-InputPrompt", "In&nbsp;["],
+    ids=["highlighting", "classic-input", "lab-input", "prompt", "prompt-text"],
 )
 def test_html_has_no_input_markup(html_ru, forbidden):
     assert forbidden not in html_ru
+
+
+def test_the_only_script_is_report_js_inlined(html_ru, html_en):
+    source = (Path(render.__file__).parent / "templates" / "report.js").read_text(encoding="utf-8")
+    for page in (html_ru, html_en):
+        assert re.findall(r"<script\b[^>]*>", page, re.I) == ["<script>"]
+        inlined = page[page.index("<script>") + len("<script>"): page.index("</script>")]
+        assert inlined.strip() == source.replace("</", "<\\/").strip()
+        assert "table.cb-interactive" in inlined
+
+
+def test_the_inlined_script_cannot_end_its_element_early(monkeypatch, tmp_path):
+    fake = tmp_path / "report.js"
+    fake.write_text('var s = "</script><b>";', encoding="utf-8")
+    monkeypatch.setattr(render, "SCRIPT", fake)
+    assert render.script() == 'var s = "<\\/script><b>";'
+
+
+def test_contents_link_every_section_heading_by_a_stable_cyrillic_id(html_ru):
+    nav = html_ru[html_ru.index('<nav class="cb-contents"'): html_ru.index("</nav>")]
+    assert '<p class="cb-contents-title" id="cb-contents-title">Содержание</p>' in nav
+    assert re.findall(r'<li><a href="#([^"]+)">([^<]+)</a></li>', nav) == [
+        ("s-краткие-выводы", "Краткие выводы"), ("s-должники", "Должники"), ("s-приложение", "Приложение")]
+    for anchor in ("s-краткие-выводы", "s-должники", "s-приложение"):
+        assert html_ru.count(f'id="{anchor}"') == 1
+        assert f'<h2 id="{anchor}">' in html_ru
+    # under the header, before the report's content
+    assert html_ru.index("</header>") < html_ru.index('<nav class="cb-contents"') < html_ru.index("<main")
+
+
+def test_contents_are_in_the_report_language(html_en):
+    assert '<p class="cb-contents-title" id="cb-contents-title">Contents</p>' in html_en
+
+
+def test_the_contents_and_the_filter_box_are_not_printed(html_ru):
+    css = html_ru[html_ru.index("<style>"): html_ru.index("</style>")]
+    print_rules = css[css.rindex("@media print"):]
+    assert re.search(r"\.cb-contents,\s*\.cb-filter\s*\{\s*display: none;", print_rules)
+
+
+def _page(body: str) -> str:
+    return f"<html><body><header></header><!-- clientbase:contents --><main>{body}</main></body></html>"
+
+
+def test_repeated_headings_and_taken_ids_get_unique_ids():
+    body = ('<h3 id="s-summary">Summary</h3>'
+            '<h2 id="Summary">Summary<a class="anchor-link" href="#Summary">¶</a></h2>'
+            '<h2 id="Summary">Summary<a class="anchor-link" href="#Summary">¶</a></h2>'
+            '<h2 id="Q3-&amp;-Q4">Q3 &amp; <em>Q4</em> — итоги<a class="anchor-link" href="#Q3-&amp;-Q4">¶</a></h2>')
+    page = render.with_contents(_page(body), language="en")
+    assert re.findall(r'<h2 id="([^"]+)">', page) == ["s-summary-2", "s-summary-3", "s-q3-q4-итоги"]
+    assert '<a class="anchor-link" href="#s-summary-2">¶</a>' in page
+    assert '<li><a href="#s-q3-q4-итоги">Q3 &amp; Q4 — итоги</a></li>' in page
+    assert render.with_contents(_page(body), language="en") == page  # the same words, the same ids
+
+
+def test_a_page_with_one_section_has_no_contents():
+    page = render.with_contents(_page('<h2 id="x">Only<a class="anchor-link" href="#x">¶</a></h2>'), language="en")
+    assert "cb-contents" not in page and "clientbase:contents" not in page
+    assert '<h2 id="s-only">' in page
+
+
+def test_a_template_without_the_contents_mark_is_an_error():
+    with pytest.raises(ValueError, match="clientbase:contents"):
+        render.with_contents("<html><body><h2>A</h2><h2>B</h2></body></html>", language="en")
 
 
 def test_html_requests_nothing_from_the_network(html_ru, html_en):
@@ -237,6 +314,9 @@ def test_pdf_has_cyrillic_text_and_page_numbers(notebook, tmp_path, no_network):
     assert "Иванова А." in text
     assert f"стр. 1 из {pages}" in text
     assert "SOURCE_MARKER" not in text and "STDERR-MARKER" not in text
+    # the interactive list prints as a plain table with every row; no contents, no filter box
+    assert "ООО «Ромашка»" in text and "ИП Сидоров" in text
+    assert "Содержание" not in text and "Фильтр" not in text
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
     assert no_network == []

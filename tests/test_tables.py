@@ -192,3 +192,56 @@ def test_table_does_not_mutate_its_input():
     before = frame.copy()
     table(frame, fmt=RU, kinds={"lost_revenue": "money"}, labels={"share": "Доля"}, max_rows=1).to_html()
     pd.testing.assert_frame_equal(frame, before)
+
+
+# -- interactive lists (templates/report.js reads these attributes) -------------------------------
+
+
+def test_an_interactive_table_carries_its_class_and_the_scripts_words_in_its_language():
+    frame = pd.DataFrame({"client": ["А", "Б", "В"], "lost_revenue": [3.0, 1.0, 2.0]})
+    ru = table(frame, fmt=RU, interactive=True).to_html()
+    en = table(frame, fmt=EN, interactive=True).to_html()
+    assert ru.splitlines()[0] == (
+        '<table class="cb-table cb-interactive" data-filter-placeholder="Фильтр…"'
+        ' data-sort-title="Сортировать по этому столбцу" data-count="{shown} из 3 строк" data-decimal=",">'
+    )
+    assert en.splitlines()[0] == (
+        '<table class="cb-table cb-interactive" data-filter-placeholder="Filter…"'
+        ' data-sort-title="Sort by this column" data-count="{shown} of 3 rows" data-decimal=".">'
+    )
+
+
+@pytest.mark.parametrize(("rows", "count"), [(1, "{shown} из 1 строки"), (21, "{shown} из 21 строки"),
+                                             (25, "{shown} из 25 строк")], ids=["one", "twenty-one", "many"])
+def test_the_row_count_of_an_interactive_table_agrees_with_its_number(rows, count):
+    html = table(pd.DataFrame({"x": range(rows)}), fmt=RU, interactive=True, max_rows=None).to_html()
+    assert f'data-count="{count}"' in html
+
+
+def test_the_row_count_is_of_the_rows_shown_not_of_the_frame():
+    html = table(pd.DataFrame({"x": range(30)}), fmt=EN, interactive=True, max_rows=20).to_html()
+    assert 'data-count="{shown} of 20 rows"' in html
+
+
+def test_dates_and_months_of_an_interactive_table_sort_by_their_iso_value():
+    frame = pd.DataFrame({"last_order_date": pd.to_datetime(["2026-10-03", None]),
+                          "month": pd.to_datetime(["2026-10-01", "2025-02-01"]),
+                          "revenue": [1234.5, np.nan], "client": ["A", "B"]})
+    rows = table(frame, fmt=EN, kinds={"month": "month"}, interactive=True).to_html().splitlines()[3:5]
+    assert rows[0] == ('<tr><td class="cb-date" data-sort="2026-10-03">3 Oct 2026</td>'
+                       '<td class="cb-month" data-sort="2026-10">Oct 2026</td>'
+                       f'<td class="cb-num"{R}>1,235</td><td class="cb-text">A</td></tr>')
+    # a missing date has no key: the script sorts it last
+    assert rows[1].startswith('<tr><td class="cb-date cb-missing">—</td><td class="cb-month" data-sort="2025-02">')
+
+
+def test_a_plain_table_has_no_interactive_markup():
+    frame = pd.DataFrame({"day": pd.to_datetime(["2026-10-03"]), "x": [1]})
+    html = table(frame, fmt=EN).to_html()
+    assert "cb-interactive" not in html and "data-" not in html
+
+
+def test_an_empty_interactive_table_is_a_plain_one():
+    html = table(pd.DataFrame({"x": pd.Series([], dtype="int64")}), fmt=EN, interactive=True).to_html()
+    assert "cb-interactive" not in html and "Nothing to show." in html
+

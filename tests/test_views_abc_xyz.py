@@ -164,6 +164,8 @@ def test_downgrades_table_masks_individuals(moves, inputs, mask_pii, person, tra
 def test_downgrades_table_keeps_top_n(moves, inputs):
     shown = view.downgrades_table(moves, inputs[1], fmt=EN, settings=view.Settings(window_months=6, top_n=1))
     assert len(shown.frame) == 1 and shown.hidden_rows == 0
+    # the long list of the report is sortable and filterable in the HTML
+    assert shown.interactive and '<table class="cb-table cb-interactive"' in shown.to_html()
 
 
 def test_managers_table(moves):

@@ -242,6 +242,7 @@ def test_top_table_masks_individuals_and_shortens_managers_and_reasons():
     html = shown.to_html()
     assert "Волков" not in html and "Петров" not in html
     assert "RUB 1,000" in _plain(html)
+    assert html.startswith('<table class="cb-table cb-interactive"')
 
 
 def test_top_table_in_russian_and_without_masking():

@@ -78,3 +78,10 @@ def test_reminders_go_to_each_manager_with_what_to_do(result, tmp_path):
     rows = list(book["Орлова"].iter_rows(values_only=True))
     assert rows[0][0] == "Клиент" and rows[1][0] == "ООО Альфа"
     assert rows[1][10] == "Остановить отгрузки до оплаты"  # 60 days overdue: 31-90 stops shipments
+
+
+def test_the_debtors_are_a_sortable_list(result):
+    shown = view.section_of("debtors", result, CUSTOMERS, fmt=Formatter("en", "RUB"), options=OPTIONS)
+    debtors = shown.items[-1]
+    assert debtors.interactive
+    assert '<table class="cb-table cb-interactive"' in debtors.to_html()

@@ -91,6 +91,11 @@ class Formatter:
             return MISSING
         return _bnumbers.format_decimal(value, format=_with_digits("#,##0", digits), locale=self.language)
 
+    @property
+    def decimal_symbol(self) -> str:
+        """The decimal sign of the language's numbers: en ``.``, ru ``,``."""
+        return _bnumbers.get_decimal_symbol(self.language)
+
     def plain(self, x: Any) -> str:
         """A plain number such as a multiplier: at most two decimals, none when whole (2, 1.5 / 1,5)."""
         value = _number_or_none(x, 2)

@@ -8,7 +8,10 @@ Source: DESIGN.md "Rendering" and "Output contract".
   progress bars), scripts, widgets and bare object reprs such as ``<Axes: ...>``.
   Figures are embedded as data URIs. Nothing is loaded from the network: the stock
   template's require.js, MathJax and Mermaid are left out. A header states the report,
-  profile, period and generation time, formatted for the report language.
+  profile, period and generation time, formatted for the report language; under it the
+  contents list the report's sections (its h2 headings, each given a stable id from its
+  words). One script of ours, ``templates/report.js``, is inlined: it makes the long lists
+  (``tables.table(..., interactive=True)``) sortable and filterable; no ``<script src>``.
 - PDF: WeasyPrint renders that same HTML for print (A4, page numbers in the footer,
   DejaVu fonts for Cyrillic); it may read ``file:`` and ``data:`` URLs only.
 - Index pages: ``<run>/index.html`` from the run's manifest (run.json), and the reports
@@ -51,6 +54,13 @@ _DROPPED_MIMETYPES = (
 )
 # "<Axes: title={...}>", "<Figure size 880x462 with 1 Axes>": what a plotting call returns
 _OBJECT_REPR = re.compile(r"^<[^\n]*>$")
+SCRIPT = TEMPLATES / "report.js"
+# where the template leaves room for the contents, which need the rendered headings
+_CONTENTS_MARK = "<!-- clientbase:contents -->"
+# a section heading as nbconvert's Markdown renderer writes it, with its own id and anchor link
+_SECTION_HEADING = re.compile(r"<h2\b([^>]*)>(.*?)</h2>", re.S)
+_ANCHOR_LINK = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.S)
+_ID_ATTRIBUTE = re.compile(r"""\sid=(["'])(.*?)\1""", re.S)
 # -- report pages ----------------------------------------------------------------------------
 
 
@@ -82,7 +92,8 @@ def notebook_to_html(
     Returns
     -------
     str
-        A self-contained HTML document: no code, no scripts, no external URLs.
+        A self-contained HTML document: no code, no external URLs, one inline script
+        (``templates/report.js``).
     """
     fmt = Formatter(language)
     nb = _for_stakeholders(nbformat.read(Path(notebook), as_version=4))
@@ -94,7 +105,7 @@ def notebook_to_html(
         "metadata": {"name": title, "path": str(Path(notebook).resolve().parent)},
     }
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
-    return body
+    return with_contents(body, language=language)
 
 
 def write_html(notebook: Path, html_path: Path, **meta: Any) -> Path:
@@ -124,6 +135,68 @@ def write_pdf(html_path: Path, pdf_path: Path) -> Path:
 
 
 # -- index pages -------------------------------------------------------------------------------
+
+
+# -- contents and script ---------------------------------------------------------------------------
+
+
+def with_contents(page: str, *, language: str) -> str:
+    """The report page with its contents: a list of links to its sections (the h2 headings).
+
+    Each section heading gets the id ``s-<its words>`` (lower case, letters of any script
+    kept, ``-`` between words; ``-2``, ``-3`` for a repeated heading), so a link to a section
+    stays the same from one run to the next. A page with fewer than two sections has no
+    contents. The mark the template leaves is removed either way.
+    """
+    taken = {match.group(2) for match in _ID_ATTRIBUTE.finditer(page)}
+    entries: list[tuple[str, str]] = []
+
+    def numbered(match: re.Match[str]) -> str:
+        attributes, inner = match.groups()
+        words = _heading_words(inner)
+        anchor = _unique(f"s-{_slug(words)}", taken)
+        entries.append((anchor, words))
+        attributes = _ID_ATTRIBUTE.sub("", attributes)
+        inner = _ANCHOR_LINK.sub(f'<a class="anchor-link" href="#{html.escape(anchor)}">¶</a>', inner)
+        return f'<h2 id="{html.escape(anchor)}"{attributes}>{inner}</h2>'
+
+    head, mark, body = page.partition(_CONTENTS_MARK)
+    if not mark:
+        raise ValueError(f"the report template has no {_CONTENTS_MARK} where the contents go")
+    body = _SECTION_HEADING.sub(numbered, body)
+    return head + (_contents(entries, language) if len(entries) >= 2 else "") + body
+
+
+def script() -> str:
+    """``templates/report.js`` as it goes inside ``<script>``: no ``</`` can end the element early."""
+    return SCRIPT.read_text(encoding="utf-8").replace("</", "<\\/")
+
+
+def _contents(entries: list[tuple[str, str]], language: str) -> str:
+    items = "\n".join(f'<li><a href="#{html.escape(anchor)}">{html.escape(words)}</a></li>'
+                      for anchor, words in entries)
+    title = html.escape(t("contents", language))
+    return (f'<nav class="cb-contents" aria-labelledby="cb-contents-title">\n'
+            f'<p class="cb-contents-title" id="cb-contents-title">{title}</p>\n<ol>\n{items}\n</ol>\n</nav>\n')
+
+
+def _heading_words(inner_html: str) -> str:
+    text = re.sub(r"<[^>]+>", "", _ANCHOR_LINK.sub("", inner_html))
+    return " ".join(html.unescape(text).split())
+
+
+def _slug(words: str) -> str:
+    slug = re.sub(r"[\W_]+", "-", words.casefold()).strip("-")
+    return slug or "section"
+
+
+def _unique(anchor: str, taken: set[str]) -> str:
+    candidate, n = anchor, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{anchor}-{n}"
+    taken.add(candidate)
+    return candidate
 
 
 # -- notebook clean-up ---------------------------------------------------------------------------
@@ -201,6 +274,8 @@ def _report_header(
         "language": language,
         "version": esc(__version__),
         "css": stylesheet(),
+        "script": script(),
+        "contents_mark": _CONTENTS_MARK,
         "title": esc(title),
         "profile": esc(profile),
         "period": esc(period),

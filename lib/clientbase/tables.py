@@ -23,6 +23,13 @@ text     the value as it is, HTML-escaped
 Kinds not given are inferred from dtypes: datetimes are dates, integers and whole-valued
 floats are numbers without decimals, other floats have two decimals when small (< 100)
 and none otherwise, everything else is text. Numbers are right-aligned.
+
+A long list for people (``interactive=True``: the report's top candidates, downgrades,
+debtors) is marked ``cb-interactive``: in the HTML report, ``templates/report.js`` makes
+it sortable by each column and adds a filter box above it, whose words it reads from the
+table's ``data-*`` attributes. Dates and months carry their ISO value in ``data-sort``
+(``3 Oct 2026`` does not sort as text); numbers are parsed from their display by the
+script. Without the script (the PDF) the table is an ordinary table with every row.
 """
 
 from __future__ import annotations
@@ -63,6 +70,7 @@ class Table:
     labels: dict[str, str] = field(default_factory=dict)
     caption: str | None = None
     total_rows: int = 0
+    interactive: bool = False
 
     @property
     def hidden_rows(self) -> int:
@@ -72,7 +80,7 @@ class Table:
         """The table as an HTML fragment (class ``cb-table``), plus a note when cut."""
         columns = list(self.frame.columns)
         specs = [_parse_kind(self.kinds[c]) for c in columns]
-        parts = ['<table class="cb-table">']
+        parts = [self._opening_tag()]
         if self.caption:
             parts.append(f"<caption>{html.escape(self.caption)}</caption>")
         parts.append("<thead><tr>")
@@ -86,13 +94,16 @@ class Table:
             _format_column(self.frame[column], kind, digits, self.fmt)
             for column, (kind, digits) in zip(columns, specs, strict=True)
         ]
+        keys = [_sort_keys(self.frame[column], kind if self.interactive else "text")
+                for column, (kind, _digits) in zip(columns, specs, strict=True)]
         for row in range(len(self.frame)):
             parts.append("<tr>")
-            for (kind, _digits), column_cells in zip(specs, cells, strict=True):
+            for (kind, _digits), column_cells, column_keys in zip(specs, cells, keys, strict=True):
                 text = column_cells[row]
                 classes = f"cb-{_css(kind)}" + (" cb-missing" if text == MISSING else "")
                 align = _RIGHT if kind in _NUMERIC_KINDS else ""
-                parts.append(f'<td class="{classes}"{align}>{_breakable(html.escape(text), kind)}</td>')
+                sort = f' data-sort="{column_keys[row]}"' if column_keys[row] else ""
+                parts.append(f'<td class="{classes}"{align}{sort}>{_breakable(html.escape(text), kind)}</td>')
             parts.append("</tr>")
         parts.append("</tbody></table>")
         if self.hidden_rows:
@@ -104,6 +115,20 @@ class Table:
 
     def _repr_html_(self) -> str:
         return self.to_html()
+
+    def _opening_tag(self) -> str:
+        """``<table class="cb-table">``; an interactive one carries its script's words and decimal sign."""
+        if not (self.interactive and len(self.frame)):
+            return '<table class="cb-table">'
+        language = self.fmt.language
+        words = {
+            "filter-placeholder": t("table_filter", language),
+            "sort-title": t("table_sort", language),
+            "count": t("table_rows_shown", language, n=len(self.frame), shown="{shown}"),
+            "decimal": self.fmt.decimal_symbol,
+        }
+        attributes = "".join(f' data-{name}="{html.escape(value)}"' for name, value in words.items())
+        return f'<table class="cb-table cb-interactive"{attributes}>'
 
     def __repr__(self) -> str:
         return (
@@ -120,6 +145,7 @@ def table(
     labels: dict[str, str] | None = None,
     max_rows: int | None = 50,
     caption: str | None = None,
+    interactive: bool = False,
 ) -> Table:
     """A report table from a frame: cells formatted by kind, headers relabelled.
 
@@ -139,6 +165,9 @@ def table(
     max_rows : int or None
         Rows shown; the rest are counted in a note ("… and 12 more rows"). None shows all.
     caption : str, optional
+    interactive : bool
+        A long list a reader wants to sort and search (class ``cb-interactive``, see the
+        module docstring); the rows shown are the same.
 
     Raises
     ------
@@ -163,6 +192,7 @@ def table(
         labels={str(k): str(v) for k, v in labels.items()},
         caption=caption,
         total_rows=len(frame),
+        interactive=interactive,
     )
 
 
@@ -220,6 +250,15 @@ def _format_column(s: pd.Series, kind: str, digits: int, fmt: Formatter) -> list
     if kind == "month":
         return [fmt.month(v) for v in s]
     return [_text(v, fmt) for v in s]
+
+
+def _sort_keys(s: pd.Series, kind: str) -> list[str | None]:
+    """The ``data-sort`` of each cell of an interactive table: ISO dates and months (their
+    display does not sort), none for other kinds (the script reads numbers from the text)."""
+    if kind not in ("date", "month"):
+        return [None] * len(s)
+    pattern = "%Y-%m-%d" if kind == "date" else "%Y-%m"
+    return [None if pd.isna(v) else pd.Timestamp(v).strftime(pattern) for v in s]
 
 
 def _text(value: Any, fmt: Formatter) -> str:

@@ -225,7 +225,7 @@ def downgrades_table(result: Migration, customers: pd.DataFrame, *, fmt: Formatt
         to_class=frame["to_class"].replace(names).astype("str"),
     )
     frame = frame[["client", "manager", "from_class", "to_class", "revenue_before", "revenue_now", "lost_revenue"]]
-    return table(frame, fmt=fmt, max_rows=None, labels=texts("abc_xyz", lang)["col"],
+    return table(frame, fmt=fmt, max_rows=None, labels=texts("abc_xyz", lang)["col"], interactive=True,
                  kinds={"revenue_before": "money", "revenue_now": "money", "lost_revenue": "money"})
 
 
@@ -248,7 +248,7 @@ def unclassified_table(classes: pd.DataFrame, customers: pd.DataFrame, *, fmt: F
     frame = frame[["client", "manager", "metric_value", "revenue", "stage", "reason"]]
     labels = dict(tx["col"], metric_value=w.metric.capitalize())
     kind = "number" if settings.metric == "quantity" else "money"
-    return table(frame, fmt=fmt, max_rows=settings.top_n, labels=labels,
+    return table(frame, fmt=fmt, max_rows=settings.top_n, labels=labels, interactive=True,
                  kinds={"metric_value": kind, "revenue": "money"})
 
 

@@ -214,7 +214,7 @@ def _client_table(rows: pd.DataFrame, customers: pd.DataFrame, fmt: Formatter, m
     named = named.assign(client=named["client"].fillna(named["customer_id"]),
                          manager=named["customer_id"].map(manager))
     columns = ["client", "manager", "revenue", "frequency", "p_alive", "expected_purchases", "clv"]
-    return table(named[columns], fmt=fmt, max_rows=None, labels=_labels(fmt, columns),
+    return table(named[columns], fmt=fmt, max_rows=None, labels=_labels(fmt, columns), interactive=True,
                  kinds={"revenue": "money", "frequency": "number", "p_alive": "percent:0",
                         "expected_purchases": "number:2", "clv": "money"})
 

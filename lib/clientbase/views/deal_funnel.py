@@ -236,7 +236,7 @@ def _forecast_table(result: DealFunnelResult, customers: pd.DataFrame, *, fmt: F
     shown = top.merge(names, on="customer_id", how="left")
     shown = shown.assign(manager=shown["manager"].fillna(tx["no_manager"]))
     columns = ["deal_id", "client", "manager", "stage", "amount", "win_probability", "expected_value", "days_in_stage"]
-    return table(shown[columns], fmt=fmt, max_rows=None, labels=_labels(fmt, columns),
+    return table(shown[columns], fmt=fmt, max_rows=None, labels=_labels(fmt, columns), interactive=True,
                  kinds={"amount": "money", "win_probability": "percent:0", "expected_value": "money",
                         "days_in_stage": "number"})
 

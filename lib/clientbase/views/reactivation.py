@@ -245,7 +245,7 @@ def top_table(
         shown["p_alive"] = rows["p_alive"].to_numpy(dtype=float)
     labels = tx["col"]
     return table(
-        shown, fmt=fmt, max_rows=None,
+        shown, fmt=fmt, max_rows=None, interactive=True,
         labels={c: labels[c] for c in shown.columns},
         kinds={
             "priority": "number", "days_since_last_order": "number", "expected_interval_days": "number",

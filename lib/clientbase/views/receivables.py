@@ -181,7 +181,8 @@ def _client_table(rows: pd.DataFrame, customers: pd.DataFrame, *, fmt: Formatter
                        how="left")
     shown = shown.assign(client=shown["client"].fillna(shown["customer_id"]),
                          manager=shown["manager"].fillna(tx["no_manager"]))
-    return table(shown[columns], fmt=fmt, max_rows=None, labels={c: tx["col"][c] for c in columns}, kinds=kinds)
+    return table(shown[columns], fmt=fmt, max_rows=None, labels={c: tx["col"][c] for c in columns}, kinds=kinds,
+                 interactive=True)
 
 
 def _debtors_table(result: ReceivablesResult, customers: pd.DataFrame, *, fmt: Formatter,

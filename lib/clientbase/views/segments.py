@@ -233,7 +233,7 @@ def _mismatch_table(result: SegmentsResult, customers: pd.DataFrame, fmt: Format
     named = named.assign(rfm_segment=[_name(s, tx) for s in named["rfm_segment"]],
                          manager=named["manager"].fillna(tx["no_manager"]))
     columns = ["client", "manager", "loyalty", "rfm_segment", "days_since_last_order", "revenue"]
-    return table(named[columns], fmt=fmt, max_rows=None, labels=_labels(fmt, columns),
+    return table(named[columns], fmt=fmt, max_rows=None, labels=_labels(fmt, columns), interactive=True,
                  kinds={"days_since_last_order": "number", "revenue": "money"})
 
 
