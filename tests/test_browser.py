@@ -308,3 +308,40 @@ def test_every_report_inlines_report_js_and_loads_no_script(run):
         assert script.strip() in page, path.name
     for path in index_pages(run):
         assert not re.search(r"<script\b[^>]*\bsrc\s*=", path.read_text(encoding="utf-8"), re.I)
+
+
+# -- the KPI tiles (issue 16) -------------------------------------------------------------------------
+
+
+def test_the_kpi_tiles_show_the_numbers_of_kpis_csv(browser, run):
+    """The run index, as the browser shows it: a tile per KPI with its value, its change against the
+    quarter before and a sparkline of every quarter, the numbers those of the run's kpis/kpis.csv."""
+    from clientbase.kpi_display import change_text, value_text
+
+    table = pd.read_csv(run.folder() / "kpis" / "kpis.csv", dtype={"quarter": "str"})
+    assert len(table) == 8
+    with open_page(browser, run.folder() / "index.html") as page:
+        language = page.evaluate("document.documentElement.lang")
+        tiles = page.evaluate("""[...document.querySelectorAll('.cb-tile')].map(t => ({
+            kpi: t.dataset.kpi, value: t.dataset.value,
+            shown: t.querySelector('.cb-tile-value').innerText,
+            change: t.querySelector('.cb-tile-change').innerText,
+            points: t.querySelectorAll('svg polyline, svg circle').length,
+            visible: t.getBoundingClientRect().width > 100 && t.getBoundingClientRect().height > 60}))""")
+        link = page.evaluate("document.querySelector('.cb-kpis-note a').href")
+        assert page.console_errors == []
+    assert language in ("en", "ru")
+    fmt = Formatter(language)
+    now, before = table.iloc[-1], table.iloc[-2]
+    expected = [k for k in ("active_customers", "new_customers", "lost_customers", "crr", "revenue", "average_check",
+                            "repeat_revenue_share", "cac", "ltv_12m", "dso", "pipeline_expected_value")
+                if table[k].notna().any()]
+    assert [t["kpi"] for t in tiles] == expected
+    assert {"active_customers", "revenue", "crr", "dso", "pipeline_expected_value"} <= set(expected)
+    for tile in tiles:
+        kpi = tile["kpi"]
+        assert float(tile["value"]) == pytest.approx(float(now[kpi]), rel=1e-12), kpi
+        assert tile["shown"] == value_text(fmt, kpi, now[kpi], compact=True), kpi
+        assert tile["change"] == change_text(fmt, kpi, now[kpi], before[kpi]), kpi
+        assert tile["points"] >= 2 and tile["visible"], kpi
+    assert unquote(urlparse(link).path).endswith("/kpis.html")
