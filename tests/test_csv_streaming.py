@@ -107,6 +107,7 @@ def both_ways(folder: Path, tmp_path: Path) -> tuple[pd.DataFrame, list, pd.Data
     new = load_source(folder, "1c", orders_parquet=new_file)
     assert "orders" not in new.tables  # streamed, not read whole
     assert new.written == {"orders": new_file}
+    assert new_file.stat().st_mode & 0o777 == 0o644  # readable as any cache file, not mkstemp's 0o600
     assert new.counts == old.counts
     assert pq.read_schema(new_file).equals(pq.read_schema(old_file), check_metadata=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "pandas-orders.parquet", "streamed-orders.parquet"]
@@ -130,7 +131,7 @@ def chunk_lines(request, monkeypatch) -> int:
     return request.param
 
 
-@pytest.mark.parametrize("encoding", ["cp1251", "utf-8-sig", "utf-8"])
+@pytest.mark.parametrize("encoding", ["cp1251", "utf-8-sig", "utf-8", "utf-16"])
 def test_good_export_gives_the_same_lines_warnings_and_counts(tmp_path, chunk_lines, encoding):
     data = write_export(tmp_path / "data", good_lines(), encoding)
     old, old_problems, new, new_problems = both_ways(data, tmp_path)
@@ -213,6 +214,15 @@ def test_a_file_pandas_cannot_split_gives_the_same_problem(tmp_path, chunk_lines
     old, new = errors_both_ways(data, tmp_path)
     assert new == old
     assert "cannot split the file into columns by ';'" in new[0]["message"]
+
+
+def test_a_damaged_utf8_file_with_a_bom_gives_the_same_problem(tmp_path):
+    data = write_export(tmp_path / "data", good_lines(), "utf-8-sig")
+    damaged = (data / "prodazhi.csv").read_bytes() + "Итого;;;;;;1,00;;\r\n".encode("cp1251")
+    (data / "prodazhi.csv").write_bytes(damaged)
+    old, new = errors_both_ways(data, tmp_path)
+    assert new == old
+    assert new[0]["message"].startswith("cannot read the file: 'utf-8' codec can't decode byte")
 
 
 def test_no_data_lines_gives_an_empty_table(tmp_path, chunk_lines):

@@ -116,12 +116,16 @@ class _CsvOrders:
                 encoding = _bom_encoding(handle.read(4))
                 handle.seek(0)
                 if encoding is not None:  # the whole-file path refuses a damaged file of a BOM
-                    return cls(path, fmt, encoding, "strict", _checked(handle, encoding), out)
-                try:
-                    return cls(path, fmt, "utf-8", "strict", _checked(handle, "utf-8"), out)
-                except UnicodeDecodeError:
-                    # 1C on Windows saves in the ANSI code page; cp1251 decodes every byte but 0x98
-                    return cls(path, fmt, "cp1251", "replace", _head_size(path), out)
+                    _checked(handle, encoding)
+                    errors = "strict"
+                else:
+                    try:
+                        _checked(handle, "utf-8")
+                        encoding, errors = "utf-8", "strict"
+                    except UnicodeDecodeError:
+                        # 1C on Windows saves in the ANSI code page; cp1251 decodes every byte but 0x98
+                        encoding, errors = "cp1251", "replace"
+            return cls(path, fmt, encoding, errors, _head_size(path, encoding, errors), out)
         except (OSError, UnicodeDecodeError, _Fallback):
             return None
 
@@ -244,6 +248,7 @@ class _CsvOrders:
         """Put the canonical order lines in place (they were written to a temporary file by :meth:`read`)."""
         if self._tmp is None or not self._tmp.exists():
             raise RuntimeError(f"{self.path.name}: the order lines were not written (read() found errors)")
+        os.chmod(self._tmp, 0o644)  # as `files.atomic_file` publishes (mkstemp leaves it private)
         os.replace(self._tmp, out)
         self._tmp = None
 
@@ -343,30 +348,24 @@ def _decoder(encoding: str, errors: str) -> codecs.IncrementalDecoder:
     return codecs.getincrementaldecoder(encoding)(errors=errors)
 
 
-def _checked(handle: BinaryIO, encoding: str) -> int:
-    """Decode the whole file strictly (raises UnicodeDecodeError); the bytes the header search needs."""
+def _checked(handle: BinaryIO, encoding: str) -> None:
+    """Decode the whole file strictly: raises UnicodeDecodeError where the whole-file path would."""
     decoder = _decoder(encoding, "strict")
-    head, newlines = 0, 0
     while block := handle.read(_BLOCK_BYTES):
         decoder.decode(block)
-        if newlines <= _HEADER_SCAN_ROWS:
-            head += len(block)
-            newlines += block.count(b"\n")
     decoder.decode(b"", final=True)
-    if newlines <= _HEADER_SCAN_ROWS and head > _HEAD_MAX_BYTES:
-        raise _Fallback("no line breaks")
-    return head
 
 
-def _head_size(path: Path) -> int:
+def _head_size(path: Path, encoding: str, errors: str) -> int:
     """The bytes from the start of the file that hold more than `_HEADER_SCAN_ROWS` lines (or all of it)."""
+    decoder = _decoder(encoding, errors)
     head, newlines = 0, 0
     with open(path, "rb") as handle:
         while newlines <= _HEADER_SCAN_ROWS and (block := handle.read(_BLOCK_BYTES)):
             head += len(block)
-            newlines += block.count(b"\n")
-    if newlines <= _HEADER_SCAN_ROWS and head > _HEAD_MAX_BYTES:
-        raise _Fallback("no line breaks")
+            newlines += decoder.decode(block).count("\n")  # decoded: a UTF-16 byte 0x0A is no line break
+            if head > _HEAD_MAX_BYTES and newlines <= _HEADER_SCAN_ROWS:
+                raise _Fallback("no line breaks")
     return head
 
 
