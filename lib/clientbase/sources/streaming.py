@@ -271,6 +271,7 @@ class _Resolution:
         self.ambiguous: dict[str, _Rows] = {}
         self.matches: dict[str, int] = {}
         self.unknown_ids: dict[str, _Rows] = {}
+        self.known: dict[str, tuple[Any, int]] = {}  # name -> (id or NA, matching cards)
 
     def chunk(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, float]:
         """The chunk's lines of known customers (ids filled from names) and the amount of the others."""
@@ -281,7 +282,7 @@ class _Resolution:
         failed = pd.Series(False, index=frame.index)
         if "customer_name" in frame:
             by_name = frame["customer_name"].where(frame["customer_id"].isna())
-            resolved, matches = _match_names(by_name, ref["customer_id"], ref["name"], ref.get("is_deleted"))
+            resolved, matches = self._names(by_name)
             unknown = by_name.notna() & (matches == 0)
             ambiguous = by_name.notna() & (matches > 1)
             self.matches.update(zip(by_name[ambiguous], matches[ambiguous], strict=True))
@@ -294,6 +295,23 @@ class _Resolution:
         failed |= given
         frame = frame.assign(customer_id=ids.astype("str"))
         return frame.loc[~failed], float(frame.loc[failed, "amount"].sum())
+
+    def _names(self, names: pd.Series) -> tuple[pd.Series, pd.Series]:
+        """`names._match_names` of a chunk's names; each distinct name is looked up once per file."""
+        codes, uniques = pd.factorize(names)
+        new = [u for u in uniques if u not in self.known]
+        if new:
+            ref = self.customers
+            ids, n = _match_names(pd.Series(new, dtype="str"), ref["customer_id"], ref["name"], ref.get("is_deleted"))
+            self.known.update(zip(new, zip(ids.tolist(), n.tolist(), strict=True), strict=True))
+        found = [self.known[u] for u in uniques]
+        valid = codes >= 0
+        ids = np.full(len(names), np.nan, dtype=object)
+        matches = np.zeros(len(names), dtype=np.int64)
+        if found:
+            ids[valid] = np.array([f[0] for f in found], dtype=object)[codes[valid]]
+            matches[valid] = np.array([f[1] for f in found], dtype=np.int64)[codes[valid]]
+        return pd.Series(ids, index=names.index, dtype="str"), pd.Series(matches, index=names.index)
 
     def warnings(self, file: str) -> list[Problem]:
         where: dict[str, Any] = {"file": file, "table": "orders", "headers": self.headers}
