@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "lib"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import MB, machine, measure  # noqa: E402
+from harness import MB, load_average, machine, measure  # noqa: E402
 
 NBSP = "\u00a0"
 _CHUNK = 250_000
@@ -94,7 +94,7 @@ def _ru_money(values: np.ndarray):
 
 def child(way: str, data: Path, out: Path, result: Path) -> None:
     """One load in this process; the result JSON holds seconds, counts and problems."""
-    from clientbase.sources import load_source
+    from clientbase.sources import load_source, streaming
 
     started = time.perf_counter()
     if way == "before":
@@ -108,6 +108,7 @@ def child(way: str, data: Path, out: Path, result: Path) -> None:
         "seconds": seconds,
         "counts": {t: c.as_dict() for t, c in source.counts.items()},
         "problems": [asdict(p) for p in source.problems],
+        **({"chunk_lines": streaming._CHUNK_LINES} if way == "after" else {}),
     }, ensure_ascii=False), encoding="utf-8")
 
 
@@ -185,9 +186,28 @@ def report(rows: list) -> str:
         for way, m in results.items():
             head.append(f"| {lines:,} | {size / MB:,.0f} MB | {counts['rows_used']:,} | {way} | {m.seconds:.1f} s | "
                         f"{m.result['seconds']:.1f} s | {m.peak_rss / MB:,.0f} MB | {agree} |")
+    head.append("")
+    for way in ("before", "after"):
+        runs = [(lines, results[way]) for lines, _, _, results, _ in rows if way in results]
+        if len(runs) > 1:
+            (n0, m0), (n1, m1) = runs[0], runs[-1]
+            head.append(f"- *{way}*: from {n0:,} to {n1:,} lines the peak RSS goes from {m0.peak_rss / MB:,.0f} "
+                        f"to {m1.peak_rss / MB:,.0f} MB (×{m1.peak_rss / m0.peak_rss:.2f}) and the loading from "
+                        f"{m0.result['seconds']:.1f} to {m1.result['seconds']:.1f} s.")
+    for lines, _, _, results, _ in rows:
+        if {"before", "after"} <= set(results):
+            b, a = results["before"], results["after"]
+            head.append(f"- at {lines:,} lines, *after* takes {a.result['seconds'] / b.result['seconds']:.2f}× the "
+                        f"loading time and {a.peak_rss / b.peak_rss:.2f}× the peak RSS of *before*.")
+    chunks = {m.result.get("chunk_lines") for _, _, _, results, _ in rows for m in results.values()} - {None}
+    chunked = f", chunks of {', '.join(f'{c:,}' for c in sorted(chunks))} lines" if chunks else ""
     info = machine()
-    head += ["", f"Machine: {', '.join(f'{k} {v}' for k, v in info.items())}.", ""]
+    head += ["", f"One run of each way, sizes one after the other{chunked}. "
+             f"Machine: {', '.join(f'{k} {v}' for k, v in info.items())}; load average at the end "
+             f"{load_average()}. The machine is shared: wall times of the same run vary by up to about ×1.7 "
+             "from one run to the next, peak memory does not.", ""]
     return "\n".join(head)
+
 
 
 if __name__ == "__main__":

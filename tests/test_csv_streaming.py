@@ -10,6 +10,7 @@ them, every problem and the row counts.
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import asdict
 from pathlib import Path
 
@@ -31,6 +32,7 @@ CUSTOMERS = [  # code, name, marked for deletion
     ("004", "ООО «Гамма»", "Нет"), ("005", "ООО «Гамма»", "Нет"),  # one name, two cards: ambiguous
     ("006", "АО Дельта", "Да"), ("007", "АО Дельта", "Нет"),  # the live card wins
 ]
+ROOT = Path(__file__).resolve().parent.parent
 UNKNOWN = "ООО «Нет такого»"
 CHUNKS = [1, 2, 3, 5, 1000]  # 1000: the whole file in one chunk
 
@@ -250,3 +252,27 @@ def test_small_files_keep_the_whole_file_path_below_the_threshold(tmp_path, monk
     source = load_source(data, "1c", orders_parquet=tmp_path / "out.parquet")
     assert source.written == {}
     assert len(source.tables["orders"]) == 15
+
+
+def test_the_benchmark_export_streams_to_the_same_lines(tmp_path, monkeypatch):
+    # benchmarks/csv_streaming.py measures this export at 1M and 3M lines; here a small one
+    spec = importlib.util.spec_from_file_location("csv_streaming", ROOT / "benchmarks" / "csv_streaming.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    monkeypatch.setattr(streaming, "_CHUNK_LINES", 700)
+    data = tmp_path / "data"
+    bench.generate(data, 3000, 50)
+    text = (data / "prodazhi.csv").read_bytes().decode("cp1251")
+    assert text.startswith("Продажи по клиентам\r\n") and "\r\nИтого;" in text and NBSP in text
+    old, old_problems, new, new_problems = both_ways(data, tmp_path)
+    pd.testing.assert_frame_equal(new, old)
+    assert new_problems == old_problems
+    lines = [r.split(";") for r in text.split("\r\n")[5:-2]]  # title block and header, «Итого» and the end
+    assert len(lines) == 3000
+    dropped = [r for r in lines if r[2] == "ООО «Нет такого клиента»"]
+    amount = sum(float(r[5].replace(NBSP, "").replace(",", ".")) for r in dropped)
+    assert len(dropped) > 0
+    assert [p.message.split(":")[0] for p in new_problems] == ["unknown customer 'ООО «Нет такого клиента»'"]
+    assert new_problems[0].message.endswith(f"dropped; amount {amount:.2f}")
+    assert load_source(data, "1c").counts["orders"] == RowCount(3000, 3000 - len(dropped), round(amount, 2))
+    assert len(new) == 3000 - len(dropped)
