@@ -1,7 +1,8 @@
 """1C CSV order lines, streamed: checked, resolved and written a chunk of lines at a time.
 
 A 1C export of order lines is the one CSV that grows with the business: read whole it is
-decoded, split and parsed in memory (about 1 GB per million lines, issue 17). Here the file
+decoded, split and parsed in memory (1.5 GB at a million lines, 4 GB at three: issue 17,
+docs/csv_streaming.md). Here the file
 is transcoded to UTF-8 as it is read, split by pandas' C parser `_CHUNK_LINES` lines at a
 time (the parser keeps its state between chunks, so quoted cells are split as in one
 pass), and each chunk goes through the same parsing and checks as `tables.read_table`
@@ -48,7 +49,8 @@ from clientbase.sources.readers import (
 from clientbase.sources.tables import _LISTED_VALUES, _missing_columns
 from clientbase.sources.values import _bad_values_problem, _parse_column, _typed_mask
 
-# order-line CSV files smaller than this are read whole (tests lower it to stream tiny files)
+# order-line CSV files smaller than this are read whole; 0: every one bound for the cache is
+# streamed, which is as fast as the whole-file read from 20,000 lines up (docs/csv_streaming.md)
 STREAM_MIN_BYTES = 0
 
 
@@ -154,6 +156,7 @@ class _CsvOrders:
                     if any(c in columns for c in (col, _HELPER_OF.get(col)))]
         empty: dict[str, _Rows] = {col: _Rows() for col in required}
         resolve = _Resolution(customers, headers) if customers is not None else None
+        self._out.parent.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(dir=self._out.parent, prefix=f".{self._out.name}.", suffix=".tmp")
         os.close(fd)
         self._tmp = Path(name)
