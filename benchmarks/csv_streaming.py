@@ -204,8 +204,8 @@ def report(rows: list) -> str:
     info = machine()
     head += ["", f"One run of each way, sizes one after the other{chunked}. "
              f"Machine: {', '.join(f'{k} {v}' for k, v in info.items())}; load average at the end "
-             f"{load_average()}. The machine is shared: wall times of the same run vary by up to about ×1.7 "
-             "from one run to the next, peak memory does not.", ""]
+             f"{load_average()}. The machine is shared: wall times of the same code varied by up to ×2.7 "
+             "between three runs of this benchmark on one day (3M before: 37 to 100 s), peak memory by 1 %.", ""]
     return "\n".join(head)
 
 

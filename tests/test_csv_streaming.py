@@ -267,6 +267,10 @@ def test_the_benchmark_export_streams_to_the_same_lines(tmp_path, monkeypatch):
     old, old_problems, new, new_problems = both_ways(data, tmp_path)
     pd.testing.assert_frame_equal(new, old)
     assert new_problems == old_problems
+    # never more than a chunk of lines at a time: each chunk is a row group of its own
+    groups = pq.ParquetFile(tmp_path / "streamed-orders.parquet").metadata
+    assert groups.num_row_groups == 5
+    assert max(groups.row_group(i).num_rows for i in range(groups.num_row_groups)) <= 700
     lines = [r.split(";") for r in text.split("\r\n")[5:-2]]  # title block and header, «Итого» and the end
     assert len(lines) == 3000
     dropped = [r for r in lines if r[2] == "ООО «Нет такого клиента»"]
