@@ -198,14 +198,16 @@ def test_files_that_need_parsing_keep_the_pandas_path(tmp_path, change):
     assert not (tmp_path / "out.parquet").exists()
 
 
-def test_csv_orders_keep_the_pandas_path(tmp_path):
+def test_csv_orders_are_streamed_not_read_by_duckdb(tmp_path):
+    # CSV order lines go through the chunked reader (tests/test_csv_streaming.py), not DuckDB
     data = tmp_path / "data"
     data.mkdir()
     customers_file(data, ["C1"])
     (data / "orders.csv").write_text("order_id,date,customer_id,amount\nO1,2025-01-01,C1,5\n", encoding="utf-8")
     source = load_source(data, "canonical", orders_parquet=tmp_path / "out.parquet")
-    assert source.written == {}
-    assert source.tables["orders"]["amount"].tolist() == [5.0]
+    assert source.written == {"orders": tmp_path / "out.parquet"}
+    assert "orders" not in source.tables
+    assert pd.read_parquet(tmp_path / "out.parquet")["amount"].tolist() == [5.0]
 
 
 def test_parquet_stats_match_the_frame_stats(tmp_path):

@@ -13,8 +13,10 @@ decimal separator and the date order. Loading a folder is four steps, one module
    return a :class:`Source` with the warnings kept for the report (`loading`).
 
 `formats` holds the formats and the header matching (`header_synonyms`, `header_lookup`,
-`match_headers`), which the database source uses too; `parquet` checks typed Parquet order
-lines in DuckDB without loading them into pandas.
+`match_headers`), which the database source uses too. Order lines bound for the cache
+(``load_source(orders_parquet=...)``) are never held whole in memory: `parquet` checks typed
+Parquet order lines in DuckDB, `streaming` reads CSV exports a chunk of lines at a time
+through the same checks as steps 2 and 3.
 
 Row numbers in problems are the rows a person sees: for CSV and XLSX the 1-based row of
 the file or sheet with the header counted; for Parquet the 1-based record number.

@@ -18,6 +18,7 @@ from clientbase.sources.finding import RowCount, Source, _find
 from clientbase.sources.formats import Format, _check_known, load_format
 from clientbase.sources.names import _complete, _finish, _resolve_references
 from clientbase.sources.parquet import _ParquetOrders
+from clientbase.sources.streaming import _CsvOrders, _Fallback
 from clientbase.sources.tables import read_table
 
 
@@ -44,10 +45,11 @@ def load_source(
         the tables to load (default: every table found); customers are read whenever a
         loaded table refers to them, campaigns when campaign members do.
     orders_parquet
-        where to write the canonical order lines when DuckDB can convert them without
-        pandas (a Parquet orders file with typed columns and customer ids, not names):
-        they are then in ``Source.written``, not in ``Source.tables``, and never held in
-        memory (issue 7). Other orders files are read into ``Source.tables`` as usual.
+        where to write the canonical order lines when they can be converted without
+        holding them all in memory: a Parquet orders file with typed columns and customer
+        ids, not names, by DuckDB (issue 7), or a CSV export, a chunk of lines at a time
+        (issue 17; `streaming`). They are then in ``Source.written``, not in
+        ``Source.tables``. Other orders files are read into ``Source.tables`` as usual.
         The same checks and problems either way.
     stages
         the deal funnel's stages in order (the profile's ``deal_funnel.stages``): a deal or
@@ -77,9 +79,11 @@ def load_source(
 
     import duckdb
 
-    lines = None
+    lines, stream = None, None
     if orders_parquet is not None and "orders" in paths and "orders" in wanted:
         lines = _ParquetOrders.plan(paths["orders"], fmt)
+        if lines is None:
+            stream = _CsvOrders.plan(paths["orders"], fmt, Path(orders_parquet))
     try:
         frames: dict[str, pd.DataFrame] = {}
         headers: dict[str, dict[str, str]] = {}
@@ -91,6 +95,14 @@ def load_source(
                 except duckdb.Error:  # a damaged file: the pandas path words the problem
                     lines.close()
                     lines = None
+            if table == "orders" and stream is not None:
+                try:
+                    # customers come first (TABLES order): names are resolved as the lines are read
+                    problems.extend(stream.read(frames.get("customers")))
+                    continue
+                except _Fallback:  # a file pandas cannot split: the whole-file path words the problem
+                    stream.close()
+                    stream = None
             frame, found = read_table(path, table, fmt)
             problems.extend(found)
             headers[table] = frame.attrs.get("headers", {})
@@ -101,6 +113,9 @@ def load_source(
         resolved += deal_problems(frames, paths, headers, stages)
         if lines is not None and "customers" in frames:
             resolved += lines.unknown_customers(frames["customers"]["customer_id"])
+        if stream is not None:
+            resolved += stream.warnings()
+        if (lines is not None and "customers" in frames) or stream is not None:
             # in the order the pandas path reports them: table by table
             order = ("contacts", "orders", "campaign_members", "leads")
             resolved.sort(key=lambda p: order.index(p.table) if p.table in order else len(order))
@@ -111,13 +126,15 @@ def load_source(
             raise DataError(errors + [p for p in problems if p.severity != "error"])
         counts = {t: _row_count(read[t], frames[t], t) for t in frames if t in wanted}
         written = {}
-        if lines is not None:
-            lines.write(Path(orders_parquet))
-            written["orders"] = Path(orders_parquet)
-            counts["orders"] = lines.row_count()
+        for streamed in (lines, stream):
+            if streamed is not None:
+                streamed.write(Path(orders_parquet))
+                written["orders"] = Path(orders_parquet)
+                counts["orders"] = streamed.row_count()
     finally:
-        if lines is not None:
-            lines.close()
+        for streamed in (lines, stream):
+            if streamed is not None:
+                streamed.close()
     if stages:
         frames.update({t: canonical_stages(frames[t], stages) for t in ("deals", "deal_stages") if t in frames})
     out = {t: _finish(frames[t], t) for t in TABLES if t in frames and t in wanted}

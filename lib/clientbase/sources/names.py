@@ -16,7 +16,7 @@ from clientbase.errors import Problem
 from clientbase.frames import isin
 from clientbase.schema import REQUIRED_TABLES, TABLES
 from clientbase.sources.formats import _HELPERS, _SPACES, _fold
-from clientbase.sources.readers import _amount_text, _rows_text
+from clientbase.sources.readers import _LISTED_ROWS, _amount_text, _rows_text
 from clientbase.sources.tables import _LISTED_VALUES
 from clientbase.sources.values import _DTYPES, _EMPTY_VALUE
 
@@ -196,23 +196,37 @@ def _value_warnings(
     """
     if not mask.any():
         return []
-    header = headers.get(col)
     bad = frame.loc[mask, [col, "_row", *([amount] if amount else [])]]
-
-    def worth(rows: pd.DataFrame) -> str:
-        return f"; amount {_amount_text(rows[amount].sum())}" if amount else ""
-
     firsts = bad.groupby(col, sort=False)["_row"].min().sort_values()
-    out = []
+    groups = []
     for value in firsts.index[:_LISTED_VALUES]:
         these = bad.loc[bad[col] == value]
         rows = these["_row"].to_numpy()
-        out.append(Problem(file, int(rows[0]), header or col, message(value, _rows_text(rows)) + worth(these),
-                           severity="warning", table=table))
-    if len(firsts) > _LISTED_VALUES:
-        rest = bad[bad[col].isin(firsts.index[_LISTED_VALUES:])]
-        out.append(Problem(file, None, header or col,
-                           f"and {len(firsts) - _LISTED_VALUES} more such values in {len(rest)} rows" + worth(rest),
+        groups.append((value, rows[:_LISTED_ROWS], len(rows), float(these[amount].sum()) if amount else None))
+    rest = bad[bad[col].isin(firsts.index[_LISTED_VALUES:])]
+    more = (len(firsts) - _LISTED_VALUES, len(rest), float(rest[amount].sum()) if amount else None)
+    return _grouped_warnings(groups, more, col, file=file, table=table, headers=headers, message=message)
+
+
+def _grouped_warnings(
+    groups: list[tuple[str, np.ndarray, int, float | None]], more: tuple[int, int, float | None], col: str, *,
+    file: str, table: str, headers: dict[str, str], message: Callable[[str, str], str],
+) -> list[Problem]:
+    """The warnings of `_value_warnings` from the rows grouped by value, in the order of their first rows.
+
+    `groups` holds the first `_LISTED_VALUES` values: (value, first rows, rows, amount or None);
+    `more` the rest: (values, rows, amount or None).
+    """
+    header = headers.get(col) or col
+
+    def worth(amount: float | None) -> str:
+        return "" if amount is None else f"; amount {_amount_text(amount)}"
+
+    out = [Problem(file, int(rows[0]), header, message(value, _rows_text(rows, total=n)) + worth(amount),
+                   severity="warning", table=table)
+           for value, rows, n, amount in groups]
+    values, rows, amount = more
+    if values > 0:
+        out.append(Problem(file, None, header, f"and {values} more such values in {rows} rows" + worth(amount),
                            severity="warning", table=table))
     return out
-

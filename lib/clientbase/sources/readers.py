@@ -64,17 +64,57 @@ def _read_raw(path: Path, lookup: dict[str, tuple[str, int]]) -> _Raw:
 
 def _read_csv(path: Path, lookup: dict[str, tuple[str, int]]) -> _Raw:
     data = path.read_bytes()
-    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
-        if data.startswith(bom):
-            text = data.decode(encoding)
-            break
+    encoding = _bom_encoding(data[:4])
+    if encoding is not None:
+        text = data.decode(encoding)
     else:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             # 1C on Windows saves in the ANSI code page; cp1251 decodes every byte but 0x98
             text = data.decode("cp1251", errors="replace")
-    # the header search looks at the first lines only; the body goes to the C parser
+    head = _csv_head(text, lookup)
+    positions = sorted({0, *head.columns.values()})
+    body = text[head.body_at:]
+    if body.strip():
+        cells = _parse_csv_body(body, head.sep, positions, head.width)
+        too_long = cells.pop(head.width).str.strip() != ""
+    else:
+        cells = pd.DataFrame({p: pd.Series([], dtype="str") for p in positions})
+        too_long = pd.Series([], dtype=bool)
+    rows = np.arange(len(cells), dtype=np.int64) + head.first_row
+    return _Raw(head.headers, head.columns, cells, rows, too_long)
+
+
+def _bom_encoding(start: bytes) -> str | None:
+    """The encoding a byte order mark at the start of a file announces, if any."""
+    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if start.startswith(bom):
+            return encoding
+    return None
+
+
+@dataclass(frozen=True)
+class _CsvHead:
+    """Where a CSV text's header row is, how it is separated, and where its data lines start."""
+
+    headers: list[str]  # every header cell, as written
+    columns: dict[str, int]  # canonical column -> position in `headers`
+    sep: str
+    body_at: int  # offset in the text of the first data line
+    first_row: int  # file row number of the first data line (1-based, header counted)
+
+    @property
+    def width(self) -> int:
+        return max(len(self.headers), 1)
+
+
+def _csv_head(text: str, lookup: dict[str, tuple[str, int]]) -> _CsvHead:
+    """The header row of a CSV text: the first of its first lines that matches enough headers.
+
+    `text` may be only the start of a file, as long as it holds more than
+    `_HEADER_SCAN_ROWS` whole lines or the whole file.
+    """
     lines: list[str] = []
     ends: list[int] = []  # where the text after each scanned line starts
     pos = 0
@@ -95,34 +135,34 @@ def _read_csv(path: Path, lookup: dict[str, tuple[str, int]]) -> _Raw:
         line = lines[header_at] if lines else ""
         sep = max(_SEPARATORS, key=line.count) if line else ","
     headers = _split(lines[header_at], sep) if lines else []
-    columns = match_headers(headers, lookup)
-    positions = sorted({0, *columns.values()})
-    width = max(len(headers), 1)
-    body = text[ends[header_at]:] if lines else ""
-    if body.strip():
-        cells = _parse_csv_body(body, sep, positions, width)
-        too_long = cells.pop(width).str.strip() != ""
-    else:
-        cells = pd.DataFrame({p: pd.Series([], dtype="str") for p in positions})
-        too_long = pd.Series([], dtype=bool)
-    rows = np.arange(len(cells), dtype=np.int64) + header_at + 2
-    return _Raw(headers, columns, cells, rows, too_long)
+    body_at = ends[header_at] if lines else len(text)
+    return _CsvHead(headers, match_headers(headers, lookup), sep, body_at, header_at + 2)
 
 
 def _parse_csv_body(body: str, sep: str, positions: list[int], width: int) -> pd.DataFrame:
     """The wanted columns of the data lines, plus position `width`: cells beyond the header."""
-    # pandas drops cells beyond `names` silently and refuses a usecols position that the
-    # first lines do not reach; a first line of width + 1 empty cells makes `width` exist
-    sentinel = sep * width + "\n"
     try:
-        cells = pd.read_csv(
-            io.BytesIO((sentinel + body).encode("utf-8")), encoding="utf-8", sep=sep, header=None,
-            names=list(range(width + 1)), usecols=[*positions, width], dtype=str, na_filter=False,
-            skip_blank_lines=False, engine="c",
-        )
+        cells = pd.read_csv(io.BytesIO((_csv_sentinel(sep, width) + body).encode("utf-8")),
+                            **_csv_options(sep, positions, width))
     except pd.errors.ParserError as exc:
         raise _Unreadable(f"cannot split the file into columns by {sep!r}: {exc}") from exc
     return cells.iloc[1:].reset_index(drop=True)
+
+
+def _csv_sentinel(sep: str, width: int) -> str:
+    """The first line put before the data lines: `width` + 1 empty cells.
+
+    pandas drops cells beyond `names` silently and refuses a usecols position that the
+    first lines do not reach; a first line of width + 1 empty cells makes `width` exist.
+    """
+    return sep * width + "\n"
+
+
+def _csv_options(sep: str, positions: list[int], width: int) -> dict[str, Any]:
+    """pandas.read_csv's options for the UTF-8 data lines (after `_csv_sentinel`) of a CSV export."""
+    return {"encoding": "utf-8", "sep": sep, "header": None, "names": list(range(width + 1)),
+            "usecols": [*positions, width], "dtype": str, "na_filter": False, "skip_blank_lines": False,
+            "engine": "c"}
 
 
 def _read_xlsx(path: Path, lookup: dict[str, tuple[str, int]]) -> _Raw:

@@ -173,8 +173,15 @@ def _bad_values(
         return []
     bad_rows = rows[mask]
     shown = _text(values)[mask].iloc[:_LISTED_ROWS].tolist()
-    if len(bad_rows) == 1:
-        return [(int(bad_rows[0]), header, f"{what} {shown[0]!r}; {expected}")]
-    listed = ", ".join(f"row {r} {v!r}" for r, v in zip(bad_rows[:_LISTED_ROWS], shown, strict=True))
-    more = f" and {len(bad_rows) - _LISTED_ROWS} more" if len(bad_rows) > _LISTED_ROWS else ""
-    return [(int(bad_rows[0]), header, f"{what} in {len(bad_rows)} rows: {listed}{more}; {expected}")]
+    return [_bad_values_problem(bad_rows[:_LISTED_ROWS], shown, len(bad_rows), header, what, expected)]
+
+
+def _bad_values_problem(
+    first_rows: np.ndarray, shown: list[str], total: int, header: str, what: str, expected: str
+) -> tuple[int | None, str | None, str]:
+    """The problem of `total` bad values of a column, of which the first rows and values are given."""
+    if total == 1:
+        return (int(first_rows[0]), header, f"{what} {shown[0]!r}; {expected}")
+    listed = ", ".join(f"row {r} {v!r}" for r, v in zip(first_rows[:_LISTED_ROWS], shown, strict=True))
+    more = f" and {total - _LISTED_ROWS} more" if total > _LISTED_ROWS else ""
+    return (int(first_rows[0]), header, f"{what} in {total} rows: {listed}{more}; {expected}")
