@@ -669,12 +669,37 @@ def demo_section(a: dict[str, Any]) -> list[str]:
     return lines
 
 
+CSV_HEADING = "## Streaming 1C CSV order lines (issue 17)"
+
+
+def csv_bench(args: argparse.Namespace) -> dict[str, Any]:
+    """`benchmarks/csv_streaming.py` (1M and 3M lines of a generated 1C export, read whole and streamed,
+    each load in a fresh process); it writes docs/csv_streaming.md, whose text becomes this section."""
+    say("[csv] a 1C CSV export of 1M and 3M lines, loaded whole and streamed")
+    folder = BENCH / "csv_streaming"
+    out = ROOT / "docs" / "csv_streaming.md"
+    m = harness.measure([PYTHON, str(HERE / "csv_streaming.py"), "--work", str(folder / "work"), "--out", str(out)],
+                        log=folder / "csv_streaming.log", cwd=ROOT, timeout=args.timeout * 4)
+    if m.exit_code != 0 or m.timed_out:
+        raise SystemExit(f"the csv_streaming benchmark failed; see {folder / 'csv_streaming.log'}")
+    return {"text": out.read_text(encoding="utf-8")}
+
+
+def csv_section(a: dict[str, Any]) -> list[str]:
+    """docs/csv_streaming.md under this report's heading (`benchmarks/run.py --only csv` re-measures it)."""
+    lines = a["text"].rstrip("\n").split("\n")
+    body = lines[1:] if lines and lines[0].startswith("# ") else lines
+    return [CSV_HEADING, *body, "", "Re-measure with `benchmarks/run.py --only csv` (also rewrites "
+            "docs/csv_streaming.md).", ""]
+
+
 # name: (heading, section lines, benchmark); `--only NAME` re-measures one of them
 COMPONENTS: dict[str, tuple[str, Any, Any]] = {
     "allocation": (ALLOCATION_HEADING, allocation_section, allocation_bench),
     "deal_funnel": (DEAL_FUNNEL_HEADING, deal_funnel_section, deal_funnel_bench),
     "clv": (CLV_HEADING, clv_section, clv_bench),
     "demo": (DEMO_HEADING, demo_section, demo_bench),
+    "csv": (CSV_HEADING, csv_section, csv_bench),
 }
 
 
