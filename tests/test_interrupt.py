@@ -6,6 +6,7 @@ the exit status is 128 + the signal, and reports published earlier stay as they 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import selectors
 import signal
@@ -42,10 +43,24 @@ def _described(pids: set[int]) -> list[str]:
 
 
 def _start(out) -> subprocess.Popen:
+    # four reports on two worker slots: each slot has a second notebook to run when the signal comes
     cmd = [sys.executable, "-m", "clientbase.cli", "run", str(CI_PROFILE), "--only", "abc_xyz", "receivables",
-           "--no-pdf", "--jobs", "2", "--out", str(out)]
+           "segments", "deal_funnel", "--no-pdf", "--jobs", "2", "--out", str(out)]
     return subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
                             env=dict(os.environ, PYTHONWARNINGS="error"))
+
+
+@contextlib.contextmanager
+def _started(out):
+    """A run; whatever the test finds, it is ended and its pipe closed (no warning leaks into later tests)."""
+    proc = _start(out)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stderr.close()
 
 
 def _wait_for(proc: subprocess.Popen, text: str, timeout: float = 120) -> str:
@@ -67,20 +82,22 @@ def _wait_for(proc: subprocess.Popen, text: str, timeout: float = 120) -> str:
 def test_a_stopped_run_leaves_nothing_behind_and_keeps_the_published_reports(ci_run, tmp_path, sig, code, words):
     out = tmp_path / "reports"
     before = _kernels()
-    first = _start(out)
-    _wait_for(first, "done")
-    assert first.wait(timeout=300) == 0
-    first.stderr.close()
+    with _started(out) as first:
+        _wait_for(first, "done")
+        assert first.wait(timeout=300) == 0
     published = {p: p.read_bytes() for p in (out / "ci").rglob("*") if p.is_file()}
     assert published
 
-    second = _start(out)
-    _wait_for(second, ": running")
-    time.sleep(1.5)  # the notebooks' kernels are up
-    second.send_signal(sig)
-    assert second.wait(timeout=60) == code
-    assert words in second.stderr.read()
-    second.stderr.close()
+    with _started(out) as second:
+        _wait_for(second, ": running")
+        deadline = time.monotonic() + 60
+        while not (_kernels() - before) and time.monotonic() < deadline:  # a worker and its kernel are up
+            time.sleep(0.1)
+        time.sleep(0.5)
+        assert second.poll() is None, "the run ended before it could be stopped"
+        second.send_signal(sig)
+        assert second.wait(timeout=60) == code
+        assert words in second.stderr.read()
 
     left = sorted(p.name for p in (out / "ci").iterdir() if p.name.startswith("."))
     assert left == [], f"left behind: {left}"
