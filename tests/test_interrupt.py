@@ -46,8 +46,14 @@ def _start(out) -> subprocess.Popen:
     # four reports on two worker slots: each slot has a second notebook to run when the signal comes
     cmd = [sys.executable, "-m", "clientbase.cli", "run", str(CI_PROFILE), "--only", "abc_xyz", "receivables",
            "segments", "deal_funnel", "--no-pdf", "--jobs", "2", "--out", str(out)]
+    # Ctrl-C as a terminal gives it: a suite started in the background of a shell inherits SIGINT
+    # ignored (POSIX shells ignore it for background jobs), and Python then never raises KeyboardInterrupt
     return subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
-                            env=dict(os.environ, PYTHONWARNINGS="error"))
+                            env=dict(os.environ, PYTHONWARNINGS="error"), preexec_fn=_default_sigint)
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 @contextlib.contextmanager
