@@ -73,7 +73,7 @@ def test_top_products_by_revenue_in_the_window(tmp_path):
         "C1": "kabel; rozetka", "C2": "lampa; kabel"}
 
 
-def test_cube_does_not_mutate_the_order_lines():
+def test_cube_does_not_mutate_the_orders():
     orders = order_lines()
     before = orders.copy()
     cube_from_lines(orders, as_of=AS_OF)

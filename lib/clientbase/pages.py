@@ -215,15 +215,19 @@ def _kpi_tiles(run_dir: Path, manifest: Mapping[str, Any], fmt: Formatter) -> di
             "raw": "" if pd.isna(now[kpi]) else repr(float(now[kpi])),
             "change": kpi_display.change_text(fmt, kpi, now[kpi], previous),
             "change_class": kpi_display.change_class(kpi, now[kpi], previous),
-            "spark": Markup(kpi_display.sparkline(
-                values.tolist(), title=names[kpi],
-                labels=[f"{q}: {kpi_display.value_text(fmt, kpi, v)}" for q, v in zip(quarters, values, strict=True)])),
+            "spark": _sparkline(fmt, kpi, values, quarters, title=names[kpi]),
         })
     reports = {str(r.get("name")): r for r in manifest.get("reports") or []}
     link = _link("", (reports.get("kpis") or {}).get("html"))
     return {"tiles": tiles, "quarter": fmt.quarter(now["quarter"]),
             "against": t("kpi_change", language, quarter=quarters[-2]) if before is not None else "",
             "link": link, "title": t("kpis", language)}
+
+
+def _sparkline(fmt: Formatter, kpi: str, values: pd.Series, quarters: list[str], **shape: Any) -> Markup:
+    """The KPI's sparkline, each point's quarter and value in its hover text."""
+    labels = [f"{q}: {kpi_display.value_text(fmt, kpi, v)}" for q, v in zip(quarters, values, strict=True)]
+    return Markup(kpi_display.sparkline(values.tolist(), labels=labels, **shape))
 
 
 def _history_view(profile: str, table: pd.DataFrame, fmt: Formatter) -> dict[str, Any]:
@@ -236,9 +240,7 @@ def _history_view(profile: str, table: pd.DataFrame, fmt: Formatter) -> dict[str
             continue
         charts.append({
             "kpi": kpi, "name": names[kpi], "last": kpi_display.value_text(fmt, kpi, values.iloc[-1], compact=True),
-            "spark": Markup(kpi_display.sparkline(
-                values.tolist(), width=220, height=56, title=names[kpi],
-                labels=[f"{q}: {kpi_display.value_text(fmt, kpi, v)}" for q, v in zip(quarters, values, strict=True)])),
+            "spark": _sparkline(fmt, kpi, values, quarters, title=names[kpi], width=220, height=56),
         })
     return {"profile": profile, "charts": charts, "first": quarters[0], "last": quarters[-1],
             "points": t("kpi_points", fmt.language, n=len(quarters))}

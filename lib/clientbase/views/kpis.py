@@ -28,7 +28,7 @@ _TRENDS = ("active_customers", "new_customers", "lost_customers", "crr", "revenu
 
 def shown_kpis(result: KpisResult) -> list[str]:
     """The KPIs the report shows: those of every quarter, then the other reports' whose inputs exist."""
-    return [c for c in BASE_COLUMNS[3:]] + list(result.available)
+    return [*BASE_COLUMNS[3:], *result.available]  # after quarter, quarter_start, quarter_end
 
 
 def headlines(result: KpisResult, *, fmt: Formatter) -> list[tuple[str, str]]:
@@ -79,7 +79,7 @@ def section_of(key: str, result: KpisResult, *, fmt: Formatter, options: KpisOpt
     if key == "table":
         return section(tx["section_table"], tx("read_table", quarter=quarter), _kpi_table(result, fmt))
     if key == "trends":
-        shown = [k for k in _TRENDS] + list(result.available)
+        shown = [*_TRENDS, *result.available]
         return section(tx["section_trends"], tx("read_trends", n=len(result.kpis), quarter=quarter),
                        trends_figure(result, shown, fmt=fmt))
     previous, year_ago = (fmt.quarter(result.bridge_of(c)["base_quarter"].iloc[0])
