@@ -204,14 +204,10 @@ def _execute_all(
     done = 0
     try:
         while queue or any(s.report for s in slots):
-            for slot in [s for s in slots if s.report is None]:
-                if not queue:
-                    break
-                _start(slot, queue.pop(0), profile, prepared, tmp, outcomes, language=language, pdf=pdf)
-                say(f"  [{done + sum(1 for s in slots if s.report)}/{len(reports)}] {slot.report}: running")
-            while queue and len(slots) < max(1, jobs):
+            idle = sum(1 for s in slots if s.report is None)
+            for _ in range(min(len(queue) - idle, max(1, jobs) - len(slots))):
                 _new_slot(tmp, slots)
-                slot = slots[-1]
+            for slot in [s for s in slots if s.report is None][:len(queue)]:
                 _start(slot, queue.pop(0), profile, prepared, tmp, outcomes, language=language, pdf=pdf)
                 say(f"  [{done + sum(1 for s in slots if s.report)}/{len(reports)}] {slot.report}: running")
             time.sleep(0.1)
