@@ -32,25 +32,14 @@ good_java() {
 if good_java; then
     exit 0
 fi
-if ! command -v apt-get > /dev/null; then
-    echo "ensure-java: no Java 17 or newer found (java on PATH or \$JAVA_HOME) and there is no apt-get;" \
-         "install a Java 17+ runtime (e.g. the Debian/Ubuntu package default-jre-headless) yourself" >&2
-    exit 1
-fi
-SUDO=()
-if [ "$(id -u)" -ne 0 ]; then
-    SUDO=(sudo)
-fi
-install() {
-    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@"
-}
-echo "ensure-java: installing the Debian package default-jre-headless (for tests/test_spark.py)"
-# a fresh machine's package lists may be missing or stale: update once and try again
-install default-jre-headless || { "${SUDO[@]}" apt-get update -q && install default-jre-headless; }
+# shellcheck source=apt.sh
+source "$(dirname "$0")/apt.sh"
+apt_install ensure-java "a Java 17+ runtime (e.g. Debian/Ubuntu package default-jre-headless; tests/test_spark.py needs it)" \
+    default-jre-headless
 if ! good_java; then
     # an older release whose default Java is below 17
     echo "ensure-java: the default Java is older than 17; installing openjdk-17-jre-headless"
-    install openjdk-17-jre-headless
+    apt_packages openjdk-17-jre-headless
     update-alternatives --list java 2> /dev/null | grep -m1 'java-17' | xargs -r "${SUDO[@]}" update-alternatives --set java
 fi
 if ! good_java; then
