@@ -1,8 +1,9 @@
 """Helpers for text columns that pandas handles slowly at millions of rows.
 
 pandas 3 stores text in Arrow (`str` dtype). `Series.isin` on such a column builds a
-Python object per wanted value (2.6 s for 330,000 ids on this machine); hashing through an
-`Index` gives the same answer in a tenth of that.
+Python object per value (29 s for 3.2M payments against 3.1M invoices on this machine);
+Arrow's own hash lookup (`pyarrow.compute.is_in`) on the same buffers gives the same
+answer in under 2 s.
 """
 
 from __future__ import annotations
@@ -11,14 +12,24 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 
 def isin(values: pd.Series | pd.Index, wanted: Iterable[object]) -> np.ndarray:
     """`values.isin(wanted)` for text ids, as a bool array; a missing value is never in."""
-    if not isinstance(wanted, (pd.Series, pd.Index, np.ndarray)):
-        wanted = list(wanted)
-    wanted_ids = pd.Index(pd.Series(wanted, dtype="str").dropna().unique())
-    return wanted_ids.get_indexer(pd.Index(values, dtype="str")) >= 0
+    found = pc.is_in(_text(values), value_set=_text(wanted).combine_chunks(), skip_nulls=True)
+    return found.to_numpy(zero_copy_only=False).astype(bool, copy=False)
+
+
+def _text(values: Iterable[object]) -> pa.ChunkedArray:
+    """Values as Arrow text (the column's own buffers when it is already text), missing as null."""
+    if not isinstance(values, pd.Series):
+        values = pd.Series(values if isinstance(values, (pd.Index, np.ndarray)) else list(values), dtype="object")
+    if values.dtype != "str":
+        values = values.astype("str")
+    array = pa.chunked_array(pa.array(values))
+    return array if array.type == pa.large_string() else array.cast(pa.large_string())
 
 
 def csv_numbers(values: pd.Series) -> pd.Series:
