@@ -45,17 +45,26 @@ class Fit:
 def bgnbd_log_likelihood(params: np.ndarray | tuple[float, ...], x: np.ndarray, t_x: np.ndarray,
                          T: np.ndarray) -> np.ndarray:
     """Each customer's BG/NBD log-likelihood (FHL 2005, eq. 6) at (r, alpha, a, b)."""
+    return _bgnbd_terms(params, *_distinct(x), np.asarray(t_x, dtype=float), np.asarray(T, dtype=float))
+
+
+def _distinct(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct numbers of repeat purchases and where each customer's is among them."""
+    return np.unique(np.asarray(x, dtype=np.int64), return_inverse=True)
+
+
+def _bgnbd_terms(params: np.ndarray | tuple[float, ...], ux: np.ndarray, inverse: np.ndarray, t_x: np.ndarray,
+                 T: np.ndarray) -> np.ndarray:
+    """`bgnbd_log_likelihood` with x given as its distinct values (a fit sorts them once, not per step)."""
     r, alpha, a, b = (float(v) for v in params)
-    x = np.asarray(x, dtype=np.int64)
-    ux, inverse = np.unique(x, return_inverse=True)
     # terms of x alone, once per distinct x
     a1 = gammaln(r + ux) - gammaln(r) + r * np.log(alpha)
     a2 = gammaln(a + b) + gammaln(b + ux) - gammaln(b) - gammaln(a + b + ux)
     with np.errstate(divide="ignore", invalid="ignore"):
         a4c = np.where(ux > 0, np.log(a) - np.log(b + ux - 1.0), -np.inf)
     rx = (r + ux)[inverse]
-    a3 = -rx * np.log(alpha + np.asarray(T, dtype=float))
-    a4 = a4c[inverse] - rx * np.log(alpha + np.asarray(t_x, dtype=float))
+    a3 = -rx * np.log(alpha + T)
+    a4 = a4c[inverse] - rx * np.log(alpha + t_x)
     return a1[inverse] + a2[inverse] + np.logaddexp(a3, a4)
 
 
@@ -74,7 +83,8 @@ def fit_bgnbd(x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> Fit:
     x, t_x, T = np.asarray(x), np.asarray(t_x, dtype=float), np.asarray(T, dtype=float)
     scale = max(float(np.mean(T)), 1e-6)
     starts = ([0.5, scale / 10, 0.8, 2.5], [1.0, scale, 1.0, 1.0], [0.2, 1.0, 0.5, 5.0])
-    return _fit("bgnbd", ("r", "alpha", "a", "b"), lambda v: -bgnbd_log_likelihood(v, x, t_x, T).sum(), starts,
+    ux, inverse = _distinct(x)
+    return _fit("bgnbd", ("r", "alpha", "a", "b"), lambda v: -_bgnbd_terms(v, ux, inverse, t_x, T).sum(), starts,
                 len(x))
 
 
