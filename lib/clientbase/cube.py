@@ -9,6 +9,9 @@ document whose total amount is positive; nothing dated after as_of is read.
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -268,19 +271,19 @@ def top_products(
 
     Empty when the orders have no product column.
     """
-    con = duckdb.connect()
     source = f"read_parquet({literal(orders_parquet)})"
-    columns = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
-    if "product_id" not in columns:
-        return _no_products()
-    status = "AND (status IS NULL OR status <> 'cancelled')" if "status" in columns else ""
-    revenue = f"""
-        SELECT customer_id, product_id, sum(amount) AS revenue
-        FROM {source}
-        WHERE product_id IS NOT NULL AND CAST("date" AS DATE) BETWEEN $start AND $as_of {status}
-        GROUP BY 1, 2 HAVING sum(amount) > 0
-    """
-    return _ranked_products(con, revenue, start=start, as_of=as_of, n=n)
+    with _bounded() as con:
+        columns = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
+        if "product_id" not in columns:
+            return _no_products()
+        status = "AND (status IS NULL OR status <> 'cancelled')" if "status" in columns else ""
+        revenue = f"""
+            SELECT customer_id, product_id, sum(amount) AS revenue
+            FROM {source}
+            WHERE product_id IS NOT NULL AND CAST("date" AS DATE) BETWEEN $start AND $as_of {status}
+            GROUP BY 1, 2 HAVING sum(amount) > 0
+        """
+        return _ranked_products(con, revenue, start=start, as_of=as_of, n=n)
 
 
 def top_products_monthly(
@@ -294,14 +297,28 @@ def top_products_monthly(
     path = Path(products_parquet)
     if not path.is_file():
         return _no_products()
-    con = duckdb.connect()
     revenue = f"""
         SELECT customer_id, product_id, sum(revenue) AS revenue
         FROM read_parquet({literal(path)})
         WHERE month BETWEEN $start AND $as_of
         GROUP BY 1, 2 HAVING sum(revenue) > 0
     """
-    return _ranked_products(con, revenue, start=start, as_of=as_of, n=n)
+    with _bounded() as con:
+        return _ranked_products(con, revenue, start=start, as_of=as_of, n=n)
+
+
+# the top products' customer × product groups number in the millions at 10M lines: DuckDB
+# spills them to disk beyond this rather than hold them all (1.1 GB → 0.66 GB at 10M, 5.4 → 6.4 s)
+_PRODUCTS_MEMORY = "512MB"
+
+
+@contextmanager
+def _bounded() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A DuckDB connection that spills to a temporary folder of its own beyond `_PRODUCTS_MEMORY`."""
+    with tempfile.TemporaryDirectory(prefix="clientbase-products-") as spill, duckdb.connect(
+        config={"memory_limit": _PRODUCTS_MEMORY, "temp_directory": spill}
+    ) as con:
+        yield con
 
 
 def _ranked_products(
