@@ -24,6 +24,7 @@ from clientbase.receivables import (
     aging_trend,
     allocate,
     dso,
+    dso_at,
     headlines,
     open_items,
     payment_discipline,
@@ -451,6 +452,43 @@ def test_buckets_sum_to_outstanding_money_is_conserved_and_inputs_untouched(docs
     # documents after as_of change nothing
     later = allocate(inv.loc[inv["date"] <= as_of], pay.loc[pay["date"] <= as_of], cards, as_of=as_of)
     pd.testing.assert_frame_equal(later.items, items)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_documents(), st.sampled_from([30, 90]))
+def test_dso_at_several_days_equals_the_dso_of_an_allocation_at_each(docs, dso_days):
+    inv, pay, cards, as_of = docs
+    options = ReceivablesOptions(dso_days=dso_days)
+    ends = [as_of - pd.Timedelta(days=45), as_of, as_of - pd.Timedelta(days=100), as_of + pd.Timedelta(hours=13)]
+    expected = [dso(allocate(inv, pay, cards, as_of=end, options=options), options=options) for end in ends]
+    got = dso_at(inv, pay, cards, ends=ends, options=options)
+    for want, have in zip(expected, got, strict=True):
+        assert (math.isnan(want) and math.isnan(have)) or want == have
+
+
+def test_dso_at_without_payments_and_without_days():
+    inv = _invoices([("I1", "A", "2024-06-01", 100.0), ("I2", "B", "2024-06-20", -30.0)])
+    assert dso_at(inv, ends=[AS_OF])[0] == dso(allocate(inv, as_of=AS_OF))
+    assert len(dso_at(inv, ends=[])) == 0
+
+
+@pytest.mark.parametrize("broken", ["duplicate", "missing customer", "missing amount", "missing payment id"])
+def test_dso_at_refuses_what_allocate_refuses_with_its_message(broken):
+    inv = _invoices([("I1", "A", "2024-06-01", 100.0), ("I2", "A", "2024-06-02", 50.0)])
+    pay = _payments([("P1", "A", "2024-06-03", 20.0, "I1")])
+    if broken == "duplicate":
+        inv.loc[1, "invoice_id"] = "I1"
+    elif broken == "missing customer":
+        inv.loc[1, "customer_id"] = None
+    elif broken == "missing amount":
+        pay.loc[0, "amount"] = np.nan
+    else:
+        pay.loc[0, "payment_id"] = None
+    with pytest.raises(ValueError) as by_allocation:
+        allocate(inv, pay, as_of=AS_OF)
+    with pytest.raises(ValueError) as by_sums:
+        dso_at(inv, pay, ends=[AS_OF])
+    assert str(by_sums.value) == str(by_allocation.value)
 
 
 def test_no_public_function_mutates_its_inputs():

@@ -6,7 +6,8 @@ in another way:
   the acquisition cost of the sources with a known cost / the clients they brought in the
   quarter, and the average gross profit of a client over the `ltv_months` months from its
   acquisition (the sources' LTVs weighted by the clients each is measured on);
-- `dso` (Receivables, `receivables.dso` of the snapshot at the quarter's end);
+- `dso` (Receivables: `receivables.dso_at` the quarters' ends, equal to `receivables.dso` of the
+  allocation at each end without allocating eight times);
 - `pipeline_expected_value` (Deal funnel: the forecast of the deals open at the quarter's end,
   with the win probabilities learned from the deals closed by then).
 A quarter's figure never reads a document dated after that quarter's end.
@@ -25,7 +26,7 @@ from clientbase.channels import channel_economics
 from clientbase.deal_funnel import DealFunnelOptions, forecast, missing_input, pipeline, snapshot, win_probabilities
 from clientbase.deal_funnel.snapshot import numbered
 from clientbase.periods import Period
-from clientbase.receivables import ReceivablesOptions, allocate, dso
+from clientbase.receivables import ReceivablesOptions, dso_at
 
 
 @dataclass(frozen=True)
@@ -86,8 +87,7 @@ def _acquisition(ends: Sequence[pd.Timestamp], inputs: OtherInputs) -> tuple[np.
 
 def _dso(ends: Sequence[pd.Timestamp], inputs: OtherInputs) -> np.ndarray:
     options = inputs.receivables_options or ReceivablesOptions()
-    return np.array([dso(allocate(inputs.invoices, inputs.payments, inputs.customers, as_of=end, options=options),
-                         options=options) for end in ends])
+    return dso_at(inputs.invoices, inputs.payments, inputs.customers, ends=list(ends), options=options)
 
 
 def _pipeline(ends: Sequence[pd.Timestamp], inputs: OtherInputs) -> np.ndarray:

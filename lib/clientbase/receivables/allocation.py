@@ -184,6 +184,31 @@ def allocate(invoices: pd.DataFrame, payments: pd.DataFrame | None = None, custo
     return Allocation(as_of=as_of, items=items, advances=advances, invoices=snapshot, received=float(received))
 
 
+def check_documents(invoices: pd.DataFrame, payments: pd.DataFrame | None = None,
+                    customers: pd.DataFrame | None = None, *, as_of: pd.Timestamp) -> None:
+    """The checks `allocate` makes of the documents dated ≤ as_of, with its messages, without
+    allocating (a ValueError naming the table, column and row)."""
+    as_of = pd.Timestamp(as_of).normalize()
+    _require(invoices, "invoices", ("invoice_id", "customer_id", "date", "amount"))
+    inv = invoices.loc[_dates(invoices["date"]) <= as_of.value]
+    if payments is not None:
+        _require(payments, "payments", ("payment_id", "customer_id", "date", "amount"))
+    pay = payments.loc[_dates(payments["date"]) <= as_of.value] if payments is not None else None
+    inv_amount = _kopecks(inv["amount"], "invoices")
+    if pay is not None:
+        _kopecks(pay["amount"], "payments")
+    ids = _ids(inv, "customer_id", "invoices")
+    if pay is not None:
+        ids = pd.concat([ids, _ids(pay, "customer_id", "payments")], ignore_index=True)
+    _card(customers, "payment_terms_days", pd.Index(ids.unique()))
+    debit = _ids(inv, "invoice_id", "invoices").take(np.flatnonzero(inv_amount > 0))
+    if pay is not None:
+        _ids(pay, "payment_id", "payments")
+    twice = debit.duplicated(keep=False).to_numpy()
+    if twice.any():
+        raise ValueError(f"invoices: invoice_id {debit[twice].iloc[0]!r} appears more than once")
+
+
 def _require(frame: pd.DataFrame, name: str, columns: tuple[str, ...]) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:

@@ -12,7 +12,15 @@ import numpy as np
 import pandas as pd
 
 from clientbase.periods import window_start
-from clientbase.receivables.allocation import Allocation, _card, _dates, _kopecks, _managers, allocate
+from clientbase.receivables.allocation import (
+    Allocation,
+    _card,
+    _dates,
+    _kopecks,
+    _managers,
+    allocate,
+    check_documents,
+)
 from clientbase.receivables.options import (
     _BUCKET_UPPER_DAYS,
     _DAY_NS,
@@ -136,6 +144,44 @@ def dso(allocation: Allocation, *, options: ReceivablesOptions = DEFAULTS) -> fl
     revenue = _invoiced(allocation, allocation.as_of - pd.Timedelta(days=options.dso_days - 1))
     outstanding = _kopecks(allocation.items["outstanding"], "items").sum() / 100
     return float(outstanding / revenue * options.dso_days) if revenue > 0 else float("nan")
+
+
+def dso_at(invoices: pd.DataFrame, payments: pd.DataFrame | None = None, customers: pd.DataFrame | None = None,
+           *, ends: list[pd.Timestamp], options: ReceivablesOptions = DEFAULTS) -> np.ndarray:
+    """`dso(allocate(invoices, payments, customers, as_of=end, options=options), options=options)`
+    for each of `ends`, without allocating at each day (the KPIs' DSO at 8 quarter ends).
+
+    The allocation never creates or loses money: a linked payment pays at most what is open of
+    its invoice and its excess joins the pool, and the pool pays the customer's debts in turn
+    until it or they run out. So what a customer has outstanding in total is its balance —
+    invoiced (credit notes negative) less paid (refunds negative) — when that is positive, and
+    the total outstanding at a day is a group sum. Equal, in kopecks, to the allocation's
+    (tests/test_receivables.py compares both on random documents); at 3.1M invoices and 3.2M
+    payments 8 days took 44 s by allocation and take about 5 s so, most of it the checks.
+    """
+    days = [pd.Timestamp(end).normalize() for end in ends]
+    if not days:
+        return np.array([], dtype="float64")
+    latest = max(days)
+    check_documents(invoices, payments, customers, as_of=latest)
+    inv = invoices.loc[_dates(invoices["date"]) <= latest.value]
+    pay = payments.loc[_dates(payments["date"]) <= latest.value] if payments is not None else invoices.iloc[:0]
+    codes, uniques = pd.factorize(pd.concat([inv["customer_id"].astype("str"), pay["customer_id"].astype("str")],
+                                            ignore_index=True))
+    inv_cust, pay_cust = codes[: len(inv)], codes[len(inv):]
+    inv_date, pay_date = _dates(inv["date"]), _dates(pay["date"])
+    inv_cents, pay_cents = _kopecks(inv["amount"], "invoices"), _kopecks(pay["amount"], "payments")
+    out = []
+    for day in days:
+        # sums of whole kopecks in float64: exact below 2^53 kopecks (9·10^13 roubles) per customer
+        billed, paid = inv_date <= day.value, pay_date <= day.value
+        balance = (np.bincount(inv_cust[billed], weights=inv_cents[billed], minlength=len(uniques))
+                   - np.bincount(pay_cust[paid], weights=pay_cents[paid], minlength=len(uniques)))
+        outstanding = np.rint(np.maximum(balance, 0)).astype(np.int64).sum() / 100
+        start = (day - pd.Timedelta(days=options.dso_days - 1)).value
+        revenue = float(inv_cents[billed & (inv_date >= start)].sum() / 100)
+        out.append(float(outstanding / revenue * options.dso_days) if revenue > 0 else float("nan"))
+    return np.array(out, dtype="float64")
 
 
 def payment_discipline(allocation: Allocation, *, options: ReceivablesOptions = DEFAULTS) -> pd.DataFrame:
