@@ -255,15 +255,17 @@ def headlines(allocation: Allocation, customers: pd.DataFrame | None = None, *,
 
 def aging_trend(invoices: pd.DataFrame, payments: pd.DataFrame | None = None,
                 customers: pd.DataFrame | None = None, *, as_of: pd.Timestamp,
-                options: ReceivablesOptions = DEFAULTS) -> pd.DataFrame:
+                options: ReceivablesOptions = DEFAULTS, latest: Allocation | None = None) -> pd.DataFrame:
     """Debt by bucket at as_of and the `trend_quarters` − 1 quarter ends before it, oldest
     first (`TREND_COLUMNS`): each point is the snapshot at that date, so later documents
-    never change it."""
+    never change it. `latest`: the allocation at as_of of the same documents and options when
+    the caller has it (the report does), so that it is not made twice."""
     as_of = pd.Timestamp(as_of).normalize()
     dates = [as_of - pd.offsets.QuarterEnd(n) for n in range(options.trend_quarters - 1, 0, -1)] + [as_of]
     rows = []
     for day in dates:  # one snapshot per quarter end, a handful of them
-        snapshot = allocate(invoices, payments, customers, as_of=day, options=options)
+        given = latest is not None and day == as_of and latest.as_of == as_of
+        snapshot = latest if given else allocate(invoices, payments, customers, as_of=day, options=options)
         items, advances = open_items(snapshot), snapshot.advances
         cents = np.bincount(items["bucket"].cat.codes.to_numpy(), weights=_kopecks(items["outstanding"], "items"),
                             minlength=len(BUCKETS)).astype(np.int64)

@@ -109,7 +109,7 @@ def receivables_report(
         discipline=payment_discipline(allocation, options=options),
         reminders=reminder_actions(allocation, customers, options=options),
         headlines=headlines(allocation, customers, options=options),
-        trend=aging_trend(invoices, payments, customers, as_of=as_of, options=options),
+        trend=aging_trend(invoices, payments, customers, as_of=as_of, options=options, latest=allocation),
     )
 
 
