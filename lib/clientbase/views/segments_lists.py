@@ -40,8 +40,9 @@ def write_lists(result: SegmentsResult, *, path: str | Path) -> Path:
         one_c = io.StringIO()
         writer = csv.writer(one_c, delimiter=";", lineterminator="\r\n")
         writer.writerow(["Код", "Наименование", "ИНН"])
-        for code, row in rows.iterrows():
-            writer.writerow([code, _text(row.get("name")), _text(row.get("inn"))])
+        # column by column: a row at a time (iterrows) took 50 s for 250,000 members
+        names, inns = (rows[c].tolist() if c in rows else [None] * len(rows) for c in ("name", "inn"))
+        writer.writerows([code, _text(n), _text(i)] for code, n, i in zip(rows.index, names, inns, strict=True))
         (folder / f"{name}.1c.csv").write_bytes(one_c.getvalue().encode("cp1251", errors="replace"))
         mailing = pd.DataFrame({"customer_id": rows.index, "name": rows["name"].to_numpy(),
                                 "email": rows["email"].to_numpy(), "phone": rows["phone"].to_numpy()})
