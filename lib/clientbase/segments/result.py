@@ -110,26 +110,28 @@ def customer_facts(customers: pd.DataFrame, rfm: pd.DataFrame, classes: pd.DataF
     out = pd.DataFrame({"customer_id": cards["customer_id"].to_numpy()})
     for col in ("name", "inn", "email", "phone", "region", "source", "manager", "category", "loyalty"):
         out[col] = cards[col].to_numpy() if col in cards else pd.Series([None] * len(cards), dtype="str").to_numpy()
-    scored = rfm.set_index("customer_id")
-    out["rfm_segment"] = out["customer_id"].map(scored["segment"])
+    # each source aligned to the cards once (a hash of the ids per source, not per column)
+    ids = out["customer_id"].to_numpy()
+    scored = rfm.set_index("customer_id").reindex(ids)
+    out["rfm_segment"] = scored["segment"].array
     for col in ("r", "f", "m"):
-        out[col] = out["customer_id"].map(scored[col])
-    out["revenue"] = out["customer_id"].map(scored["monetary"]).fillna(0.0)
-    out["frequency"] = out["customer_id"].map(scored["frequency"]).fillna(0)
-    out["days_since_last_order"] = out["customer_id"].map(scored["recency_days"])
+        out[col] = scored[col].array
+    out["revenue"] = scored["monetary"].fillna(0.0).array
+    out["frequency"] = scored["frequency"].fillna(0).array
+    out["days_since_last_order"] = scored["recency_days"].array
     if last_orders is not None:
         last = pd.Series(pd.to_datetime(last_orders).reindex(out["customer_id"]).to_numpy(), index=out.index)
         out["days_since_last_order"] = out["days_since_last_order"].astype(float).fillna((as_of - last).dt.days)
     if classes is not None:
-        c = classes.drop_duplicates("customer_id").set_index("customer_id")
+        c = classes.drop_duplicates("customer_id").set_index("customer_id").reindex(ids)
         for col in ("stage", "abc", "xyz"):
-            out[col] = out["customer_id"].map(c[col]) if col in c else None
+            out[col] = c[col].array if col in c else None
     else:
         out["stage"] = out["abc"] = out["xyz"] = None
     if forecast is not None:
-        f = forecast.drop_duplicates("customer_id").set_index("customer_id")
-        out["p_alive"] = out["customer_id"].map(f["p_alive"])
-        out["clv"] = out["customer_id"].map(f["clv"])
+        f = forecast.drop_duplicates("customer_id").set_index("customer_id").reindex(ids)
+        out["p_alive"] = f["p_alive"].array
+        out["clv"] = f["clv"].array
     else:
         out["p_alive"] = out["clv"] = np.nan
     missing = [c for c in FACT_FIELDS if c not in out]
