@@ -26,8 +26,9 @@ Tasks (each times only its measured part; imports and set-up are outside the clo
                 (`clientbase.shared.precompute`, as the runner does after preparing).
 
 The result JSON holds ``seconds`` (the measured part), ``parts`` (seconds by step),
-``rows``, ``rss_start`` (bytes, after imports) and ``errors`` (step → message) when a step
-failed; the parent adds wall time and peak memory of the process tree.
+``high_water`` (the process's peak RSS so far after each step, bytes), ``rss_start`` (bytes,
+after imports) and ``errors`` (step → message) when a step failed; the parent adds wall time
+and peak memory of the process tree.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 import psutil
+from harness import high_water
 
 # what each report's notebook calls into the analysis modules (and the workbook's computing
 # methods), i.e. what the `analyses` task runs; run.py compares it with the notebooks and
@@ -91,11 +93,14 @@ def notebook_calls(source: str) -> set[str]:
 
 
 class Clock:
-    """Seconds per named step; a failing step is recorded, not raised (the others still run)."""
+    """Seconds per named step, and the process's peak RSS so far after each (the kernel's
+    high-water mark: the step where it jumps is the one that set the peak); a failing step is
+    recorded, not raised (the others still run)."""
 
     def __init__(self) -> None:
         self.parts: dict[str, float] = {}
         self.errors: dict[str, str] = {}
+        self.high_water: dict[str, int] = {}
 
     def step(self, name: str, func: Callable[[], Any]) -> Any:
         started = time.perf_counter()
@@ -107,6 +112,7 @@ class Clock:
             return None
         finally:
             self.parts[name] = time.perf_counter() - started
+            self.high_water[name] = high_water()
 
 
 def task_floor(args: argparse.Namespace, clock: Clock) -> dict[str, Any]:
@@ -163,7 +169,13 @@ def task_analyses(args: argparse.Namespace, clock: Clock) -> dict[str, Any]:
 
     for report in reports:
         before = sum(clock.parts.values())
-        RUNNERS[report](wb, options(report), clock)
+        try:
+            settings = options(report)
+        except Exception as exc:  # noqa: BLE001 — reported like a failed step; the other reports still run
+            clock.errors[f"{report}: options"] = f"{type(exc).__name__}: {exc}"
+            traceback.print_exc()
+            continue
+        RUNNERS[report](wb, settings, clock)
         totals[report] = sum(clock.parts.values()) - before
     return {"reports": totals, "load_seconds": load_seconds, "customers": len(wb.customers),
             "cube": len(wb.cube), "daily": len(wb.daily)}
@@ -407,9 +419,12 @@ def task_versions(args: argparse.Namespace, clock: Clock) -> dict[str, Any]:
     import pyarrow
 
     import clientbase
+    from clientbase.shared import code_fingerprint
 
+    # `code`: what keys the results a run keeps (clientbase.shared); when it changes during a
+    # benchmark, warm runs compute again what they would otherwise read
     return {"pandas": pandas.__version__, "numpy": numpy.__version__, "duckdb": duckdb.__version__,
-            "pyarrow": pyarrow.__version__, "clientbase": clientbase.__version__}
+            "pyarrow": pyarrow.__version__, "clientbase": clientbase.__version__, "code": code_fingerprint()[:16]}
 
 
 TASKS = {"generate": task_generate, "floor": task_floor, "cube": task_cube, "analyses": task_analyses,
@@ -443,6 +458,7 @@ def main(argv: list[str] | None = None) -> int:
         "task": args.task,
         "seconds": sum(clock.parts.values()),
         "parts": clock.parts,
+        "high_water": clock.high_water,
         "errors": clock.errors,
         "rss_start": rss_start,
         "maxrss_self": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,

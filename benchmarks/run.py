@@ -242,6 +242,7 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "wall": median([r["seconds"] for r in rows if r["ok"]]),
         "rss_start": median([r["result"].get("rss_start") for r in rows if r["ok"] and r["result"].get("rss_start")]),
         "parts": _median_parts([r["result"].get("parts", {}) for r in rows if r["ok"]]),
+        "high_water": _median_parts([r["result"].get("high_water", {}) for r in rows if r["ok"]]),
         "reports": _median_parts([r["result"].get("info", {}).get("reports", {}) for r in rows if r["ok"]]),
         "timings": _median_parts([r["result"].get("timings", {}) for r in rows if r["ok"]]),
         "info": next((r["result"].get("info") for r in rows if r["ok"] and r["result"].get("info")), {}),
@@ -435,8 +436,10 @@ def write_report(results: dict[str, Any], path: Path) -> None:
         w(f"**{names[task]}** — median {fmt_seconds(m['median'])}, peak RSS {fmt_mb(m['peak_rss'])} "
           f"(of which {fmt_mb(m['rss_start'])} is the interpreter with its imports):")
         w("")
+        high = m.get("high_water") or {}
         for part, sec in m["parts"].items():
-            w(f"- {part}: {fmt_seconds(sec)}")
+            w(f"- {part}: {fmt_seconds(sec)}"
+              + (f" (peak RSS so far {fmt_mb(high[part])})" if high.get(part) is not None else ""))
         if task == "analyses":
             w(f"- (not in the total: loading the frames from the prepared cache, "
               f"{fmt_seconds(m['info'].get('load_seconds'))})")
@@ -748,6 +751,17 @@ def _parts(m: dict[str, Any], n: int | None = None) -> str:
     return ", ".join(f"{k} {fmt_seconds(v)}" for v, k in parts[:n])
 
 
+def _peak_step(m: dict[str, Any]) -> str:
+    """Where an in-process measurement's high-water mark rose most (from its steps), as a clause."""
+    high = [(k, v) for k, v in (m.get("high_water") or {}).items() if v is not None]
+    if not high:
+        return ""
+    rises = [(after - before, step, before, after)
+             for (_, before), (step, after) in zip([("", m.get("rss_start") or 0), *high[:-1]], high, strict=True)]
+    rise, step, before, after = max(rises)
+    return f", its high-water mark rising most in «{step}» (from {fmt_mb(before)} to {fmt_mb(after)})"
+
+
 def why_missed(w: Any, results: dict[str, Any], ref: dict[str, Any], large: dict[str, Any] | None) -> None:
     """A paragraph per missed target, with the parts of the measurements that explain it."""
     t, data = ref["tasks"], ref["data"]
@@ -787,7 +801,8 @@ def why_missed(w: Any, results: dict[str, Any], ref: dict[str, Any], large: dict
     over = [(p, task) for p, task in _peaks(ref, WORKBOOK_TASKS) if p >= TARGETS["rss"]]
     if over:
         items.append("**Peak RSS** (limit 2 GB): " + "; ".join(
-            f"{TASK_NAMES[task]} {fmt_mb(p)} in `{t[task].get('peak_process', '')}`" for p, task in over) + ".")
+            f"{TASK_NAMES[task]} {fmt_mb(p)} in `{t[task].get('peak_process', '')}`{_peak_step(t[task])}"
+            for p, task in over) + ".")
     if large:
         m = large["tasks"].get("run_cold", {})
         if m.get("median") is not None and m["median"] > TARGETS["large_run"]:
@@ -1103,8 +1118,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown task(s) in --skip: {', '.join(sorted(unknown))}")
     sizes = sorted(harness.parse_size(s) for s in args.sizes.split(","))
     started = time.perf_counter()
+    libraries = library_versions()
     results: dict[str, Any] = {
-        "machine": harness.machine(), "versions": harness.versions(ROOT, library_versions()), "repeats": args.repeats,
+        "machine": harness.machine(), "versions": harness.versions(ROOT, libraries), "repeats": args.repeats,
         "load_start": harness.load_average(), "sizes": [], "notes": list(args.note),
         "jobs": os.cpu_count() or 1,  # the worker slots of `clientbase run` (its default --jobs)
     }
@@ -1118,6 +1134,12 @@ def main(argv: list[str] | None = None) -> int:
         for name, (_, _, bench) in COMPONENTS.items():
             results[name] = bench(args)
     results["coverage"] = notebook_coverage()
+    code_after = library_versions().get("code")
+    if libraries.get("code") != code_after:
+        results["notes"].append(
+            f"The package's code changed during the benchmark (fingerprint {libraries.get('code')} at the start, "
+            f"{code_after} at the end): what a run keeps with the prepared data is keyed by it, so warm runs after "
+            "the change computed again what they would otherwise have read. Re-run on an unchanging checkout.")
     results["load_end"] = harness.load_average()
     results["minutes"] = (time.perf_counter() - started) / 60
     results["finished"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
