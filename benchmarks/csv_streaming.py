@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/csv_streaming.py [--lines 1000000,3000000] [--customers 20000]
                                                  [--work DIR] [--out docs/csv_streaming.md]
+                                                 [--result FILE.json]
 
 For each size, a 1C-style export is generated once (cp1251, ``;``, CRLF, a title block, the
 header in Russian, dates ``DD.MM.YYYY HH:MM:SS``, documents by their presentation, customers
@@ -18,7 +19,8 @@ thousand of a customer no card names, an «Итого» row) with a customers fi
 
 Both children report the problems, the row counts and the written file's rows; the parent
 checks that they agree, compares the two Parquet files column by column and writes a markdown
-table to ``--out``.
+table to ``--out`` (and, with ``--result``, the same figures as JSON for benchmarks/run.py's
+targets table).
 """
 
 from __future__ import annotations
@@ -129,6 +131,7 @@ def main() -> None:
     parser.add_argument("--ways", default="before,after")
     parser.add_argument("--work", type=Path, default=Path("/tmp/clientbase-csv-streaming"))
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "csv_streaming.md")
+    parser.add_argument("--result", type=Path, help="also write the figures as JSON here")
     parser.add_argument("--child", nargs=4, metavar=("WAY", "DATA", "OUT", "RESULT"), help=argparse.SUPPRESS)
     parser.add_argument("--compare", nargs=2, metavar=("A", "B"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -169,6 +172,17 @@ def main() -> None:
     table = report(rows)
     print(table)
     args.out.write_text(table, encoding="utf-8")
+    if args.result:
+        args.result.write_text(json.dumps(figures(rows), indent=1), encoding="utf-8")
+
+
+def figures(rows: list) -> dict:
+    """The table's figures: per size the file, the rows used, and per way wall, loading (seconds)
+    and peak RSS (bytes)."""
+    return {"rows": [{"lines": lines, "file_bytes": size, "rows_used": counts["rows_used"], "same": agree,
+                      "ways": {way: {"wall": m.seconds, "loading": m.result["seconds"], "peak_rss": m.peak_rss}
+                               for way, m in results.items()}}
+                     for lines, size, counts, results, agree in rows]}
 
 
 def report(rows: list) -> str:

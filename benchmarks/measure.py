@@ -12,18 +12,23 @@ Tasks (each times only its measured part; imports and set-up are outside the clo
                 notebooks get them;
 - ``analyses``  every analysis of every report, in-process, on the frames a notebook gets
                 from the prepared cache (`clientbase.setup(..., cache=...)`), the calls
-                each notebook makes (no kernel, no plots, no rendering, no file writing);
+                each notebook makes with the options a run gives it (no kernel, no plots,
+                no rendering, no file writing); the shared results (ABC-XYZ classes, the
+                CLV fit) computed once first, as the runner does, then read by the reports;
 - ``naive``     the straightforward pandas way: read every line with `pd.read_parquet`,
                 then ABC (groupby), monthly XYZ (pivot_table) and last-order dates;
 - ``ours``      the same three answers our way, end to end in one process: the cube from
                 the lines, then `abc_xyz_classes` and `reactivation.order_rhythm`;
 - ``generate``  the synthetic data set as canonical Parquet (`clientbase.demo.generate_demo`);
 - ``prepare``   `clientbase.cache.prepare` of the profile into an empty cache
-                (CLIENTBASE_CACHE): validation of every table + the cube, as a run does.
+                (CLIENTBASE_CACHE): validation of every table + the cube, as a run does;
+                with ``--shared`` also the shared results of the profile's reports
+                (`clientbase.shared.precompute`, as the runner does after preparing).
 
 The result JSON holds ``seconds`` (the measured part), ``parts`` (seconds by step),
-``rows``, ``rss_start`` (bytes, after imports) and ``errors`` (step → message) when a step
-failed; the parent adds wall time and peak memory of the process tree.
+``high_water`` (the process's peak RSS so far after each step, bytes), ``rss_start`` (bytes,
+after imports) and ``errors`` (step → message) when a step failed; the parent adds wall time
+and peak memory of the process tree.
 """
 
 from __future__ import annotations
@@ -41,38 +46,61 @@ from pathlib import Path
 from typing import Any
 
 import psutil
+from harness import high_water
 
-# what each report's notebook calls into the analysis modules (and the engine), i.e. what
-# the `analyses` task runs; run.py compares it with the notebooks and lists what is missing
-ANALYSIS_MODULES = ("overview", "audit", "abc_xyz", "reactivation", "campaigns", "channels", "receivables")
+# what each report's notebook calls into the analysis modules (and the workbook's computing
+# methods), i.e. what the `analyses` task runs; run.py compares it with the notebooks and
+# lists what is missing
+ANALYSIS_MODULES = ("overview", "audit", "abc_xyz", "reactivation", "campaigns", "channels", "receivables",
+                    "deal_funnel", "clv", "segments", "kpis")
+# the workbook's methods that compute (or read a shared result the runner computed once), not
+# the ones that only read a table or write a file
+WORKBOOK_CALLS = ("top_products", "abc_xyz_migration", "abc_classes", "abc_xyz_classes", "known_classes",
+                  "clv_result", "clv_forecast", "other_kpi_inputs", "manual_segments")
 COVERED = {
     "data_overview": {"overview.table_overview", "overview.monthly_activity", "overview.activity_totals",
                       "overview.problems_overview"},
     "base_audit": {"audit.base_audit"},
     "abc_xyz": {"wb.abc_xyz_migration", "abc_xyz.abc_xyz_matrix", "abc_xyz.abc_xyz_summary"},
-    "reactivation": {"reactivation.reactivation_scope", "wb.abc_classes", "reactivation.rank_candidates",
-                     "reactivation.reactivation_funnel", "wb.top_products"},
+    "reactivation": {"reactivation.reactivation_scope", "wb.abc_classes", "wb.clv_forecast",
+                     "reactivation.rank_candidates", "reactivation.reactivation_funnel", "wb.top_products"},
     "campaign_roi": {"campaigns.campaign_results", "channels.channel_economics", "channels.cohort_retention",
                      "campaigns.campaign_summary"},
     "receivables": {"receivables.receivables_report", "receivables.tables_of"},
+    "deal_funnel": {"deal_funnel.deal_funnel_report", "deal_funnel.tables_of"},
+    "clv": {"wb.clv_result", "result.tables"},
+    "segments": {"segments.segments_report", "wb.known_classes", "wb.clv_forecast", "wb.manual_segments",
+                 "result.tables"},
+    "kpis": {"wb.other_kpi_inputs", "kpis.kpis_report", "result.tables"},
 }
 
 
 def notebook_calls(source: str) -> set[str]:
-    """`module.function` calls into the analysis modules (and the workbook's shared results) in code."""
-    modules = "|".join(ANALYSIS_MODULES)
-    found = set(re.findall(rf"\b(?:{modules})\.[a-z_][a-z0-9_]*(?=\s*\()", source))
-    # the workbook's own computations: the shared classification and the engine's top products
-    found |= set(re.findall(r"\bwb\.(?:top_products|abc_xyz_migration|abc_classes)\w*(?=\s*\()", source))
+    """The calls in `source` that compute: `module.function` into the analysis modules (also under
+    an alias, ``from clientbase import segments as seg``: ``seg.segments_report`` is
+    ``segments.segments_report``), the workbook's computing methods (``wb.clv_result``) and a
+    result's ``.tables()`` (as ``<variable>.tables``)."""
+    aliases = {alias: module for module, alias in
+               re.findall(r"\bfrom\s+clientbase\s+import\s+(\w+)\s+as\s+(\w+)", source)
+               if module in ANALYSIS_MODULES}
+    names = "|".join(sorted({*ANALYSIS_MODULES, *aliases}, key=len, reverse=True))
+    found = {f"{aliases.get(name, name)}.{func}"
+             for name, func in re.findall(rf"(?<![\w.])({names})\.([a-z_][a-z0-9_]*)(?=\s*\()", source)}
+    methods = "|".join(WORKBOOK_CALLS)
+    found |= {f"wb.{m}" for m in re.findall(rf"(?<![\w.])wb\.({methods})(?=\s*\()", source)}
+    found |= {f"{v}.tables" for v in re.findall(r"(?<![\w.])([a-z_]\w*)\.tables(?=\s*\(\s*\))", source)}
     return found
 
 
 class Clock:
-    """Seconds per named step; a failing step is recorded, not raised (the others still run)."""
+    """Seconds per named step, and the process's peak RSS so far after each (the kernel's
+    high-water mark: the step where it jumps is the one that set the peak); a failing step is
+    recorded, not raised (the others still run)."""
 
     def __init__(self) -> None:
         self.parts: dict[str, float] = {}
         self.errors: dict[str, str] = {}
+        self.high_water: dict[str, int] = {}
 
     def step(self, name: str, func: Callable[[], Any]) -> Any:
         started = time.perf_counter()
@@ -84,6 +112,7 @@ class Clock:
             return None
         finally:
             self.parts[name] = time.perf_counter() - started
+            self.high_water[name] = high_water()
 
 
 def task_floor(args: argparse.Namespace, clock: Clock) -> dict[str, Any]:
@@ -112,10 +141,13 @@ def task_cube(args: argparse.Namespace, clock: Clock) -> dict[str, Any]:
 
 
 def task_analyses(args: argparse.Namespace, clock: Clock) -> dict[str, Any]:
-    from clientbase import catalog
+    import shutil
+
+    from clientbase import catalog, shared
     from clientbase.workbook import setup
 
     wb = setup(args.profile, cache=args.cache, quiet=True)
+    reports = [r for r in catalog.available_reports() if r in RUNNERS]
 
     def load() -> None:
         for name in ("customers", "contacts", "campaigns", "campaign_members", "leads", "problems", "cube", "daily"):
@@ -123,19 +155,40 @@ def task_analyses(args: argparse.Namespace, clock: Clock) -> dict[str, Any]:
 
     clock.step("load frames from the prepared cache", load)
     load_seconds = clock.parts.pop("load frames from the prepared cache")
+    # the shared results a run keeps with the prepared data (ABC-XYZ classes, the CLV fit) are
+    # computed here, not read: what an earlier run or measurement kept there is removed first
+    # (outside the clock); then they are computed once, as the runner's `shared.precompute`
+    # does before the notebooks start, and every report below reads them as its notebook does
+    facts = wb.cache_dir / f"facts-{wb.as_of.date().isoformat()}"  # the workbook's facts folder
+    shutil.rmtree(facts / shared.FOLDER, ignore_errors=True)
+    totals: dict[str, float] = {"shared": _shared(wb, reports, clock)}
 
-    def defaults(report: str) -> Any:
-        return catalog.options_model(report)()
+    def options(report: str) -> Any:
+        # the options a run gives the notebook: its defaults with the profile's section over them
+        return wb.options(report, **wb.profile.report_settings(report))
 
-    runners = {"data_overview": _data_overview, "base_audit": _base_audit, "abc_xyz": _abc_xyz,
-               "reactivation": _reactivation, "campaign_roi": _campaign_roi, "receivables": _receivables}
-    totals: dict[str, float] = {}
-    for report in [r for r in catalog.available_reports() if r in runners]:
+    for report in reports:
         before = sum(clock.parts.values())
-        runners[report](wb, defaults(report), clock)
+        try:
+            settings = options(report)
+        except Exception as exc:  # noqa: BLE001 — reported like a failed step; the other reports still run
+            clock.errors[f"{report}: options"] = f"{type(exc).__name__}: {exc}"
+            traceback.print_exc()
+            continue
+        RUNNERS[report](wb, settings, clock)
         totals[report] = sum(clock.parts.values()) - before
     return {"reports": totals, "load_seconds": load_seconds, "customers": len(wb.customers),
             "cube": len(wb.cube), "daily": len(wb.daily)}
+
+
+def _shared(wb: Any, reports: list[str], clock: Clock) -> float:
+    """What `clientbase.shared.precompute` computes for these reports, timed apart; the seconds."""
+    before = sum(clock.parts.values())
+    if set(reports) & {"reactivation", "segments"}:
+        clock.step("shared: ABC-XYZ classes (abc_xyz_classes, computed once per run)", wb.known_classes)
+    if set(reports) & {"clv", "reactivation", "segments"} and "clv" in wb.profile.reports:
+        clock.step("shared: the CLV fit (clv_report, computed once per run)", wb.clv_result)
+    return sum(clock.parts.values()) - before
 
 
 # each report: the analysis calls of its notebook (notebooks/<report>.ipynb), same arguments
@@ -173,10 +226,13 @@ def _reactivation(wb: Any, p: Any, clock: Clock) -> None:
 
     scope = clock.step("reactivation: reactivation_scope", lambda: reactivation.reactivation_scope(
         wb.cube, wb.daily, wb.customers, as_of=wb.as_of, quarter_start=wb.period.start, options=p))
-    abc = clock.step("reactivation: the run's ABC classes", wb.abc_classes)
+    abc = clock.step("reactivation: the run's ABC classes (shared)", wb.abc_classes)
+    forecast = clock.step("reactivation: the CLV forecast (shared)",
+                          lambda: wb.clv_forecast(priority_by=p.priority_by))
     if scope is not None:
-        candidates = clock.step("reactivation: rank_candidates",
-                                lambda: reactivation.rank_candidates(scope, abc=abc, urgent_days=p.urgent_days))
+        candidates = clock.step("reactivation: rank_candidates", lambda: reactivation.rank_candidates(
+            scope, abc=abc, urgent_days=p.urgent_days, forecast=forecast, priority_by=p.priority_by,
+            p_alive_lost=p.p_alive_lost))
         if candidates is not None:
             clock.step("reactivation: reactivation_funnel", lambda: reactivation.reactivation_funnel(
                 scope, candidates, abc_known=abc is not None))
@@ -206,6 +262,47 @@ def _receivables(wb: Any, p: Any, clock: Clock) -> None:
                         lambda: receivables.receivables_report(wb.table("invoices"), wb.table("payments"),
                                                                wb.customers, as_of=wb.as_of, options=p))
     clock.step("receivables: tables_of", lambda: receivables.tables_of(result))
+
+
+def _deal_funnel(wb: Any, p: Any, clock: Clock) -> None:
+    from clientbase import deal_funnel
+
+    result = clock.step("deal_funnel: deal_funnel_report (reads deals and their stages)",
+                        lambda: deal_funnel.deal_funnel_report(wb.table("deals"), wb.table("deal_stages"),
+                                                               as_of=wb.as_of, options=p))
+    clock.step("deal_funnel: tables_of", lambda: deal_funnel.tables_of(result))
+
+
+def _clv(wb: Any, p: Any, clock: Clock) -> None:
+    result = clock.step("clv: clv_result (the shared fit, read)", lambda: wb.clv_result(p))
+    if result is not None:
+        clock.step("clv: tables", result.tables)
+
+
+def _segments(wb: Any, p: Any, clock: Clock) -> None:
+    from clientbase import segments
+
+    # previous_members: the previous quarter's published members.csv, which no benchmark run has
+    result = clock.step("segments: segments_report", lambda: segments.segments_report(
+        wb.cube, wb.customers, as_of=wb.as_of, options=p, classes=wb.known_classes(), forecast=wb.clv_forecast(),
+        previous_members=None, manual=wb.manual_segments(p)))
+    if result is not None:
+        clock.step("segments: tables", result.tables)
+
+
+def _kpis(wb: Any, p: Any, clock: Clock) -> None:
+    from clientbase import kpis
+
+    others = clock.step("kpis: other_kpi_inputs (reads the other reports' tables)", wb.other_kpi_inputs)
+    result = clock.step("kpis: kpis_report", lambda: kpis.kpis_report(wb.daily, wb.customers, as_of=wb.as_of,
+                                                                      options=p, others=others))
+    if result is not None:
+        clock.step("kpis: tables", result.tables)
+
+
+RUNNERS = {"data_overview": _data_overview, "base_audit": _base_audit, "abc_xyz": _abc_xyz,
+           "reactivation": _reactivation, "campaign_roi": _campaign_roi, "receivables": _receivables,
+           "deal_funnel": _deal_funnel, "clv": _clv, "segments": _segments, "kpis": _kpis}
 
 
 def task_naive(args: argparse.Namespace, clock: Clock) -> dict[str, Any]:
@@ -279,7 +376,15 @@ def task_prepare(args: argparse.Namespace, clock: Clock) -> dict[str, Any]:
 
     profile = load_profile(args.profile, check_reports=False)
     prepared = clock.step("prepare (validate + tables + cube)", lambda: prepare(profile))
-    return {"cache_dir": str(prepared.cache_dir) if prepared else None}
+    done = None
+    if args.shared and prepared is not None:
+        from clientbase import shared
+        from clientbase.workbook import Workbook
+
+        workbook = Workbook(profile, prepared, language=profile.language, currency=profile.currency,
+                            mask_pii=profile.mask_pii, output_dir=None, report=None)
+        done = clock.step("shared results (shared.precompute)", lambda: shared.precompute(workbook, profile.reports))
+    return {"cache_dir": str(prepared.cache_dir) if prepared else None, "shared": done}
 
 
 def task_generate(args: argparse.Namespace, clock: Clock) -> dict[str, Any]:
@@ -314,9 +419,12 @@ def task_versions(args: argparse.Namespace, clock: Clock) -> dict[str, Any]:
     import pyarrow
 
     import clientbase
+    from clientbase.shared import code_fingerprint
 
+    # `code`: what keys the results a run keeps (clientbase.shared); when it changes during a
+    # benchmark, warm runs compute again what they would otherwise read
     return {"pandas": pandas.__version__, "numpy": numpy.__version__, "duckdb": duckdb.__version__,
-            "pyarrow": pyarrow.__version__, "clientbase": clientbase.__version__}
+            "pyarrow": pyarrow.__version__, "clientbase": clientbase.__version__, "code": code_fingerprint()[:16]}
 
 
 TASKS = {"generate": task_generate, "floor": task_floor, "cube": task_cube, "analyses": task_analyses,
@@ -339,6 +447,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--times", type=int, default=10, help="copies of the lines (for repeat)")
     parser.add_argument("--work", type=Path, default=None, help="where temporary files go")
+    parser.add_argument("--shared", action="store_true", help="prepare: also compute the shared results")
     args = parser.parse_args(argv)
     if args.work is not None:
         args.work.mkdir(parents=True, exist_ok=True)
@@ -349,6 +458,7 @@ def main(argv: list[str] | None = None) -> int:
         "task": args.task,
         "seconds": sum(clock.parts.values()),
         "parts": clock.parts,
+        "high_water": clock.high_water,
         "errors": clock.errors,
         "rss_start": rss_start,
         "maxrss_self": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,

@@ -11,15 +11,22 @@ writes a profile for it, and measures, each run in a fresh process (benchmarks/h
 says how time and memory are taken), round-robin over the tasks so that a change of load on
 the machine hits every task alike:
 
-  floor, cube, analyses, naive, ours (benchmarks/measure.py says what each does), and the
-  whole profile through `clientbase run --no-pdf`, cold (empty cache: validation + cube +
-  every report notebook) and warm (the prepared cache reused).
+  floor, cube, analyses, naive, ours (benchmarks/measure.py says what each does);
+  `clientbase run --only abc_xyz reactivation --no-pdf` (ab_cold, ab_warm: the two reports
+  the naive pandas script answers the questions of) and the whole profile through
+  `clientbase run --no-pdf` (run_cold, run_warm); cold = an empty cache (validation, the
+  facts, the shared results, every notebook), warm = the prepared cache with its shared
+  results reused. Of every `clientbase run` it keeps run.json's timings and, per notebook,
+  the seconds of its set-up cell, its layout cells and the rest (from the executed notebook).
 
 At the smallest size it also checks how memory grows with order lines at a fixed
-customer × month cube (the same data with every order repeated 10 times).
+customer × month cube (the same data with every order repeated 10 times). Then the
+components: each analysis's own benchmark, the demo profile at its own size, the streamed
+1C CSV (`--only NAME` re-measures one of them into an existing report).
 Figures are medians over `--repeats` runs (single runs at 50M lines and more, `--large-repeats`);
-the targets are those of issue 7. The naive pandas way is left out at a size where it would
-need more than 60 % of the machine's memory (50M lines on 24 GiB).
+the targets are those of issue 17 (and the issue-7 ones it does not replace). The naive pandas
+way is left out at a size where it would need more than 60 % of the machine's memory (50M lines
+on 24 GiB), and with it the `--only abc_xyz reactivation` runs, which are compared with it.
 """
 
 from __future__ import annotations
@@ -52,8 +59,19 @@ BENCH = ROOT / ".cache" / "bench"
 # order lines → (customers, years) of the generator: ~31 lines per customer over 3 years,
 # ~48 over 5; 50M lines need more than a million customers' 3 years, so 5 years
 PLANS = {1_000_000: (33_000, 3), 10_000_000: (330_000, 3), 50_000_000: (1_050_000, 5)}
-TASKS = ("floor", "cube", "analyses", "naive", "ours", "run_cold", "run_warm")
-TARGETS = {"cube": 3.0, "analyses": 4.0, "run_seconds": 30.0, "run_rss": 2 * 1024**3, "scaling": 12.0}
+TASKS = ("floor", "cube", "analyses", "naive", "ours", "ab_cold", "ab_warm", "run_cold", "run_warm")
+# the tasks that are a `clientbase run` (wall time of the command; run.json and the notebooks kept)
+RUN_TASKS = ("ab_cold", "ab_warm", "run_cold", "run_warm")
+AB_REPORTS = ("abc_xyz", "reactivation")  # what the naive pandas script answers: classes and last orders
+GB = 1024**3
+# issue 17's targets: ratios to the naive script and the floor, seconds, bytes
+TARGETS = {"ab_cold": 1.5, "ab_warm": 1.0, "run_cold": 30.0, "run_warm": 20.0, "analyses": 10.0,
+           "base_audit": 3.0, "rss": 2 * GB, "large_run": 150.0, "large_rss": 4 * GB, "demo": 10.0,
+           "csv_rss": 1 * GB}
+# issue 7's that issue 17 does not replace
+TARGETS_7 = {"cube": 3.0, "scaling": 12.0}
+# the workbook's measurements whose peak RSS issue 17 limits (the naive script and the floor are not ours)
+WORKBOOK_TASKS = ("cube", "analyses", "ours", *RUN_TASKS)
 REFERENCE_SIZE = 10_000_000  # the size the targets are stated for
 LARGE_SIZE = 50_000_000  # from here on every measurement runs --large-repeats times (default once)
 # the naive pandas way holds every line in memory: 3.9 GB at 10.2M lines measured here
@@ -97,12 +115,14 @@ def ensure_data(lines: int, folder: Path) -> dict[str, Any]:
 
 
 def write_profile(folder: Path, name: str, data: str = "data") -> Path:
-    """A profile over the Parquet data with the reports of the demo profile."""
+    """A profile over the Parquet data with the reports of the demo profile and their settings
+    (the deal funnel's stages, the segments of one's own, the audit's executors)."""
     demo = yaml.safe_load((ROOT / "params" / "demo.yaml").read_text(encoding="utf-8"))
     profile = {
         "data": {"path": data, "format": "canonical"},
         "period": "latest", "language": demo.get("language", "en"), "currency": demo.get("currency", "RUB"),
         "reports": demo.get("reports"), "timeout_minutes": 60,
+        **{report: demo[report] for report in demo.get("reports") or () if isinstance(demo.get(report), dict)},
     }
     profile = {k: v for k, v in profile.items() if v is not None}
     path = folder / f"{name}.yaml"
@@ -148,9 +168,10 @@ def task_command(task: str, ctx: dict[str, Any], result: Path) -> tuple[list[str
     if task == "prepare":
         env["CLIENTBASE_CACHE"] = str(ctx["fresh_cache"])
         return [*measure, task, "--profile", str(ctx["profile"]), *common], env
-    if task in ("run_cold", "run_warm"):
-        env["CLIENTBASE_CACHE"] = str(ctx["cache"] if task == "run_warm" else ctx["fresh_cache"])
-        return [CLIENTBASE, "run", str(ctx["profile"]), "--no-pdf", "--out", str(ctx["reports"])], env
+    if task in RUN_TASKS:
+        env["CLIENTBASE_CACHE"] = str(ctx["cache"] if task.endswith("_warm") else ctx["fresh_cache"])
+        only = ["--only", *AB_REPORTS] if task.startswith("ab_") else []
+        return [CLIENTBASE, "run", str(ctx["profile"]), *only, "--no-pdf", "--out", str(ctx["reports"])], env
     raise ValueError(task)
 
 
@@ -163,12 +184,12 @@ def run_task(task: str, ctx: dict[str, Any], i: int) -> dict[str, Any]:
     m = harness.measure(cmd, log=folder / "logs" / f"{task}-{i}.log", result=result, env=env, cwd=ROOT,
                         timeout=ctx["timeout"])
     row = asdict(m)
-    if task.startswith("run_"):
+    if task in RUN_TASKS:  # read before the reports folder goes
         row["result"] = run_manifest(ctx["reports"])
     for key in ("fresh_cache", "reports"):
         shutil.rmtree(ctx[key], ignore_errors=True)
     ok = m.exit_code == 0 and not m.timed_out
-    seconds = row["result"].get("seconds") if not task.startswith("run_") else m.seconds
+    seconds = row["result"].get("seconds") if task not in RUN_TASKS else m.seconds
     row["ok"] = ok
     row["value"] = seconds if ok else None
     state = "ok" if ok else ("TIMEOUT" if m.timed_out else f"FAILED (exit {m.exit_code}; {folder / 'logs'})")
@@ -179,11 +200,36 @@ def run_task(task: str, ctx: dict[str, Any], i: int) -> dict[str, Any]:
 
 
 def run_manifest(reports: Path) -> dict[str, Any]:
+    """run.json's timings and status of a published run, and where each notebook's seconds went."""
     found = sorted(reports.glob("*/*/run.json"))
     if not found:
         return {}
     manifest = json.loads(found[0].read_text(encoding="utf-8"))
-    return {"timings": manifest.get("timings", {}), "status": manifest.get("status")}
+    return {"timings": manifest.get("timings", {}), "status": manifest.get("status"),
+            "notebooks": notebook_parts(found[0].parent, manifest)}
+
+
+def notebook_parts(run_dir: Path, manifest: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """Per report: its seconds in its worker slot (run.json: from the task sent to the slot to its
+    result), the sum of its cells' durations (papermill's, in the executed notebook), the set-up
+    cell's (the first code cell after the parameters: imports, the data, the analyses) and the
+    layout cells' (every code cell after it). The rest of the slot time is the kernel's start
+    (the first notebook of a slot), papermill's own work and the HTML."""
+    out: dict[str, dict[str, float]] = {}
+    for report in manifest.get("reports", []):
+        path = run_dir / (report.get("notebook") or "")
+        if not report.get("notebook") or not path.is_file():
+            continue
+        cells = [c for c in json.loads(path.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
+        durations = [c.get("metadata", {}).get("papermill", {}).get("duration") or 0.0 for c in cells]
+        tags = [c.get("metadata", {}).get("tags", []) for c in cells]
+        params = [i for i, t in enumerate(tags) if "parameters" in t or "injected-parameters" in t]
+        setup = (params[-1] + 1) if params else None
+        if setup is None or setup >= len(cells):
+            continue
+        out[report["name"]] = {"seconds": report.get("seconds") or 0.0, "cells": sum(durations),
+                               "setup": durations[setup], "layout": sum(durations[setup + 1:])}
+    return out
 
 
 def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -196,11 +242,18 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "wall": median([r["seconds"] for r in rows if r["ok"]]),
         "rss_start": median([r["result"].get("rss_start") for r in rows if r["ok"] and r["result"].get("rss_start")]),
         "parts": _median_parts([r["result"].get("parts", {}) for r in rows if r["ok"]]),
+        "high_water": _median_parts([r["result"].get("high_water", {}) for r in rows if r["ok"]]),
         "reports": _median_parts([r["result"].get("info", {}).get("reports", {}) for r in rows if r["ok"]]),
         "timings": _median_parts([r["result"].get("timings", {}) for r in rows if r["ok"]]),
         "info": next((r["result"].get("info") for r in rows if r["ok"] and r["result"].get("info")), {}),
-        "peak_process": next((r["peak_process"] for r in rows if r["ok"]), ""),
+        "peak_process": max(((r["peak_rss"], r["peak_process"]) for r in rows if r["ok"]), default=(0, ""))[1],
+        "notebooks": _median_notebooks([r["result"].get("notebooks", {}) for r in rows if r["ok"]]),
     }
+
+
+def _median_notebooks(runs: list[dict[str, dict[str, float]]]) -> dict[str, dict[str, float]]:
+    names = list(dict.fromkeys(name for run in runs for name in run))
+    return {name: _median_parts([run[name] for run in runs if name in run]) for name in names}
 
 
 def _median_parts(dicts: list[dict[str, float]]) -> dict[str, float]:
@@ -224,27 +277,39 @@ def bench_size(lines: int, args: argparse.Namespace) -> dict[str, Any]:
     naive_needs = lines * NAIVE_BYTES_PER_LINE
     if "naive" in tasks and naive_needs > 0.6 * psutil.virtual_memory().total:
         tasks.remove("naive")
+        ab = [t for t in tasks if t.startswith("ab_")]
+        tasks = [t for t in tasks if t not in ab]
         notes.append(f"{label}: the naive pandas way was not run: at {NAIVE_BYTES_PER_LINE} bytes per line (measured "
                      f"at 10M) it needs about {naive_needs / 2**30:.0f} GiB, more than 60 % of this machine's "
-                     f"{psutil.virtual_memory().total / 2**30:.0f} GiB.")
+                     f"{psutil.virtual_memory().total / 2**30:.0f} GiB"
+                     + (", nor the `--only abc_xyz reactivation` runs compared with it." if ab else "."))
     repeats = args.large_repeats if lines >= LARGE_SIZE else args.repeats
     if repeats != args.repeats:
         notes.append(f"{label}: every measurement ran {repeats} time{'s' if repeats > 1 else ''} "
                      f"(`--large-repeats`), not {args.repeats}: single runs, not medians.")
-    if {"analyses", "run_warm"} & set(tasks):
-        # the prepared cache the analyses and the warm runs read (built once, reused)
+    if {"analyses", "ab_warm", "run_warm"} & set(tasks):
+        # the prepared cache the analyses and the warm runs read (built once, reused), with the
+        # shared results of the profile's reports kept, as the first run over this data leaves it
         say(f"[{label}] preparing the cache for the analyses and the warm runs")
         prep = harness.measure(
-            task_command("prepare", {**ctx, "fresh_cache": ctx["cache"]}, folder / "prepare.result.json")[0],
+            [*task_command("prepare", {**ctx, "fresh_cache": ctx["cache"]}, folder / "prepare.result.json")[0],
+             "--shared"],
             log=folder / "logs" / "prepare.log", result=folder / "prepare.result.json",
             env={**os.environ, "CLIENTBASE_CACHE": str(ctx["cache"])}, cwd=ROOT, timeout=args.timeout)
         if prep.exit_code != 0:
             raise SystemExit(f"prepare failed; see {folder / 'logs' / 'prepare.log'}")
         ctx["prepared"] = Path(prep.result["info"]["cache_dir"])
+        if "analyses" not in tasks and {"ab_warm", "run_warm"} & set(tasks):
+            # what the notebooks themselves keep with the prepared data (the analyses task computes
+            # and keeps all of it before the warm runs of each round; without it, one run does)
+            say(f"[{label}] one warm-up run, not measured, so that every warm run finds what a run keeps")
+            cmd, env = task_command("run_warm", ctx, folder / "warmup.result.json")
+            harness.measure(cmd, log=folder / "logs" / "warmup.log", env=env, cwd=ROOT, timeout=args.timeout)
+            shutil.rmtree(ctx["reports"], ignore_errors=True)
     rows: dict[str, list[dict[str, Any]]] = {t: [] for t in tasks}
     for i in range(repeats):
         for task in tasks:
-            if task.startswith("run_") and i >= args.run_repeats:
+            if task in RUN_TASKS and i >= args.run_repeats:
                 continue
             rows[task].append(run_task(task, ctx, i))
     out = {"lines": data["order_lines"], "label": label, "data": data, "notes": notes,
@@ -302,7 +367,6 @@ def write_report(results: dict[str, Any], path: Path) -> None:
     ref = next((s for s in sizes if abs(s["lines"] - REFERENCE_SIZE) / REFERENCE_SIZE < 0.2), sizes[-1])
     small = next((s for s in sizes if s["lines"] * 8 < ref["lines"] < s["lines"] * 12), None)
     t = ref["tasks"]
-    floor = t.get("floor", {}).get("median")
     lines: list[str] = []
     w = lines.append
     w("# Performance")
@@ -322,40 +386,10 @@ def write_report(results: dict[str, Any], path: Path) -> None:
     for k, v in {**results["machine"], **results["versions"]}.items():
         w(f"| {k} | {v} |")
     w("")
-    w("## Targets (issue 7)")
-    w("")
-    w(f"At {ref['label']} order lines ({ref['lines']:,}); the floor is {fmt_seconds(floor)}.")
-    w("")
-    w("| target | measured | limit | verdict |")
-    w("|---|---|---|---|")
-    cube = t.get("cube", {}).get("median")
-    analyses = t.get("analyses", {}).get("median")
-    run = t.get("run_cold", {})
-    w(f"| cube handed to pandas ≤ 3× floor | {fmt_seconds(cube)} = {_x(_ratio(cube, floor))} | 3× | "
-      f"{verdict(_ratio(cube, floor), TARGETS['cube'])} |")
-    w(f"| all analyses of all reports ≤ 4× floor | {fmt_seconds(analyses)} = {_x(_ratio(analyses, floor))} | 4× | "
-      f"{verdict(_ratio(analyses, floor), TARGETS['analyses'])} |")
-    w(f"| `clientbase run --no-pdf`, cold cache, < 30 s | {fmt_seconds(run.get('median'))} | 30 s | "
-      f"{verdict(run.get('median'), TARGETS['run_seconds'], below=True)} |")
-    w(f"| … peak RSS of any process < 2 GB | {fmt_mb(run.get('peak_rss_max'))} | 2,048 MB | "
-      f"{verdict(run.get('peak_rss_max'), TARGETS['run_rss'], below=True)} |")
-    warm = t.get("run_warm", {})
-    w(f"| (same, warm cache: data already prepared) | {fmt_seconds(warm.get('median'))}, "
-      f"{fmt_mb(warm.get('peak_rss_max'))} | 30 s, 2,048 MB | "
-      f"{verdict(warm.get('median'), TARGETS['run_seconds'], below=True)}, "
-      f"{verdict(warm.get('peak_rss_max'), TARGETS['run_rss'], below=True)} |")
-    if small is not None:
-        scale = _ratio(cube, small["tasks"].get("cube", {}).get("median"))
-        line_ratio = ref["lines"] / small["lines"]
-        w(f"| {line_ratio:.1f}× lines ({small['label']} → {ref['label']}) ≤ 12× cube time | {_x(scale)} | 12× | "
-          f"{verdict(scale, TARGETS['scaling'])} |")
-    naive, ours = t.get("naive", {}), t.get("ours", {})
-    speed = _ratio(naive.get("median"), ours.get("median"))
-    w(f"| faster than naive pandas end to end | naive {fmt_seconds(naive.get('median'))} / ours "
-      f"{fmt_seconds(ours.get('median'))} = {_x(speed)} speed-up | > 1× | "
-      f"{'met' if speed and speed > 1 else verdict(None if speed is None else 1 / speed, 1.0)} |")
-    w("")
-    why_missed(w, ref, floor)
+    large = next((x for x in sizes if x is not ref and abs(x["lines"] - LARGE_SIZE) / LARGE_SIZE < 0.2), None)
+    lines.extend(targets_section(results, ref, large))
+    lines.extend(targets_7_section(ref, small))
+    why_missed(w, results, ref, large)
     w("## All measurements")
     w("")
     w("Time is the measured part only (set-up and imports excluded) except for `clientbase run`, "
@@ -365,15 +399,7 @@ def write_report(results: dict[str, Any], path: Path) -> None:
                                                for s in sizes) + " |"
     w(header)
     w("|---|" + "---|---|---|" * len(sizes))
-    names = {
-        "floor": "floor: DuckDB group-by to customer × month, to Arrow",
-        "cube": "cube: `build_facts` + `read_facts` (cube and daily) to pandas",
-        "analyses": "all analyses of all reports, in-process",
-        "ours": "ours end to end: cube + `abc_xyz_classes` + `order_rhythm`",
-        "naive": "naive pandas: `read_parquet` + groupby / pivot_table",
-        "run_cold": "`clientbase run --no-pdf`, cold cache",
-        "run_warm": "`clientbase run --no-pdf`, warm cache",
-    }
+    names = TASK_NAMES
     for task, title in names.items():
         cells = []
         for s in sizes:
@@ -410,21 +436,20 @@ def write_report(results: dict[str, Any], path: Path) -> None:
         w(f"**{names[task]}** — median {fmt_seconds(m['median'])}, peak RSS {fmt_mb(m['peak_rss'])} "
           f"(of which {fmt_mb(m['rss_start'])} is the interpreter with its imports):")
         w("")
+        high = m.get("high_water") or {}
         for part, sec in m["parts"].items():
-            w(f"- {part}: {fmt_seconds(sec)}")
+            w(f"- {part}: {fmt_seconds(sec)}"
+              + (f" (peak RSS so far {fmt_mb(high[part])})" if high.get(part) is not None else ""))
         if task == "analyses":
             w(f"- (not in the total: loading the frames from the prepared cache, "
               f"{fmt_seconds(m['info'].get('load_seconds'))})")
             w("")
-            w("By report: " + ", ".join(f"{r} {fmt_seconds(v)}" for r, v in m["reports"].items()) + ".")
+            w("By report: " + ", ".join(f"{r} {fmt_seconds(v)}" for r, v in m["reports"].items()) + "."
+              + (" (*shared*: the ABC-XYZ classes and the CLV fit, computed once before the reports as the "
+                 "runner does; the reports that use them read them.)" if "shared" in m["reports"] else ""))
         w("")
-    for task in ("run_cold", "run_warm"):
-        m = t.get(task)
-        if m and m["timings"]:
-            w(f"**{names[task]}** — run.json timings (medians): "
-              + ", ".join(f"{k} {fmt_seconds(v)}" for k, v in m["timings"].items())
-              + f". Largest process: `{m['peak_process']}`.")
-            w("")
+    if any(t.get(task, {}).get("timings") for task in RUN_TASKS):
+        lines.extend(runs_profile_section(results, ref))
     check = results.get("lines_check")
     if check:
         w("## Memory against order lines at a fixed cube")
@@ -448,8 +473,8 @@ def write_report(results: dict[str, Any], path: Path) -> None:
     w("")
     w("- Data: `clientbase.demo.generate_demo(..., file_format=\"parquet\")`, seed 42, cached under "
       "`.cache/bench/` and regenerated only when missing. Each size has a profile there with the "
-      "reports of `params/demo.yaml`, format `canonical`, period `latest` "
-      f"(as of {ref['data']['as_of']}).")
+      "reports of `params/demo.yaml` and their settings there (the deal funnel's stages, the segments of "
+      f"one's own, the audit's executors), format `canonical`, period `latest` (as of {ref['data']['as_of']}).")
     w("- Every run of every measurement is a fresh process (`benchmarks/measure.py`, or the `clientbase` "
       "command), started from `benchmarks/run.py`; the tasks are run round-robin. The OS file cache "
       "is warm (the data was read before).")
@@ -465,35 +490,363 @@ def write_report(results: dict[str, Any], path: Path) -> None:
       "notebook do with the order lines. It is more work than the floor: cancelled orders and as_of "
       "filtered, order documents summed to tell activity orders from returns, cost, quantity, first/last "
       "order dates, and the customer × day facts the reactivation and campaign analyses need.")
-    w("- All analyses: the analysis calls of every report notebook with the notebook's default "
-      "parameters, on the frames `clientbase.setup(profile, cache=...)` gives a notebook; no kernel, no "
-      "plots, no HTML, no file writing; loading the frames is reported apart. The reactivation report's "
+    w("- All analyses: the analysis calls of every report notebook (its set-up cell) with the options a run "
+      "gives it (the notebook's defaults, the profile's section over them), on the frames "
+      "`clientbase.setup(profile, cache=...)` gives a notebook; no kernel, no plots, no HTML, no file "
+      "writing; loading the cards, contacts, campaigns, leads, problems, cube and daily facts is reported "
+      "apart, the tables only one report reads (invoices, payments, deals and their stages; the kpis "
+      "report's `other_kpi_inputs`) are read inside that report's steps, as its notebook does. Whatever a "
+      "run keeps with the prepared data (`clientbase.shared`, the facts folder's `shared/`) is removed "
+      "first (outside the clock), so nothing is read that an earlier run computed: the ABC-XYZ classes "
+      "(`wb.known_classes`) and the CLV fit (`wb.clv_result`, i.e. `clv.clv_report`) are computed once, "
+      "as the runner's `shared.precompute` does before any notebook starts — their seconds are the "
+      "*shared* entry of \"By report\" — and the reports then read them as their notebooks do (the clv "
+      "report's `clv_result`, `abc_classes`, `known_classes`, `clv_forecast`); what a report's own call "
+      "keeps there is computed in that report's step, as in a cold run. The segments report "
+      "gets no previous quarter's members (no earlier run is published here). The reactivation report's "
       "`top_products` is a DuckDB query over the order lines and is counted.")
     w("- Naive pandas: `pd.read_parquet` of the whole file, cancelled and later lines dropped, ABC by "
       "`groupby().sum()` over the 12-month window, XYZ by `pivot_table` customer × month (zeros filled, "
       "cv = std/mean), last activity-order date by `groupby` over order documents. Ours end to end: the "
       "cube from the same file, then `abc_xyz_classes` (ABC, XYZ, stage) and `order_rhythm` (last order "
       "date, gaps), in one process, so both answer the same questions from the same file.")
-    w("- `clientbase run`: the whole profile with `--no-pdf` into a scratch folder; cold = an empty "
-      "CLIENTBASE_CACHE (the run validates every input, writes the canonical tables and builds the cube); "
-      "warm = the prepared cache reused (what a re-run of the same data costs).")
+    w("- `clientbase run`: the whole profile, or `--only abc_xyz reactivation` (the two reports that answer "
+      "what the naive script computes: the classes and who stopped ordering), with `--no-pdf` into a "
+      "scratch folder, on as many worker slots as cores (its default); cold = an empty CLIENTBASE_CACHE "
+      "(the run validates every input, writes the canonical tables, builds the facts and computes the "
+      "shared results); warm = the prepared cache reused with what a run keeps in it, as the first run "
+      "over the same data, options and code leaves it (what a re-run costs; the cache is prepared once "
+      "before the measurements with the shared results, `measure.py prepare --shared`, and the analyses "
+      "measurement of each round, which runs before the warm runs, computes and keeps the rest). Time is "
+      "the wall time of the command; "
+      "run.json gives its steps and each report's seconds in its slot, the executed notebook each cell's "
+      "duration (papermill's), read before the scratch folder is removed.")
     coverage = results.get("coverage")
     w("")
     w("## Coverage and what is not measured")
     w("")
     if coverage:
-        w("Notebook calls into the analysis modules that the in-process measurement does not make (add "
-          "them to `COVERED` and `task_analyses` in benchmarks/measure.py):")
+        w("Notebook calls into the analysis modules (or computing calls of the workbook) that the in-process "
+          "measurement does not make (add them to `COVERED` and to the report's runner in "
+          "benchmarks/measure.py):")
         w("")
         for nb, calls in coverage.items():
             w(f"- {nb}: {', '.join(calls)}")
     else:
-        w("Every call into the analysis modules made by the report notebooks is measured.")
+        w("Every call into the analysis modules (and every computing call of the workbook: shared results, "
+          "top products, the KPIs' other inputs) made by the report notebooks is measured.")
     w("")
     for note in results.get("notes", []):
         w(f"- {note}")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+TASK_NAMES = {
+    "floor": "floor: DuckDB group-by to customer × month, to Arrow",
+    "cube": "cube: `build_facts` + `read_facts` (cube and daily) to pandas",
+    "analyses": "all analyses of all reports, in-process",
+    "ours": "ours end to end: cube + `abc_xyz_classes` + `order_rhythm`",
+    "naive": "naive pandas: `read_parquet` + groupby / pivot_table",
+    "ab_cold": "`clientbase run --only abc_xyz reactivation --no-pdf`, cold cache",
+    "ab_warm": "`clientbase run --only abc_xyz reactivation --no-pdf`, warm cache",
+    "run_cold": "`clientbase run --no-pdf` (every report), cold cache",
+    "run_warm": "`clientbase run --no-pdf` (every report), warm cache",
+}
+
+
+def _median_of(size: dict[str, Any] | None, task: str, key: str = "median") -> Any:
+    return (size or {}).get("tasks", {}).get(task, {}).get(key)
+
+
+def _limit_s(value: float) -> str:
+    return f"{value:g} s"
+
+
+def _peaks(size: dict[str, Any], tasks: tuple[str, ...]) -> list[tuple[int, str]]:
+    """(largest peak RSS of any run, task) of the `tasks` measured at `size`, largest first."""
+    found = [(size["tasks"][t].get("peak_rss_max"), t) for t in tasks if t in size["tasks"]]
+    return sorted(((p, t) for p, t in found if p is not None), reverse=True)
+
+
+def targets_section(results: dict[str, Any], ref: dict[str, Any], large: dict[str, Any] | None) -> list[str]:
+    """The targets of issue 17: one table, every row with its measured value, limit and verdict."""
+    t = ref["tasks"]
+    floor, naive = _median_of(ref, "floor"), _median_of(ref, "naive")
+    out = ["## Targets (issue 17)", "",
+           f"At {ref['label']} order lines ({ref['lines']:,}) unless the row says otherwise; medians of this "
+           f"run: the floor {fmt_seconds(floor)}, the naive pandas script {fmt_seconds(naive)} (both in "
+           "\"All measurements\").", "",
+           "| target | measured | limit | verdict |", "|---|---|---|---|"]
+    row = out.append
+    for task, when in (("ab_cold", "cold cache"), ("ab_warm", "warm cache")):
+        value = _median_of(ref, task)
+        ratio = _ratio(value, naive)
+        row(f"| `clientbase run --only abc_xyz reactivation --no-pdf`, {when}, ≤ {TARGETS[task]:g}× the naive "
+            f"pandas script | {fmt_seconds(value) if ratio is None else f'{fmt_seconds(value)} = {_x(ratio)} naive'} | "
+            f"{TARGETS[task]:g}× | "
+            f"{verdict(ratio, TARGETS[task])} |")
+    for task, when in (("run_cold", "cold cache"), ("run_warm", "warm cache")):
+        value = _median_of(ref, task)
+        row(f"| the whole profile (every report of params/demo.yaml), `--no-pdf`, {when}, ≤ "
+            f"{_limit_s(TARGETS[task])} | {fmt_seconds(value)} | {_limit_s(TARGETS[task])} | "
+            f"{verdict(value, TARGETS[task])} |")
+    analyses = _median_of(ref, "analyses")
+    ratio = _ratio(analyses, floor)
+    row(f"| all analyses of all reports, in-process, ≤ {TARGETS['analyses']:g}× the floor | "
+        f"{fmt_seconds(analyses) if ratio is None else f'{fmt_seconds(analyses)} = {_x(ratio)}'} | "
+        f"{TARGETS['analyses']:g}× | {verdict(ratio, TARGETS['analyses'])} |")
+    audit = t.get("analyses", {}).get("reports", {}).get("base_audit")
+    cards = t.get("analyses", {}).get("info", {}).get("customers") or ref["data"]["customers"]
+    row(f"| base audit of {cards:,} cards (its part of the analyses) ≤ {_limit_s(TARGETS['base_audit'])} | "
+        f"{fmt_seconds(audit)} | {_limit_s(TARGETS['base_audit'])} | {verdict(audit, TARGETS['base_audit'])} |")
+    peaks = _peaks(ref, WORKBOOK_TASKS)
+    top = peaks[0] if peaks else (None, "")
+    row(f"| peak RSS of any process < 2 GB, every measurement of the workbook "
+        f"({', '.join(t for t in WORKBOOK_TASKS if t in ref['tasks'])}) | "
+        f"{fmt_mb(top[0])}{f' ({top[1]})' if top[1] else ''} | {fmt_mb(TARGETS['rss'])} | "
+        f"{verdict(top[0], TARGETS['rss'], below=True)} |")
+    big = large["label"] if large else "50M"
+    run = _median_of(large, "run_cold")
+    peak = _median_of(large, "run_cold", "peak_rss_max")
+    gone = "" if large else " (no 50M size in this run)"
+    row(f"| at {big} lines: the whole profile, cold cache, ≤ {_limit_s(TARGETS['large_run'])} | "
+        f"{fmt_seconds(run)}{gone} | {_limit_s(TARGETS['large_run'])} | {verdict(run, TARGETS['large_run'])} |")
+    row(f"| … its peak RSS of any process < 4 GB | {fmt_mb(peak)}{gone} | {fmt_mb(TARGETS['large_rss'])} | "
+        f"{verdict(peak, TARGETS['large_rss'], below=True)} |")
+    demo = results.get("demo") or {}
+    warm_pdf = median(demo.get("warm_pdf", {}).get("seconds", []))
+    row(f"| the demo profile at its own size: `make report` again (warm, HTML and PDF) ≤ "
+        f"{_limit_s(TARGETS['demo'])} | {fmt_seconds(warm_pdf)}{'' if demo else ' (not run)'} | "
+        f"{_limit_s(TARGETS['demo'])} | {verdict(warm_pdf, TARGETS['demo'])} |")
+    csv = _csv_streamed(results, 3_000_000)
+    csv_peak = csv.get("peak_rss") if csv else None
+    csv_note = "" if csv else (" (not run)" if not results.get("csv") else " (no figure kept by this run)")
+    row(f"| a 1C CSV export of 3,000,000 lines loaded streamed: peak RSS < 1 GB | {fmt_mb(csv_peak)}{csv_note} | "
+        f"{fmt_mb(TARGETS['csv_rss'])} | {verdict(csv_peak, TARGETS['csv_rss'], below=True)} |")
+    out.append("")
+    return out
+
+
+def _csv_streamed(results: dict[str, Any], lines: int) -> dict[str, Any] | None:
+    """The streamed ("after") load of `lines` lines from csv_streaming.py's result, when kept."""
+    for r in (results.get("csv") or {}).get("result", {}).get("rows", []):
+        if r.get("lines") == lines and "after" in r.get("ways", {}):
+            return r["ways"]["after"]
+    return None
+
+
+def targets_7_section(ref: dict[str, Any], small: dict[str, Any] | None) -> list[str]:
+    """The issue-7 targets issue 17 keeps (its analyses, run time and memory targets replace the others)."""
+    floor, cube = _median_of(ref, "floor"), _median_of(ref, "cube")
+    out = ["### Earlier targets (issue 7) still standing", "",
+           "| target | measured | limit | verdict |", "|---|---|---|---|",
+           f"| cube handed to pandas ≤ 3× floor | {fmt_seconds(cube)} = {_x(_ratio(cube, floor))} | 3× | "
+           f"{verdict(_ratio(cube, floor), TARGETS_7['cube'])} |"]
+    if small is not None:
+        scale = _ratio(cube, _median_of(small, "cube"))
+        out.append(f"| {ref['lines'] / small['lines']:.1f}× lines ({small['label']} → {ref['label']}) ≤ 12× cube "
+                   f"time | {_x(scale)} | 12× | {verdict(scale, TARGETS_7['scaling'])} |")
+    naive, ours = _median_of(ref, "naive"), _median_of(ref, "ours")
+    speed = _ratio(naive, ours)
+    out += [f"| faster than naive pandas end to end (in-process) | naive {fmt_seconds(naive)} / ours "
+            f"{fmt_seconds(ours)} = {_x(speed)} speed-up | > 1× | "
+            f"{'met' if speed and speed > 1 else verdict(None if speed is None else 1 / speed, 1.0)} |", ""]
+    return out
+
+
+def _jobs(results: dict[str, Any]) -> int:
+    """The worker slots of a run (`clientbase run`'s default: the cores)."""
+    if results.get("jobs"):
+        return int(results["jobs"])
+    cores = str(results.get("machine", {}).get("cores", "")).split()
+    return int(cores[0]) if cores and cores[0].isdigit() else 1
+
+
+def _run_steps(m: dict[str, Any]) -> dict[str, float | None]:
+    """The steps of a run from its medians: wall, prepare, shared, notebooks, outside run.json's total."""
+    timings = m.get("timings", {})
+    total, prepare, shared = timings.get("total"), timings.get("prepare"), timings.get("shared")
+    notebooks = None if total is None else total - (prepare or 0.0) - (shared or 0.0)
+    outside = None if total is None or m.get("median") is None else m["median"] - total
+    return {"wall": m.get("median"), "prepare": prepare, "shared": shared, "notebooks": notebooks,
+            "total": total, "outside": outside}
+
+
+def runs_profile_section(results: dict[str, Any], ref: dict[str, Any]) -> list[str]:
+    """Where the seconds of each `clientbase run` go at the reference size: per step (run.json) and
+    per notebook (its executed cells)."""
+    jobs = _jobs(results)
+    out = [f"### Profile of the runs at {ref['label']}", "",
+           "Per step from run.json (*prepare*: the data validated, the canonical tables and the facts written — "
+           "or, warm, the prepared folder found; *shared*: the ABC-XYZ classes and the CLV fit computed once "
+           f"for every report — or, warm, read; then the notebooks on {jobs} worker slot"
+           f"{'s' if jobs != 1 else ''}, each slot keeping one kernel for the notebooks it runs one after "
+           "another, the longest reports first) and per notebook from the executed notebook (papermill's cell "
+           "durations). *In its slot*: from the report handed to a slot to its result; *set-up cell*: imports, "
+           "loading the prepared data and the analyses; *layout cells*: plots, tables, lists; *rest*: in its "
+           "slot minus its cells — the kernel's start (for the first notebook of a slot), papermill and the "
+           "HTML. Medians over the runs.", ""]
+    for task in RUN_TASKS:
+        m = ref["tasks"].get(task)
+        if not m or not m.get("timings"):
+            continue
+        steps = _run_steps(m)
+        reports = {k: v for k, v in m["timings"].items() if k not in ("prepare", "shared", "total")}
+        out += [f"**{TASK_NAMES[task]}** — {fmt_seconds(steps['wall'])} wall: prepare "
+                f"{fmt_seconds(steps['prepare'])}, shared results {fmt_seconds(steps['shared'])}, the notebooks "
+                f"{fmt_seconds(steps['notebooks'])} (run.json's total {fmt_seconds(steps['total'])}); outside it "
+                f"(the command's start, the index pages, publishing) {fmt_seconds(steps['outside'])}. "
+                f"Largest process: `{m.get('peak_process', '')}` ({fmt_mb(m.get('peak_rss_max'))}).", ""]
+        notebooks = m.get("notebooks") or {}
+        if not notebooks:
+            out += ["Per report (run.json, in its slot): "
+                    + ", ".join(f"{k} {fmt_seconds(v)}" for k, v in reports.items()) + ".", ""]
+            continue
+        out += ["| report | in its slot | cells | set-up cell | layout cells | rest |", "|---|---|---|---|---|---|"]
+        for name, n in sorted(notebooks.items(), key=lambda kv: -(kv[1].get("seconds") or 0.0)):
+            out.append(f"| {name} | {fmt_seconds(n.get('seconds'))} | {fmt_seconds(n.get('cells'))} | "
+                       f"{fmt_seconds(n.get('setup'))} | {fmt_seconds(n.get('layout'))} | "
+                       f"{fmt_seconds(_minus(n.get('seconds'), n.get('cells')))} |")
+        slot, cells = _sum(notebooks, "seconds"), _sum(notebooks, "cells")
+        out += [f"| all {len(notebooks)} | {fmt_seconds(slot)} | {fmt_seconds(cells)} | "
+                f"{fmt_seconds(_sum(notebooks, 'setup'))} | {fmt_seconds(_sum(notebooks, 'layout'))} | "
+                f"{fmt_seconds(_minus(slot, cells))} |", ""]
+    return out
+
+
+def _sum(notebooks: dict[str, dict[str, float]], part: str) -> float:
+    return sum(n.get(part) or 0.0 for n in notebooks.values())
+
+
+def _minus(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else a - b
+
+
+def _run_explained(m: dict[str, Any], jobs: int) -> str:
+    """The measured parts of a `clientbase run` (medians): its steps, and its notebooks' slot time."""
+    steps = _run_steps(m)
+    text = (f"Preparing took {fmt_seconds(steps['prepare'])}, the shared results {fmt_seconds(steps['shared'])}, "
+            f"the notebooks {fmt_seconds(steps['notebooks'])} on {jobs} worker slot{'s' if jobs != 1 else ''}, "
+            f"and the command outside run.json's total {fmt_seconds(steps['outside'])}.")
+    notebooks = m.get("notebooks") or {}
+    if notebooks:
+        slot, cells = _sum(notebooks, "seconds"), _sum(notebooks, "cells")
+        top = sorted(notebooks.items(), key=lambda kv: -(kv[1].get("seconds") or 0.0))[:3]
+        text += (f" The {len(notebooks)} notebook{'s' if len(notebooks) != 1 else ''} took {fmt_seconds(slot)} of "
+                 f"slot time: set-up cells {fmt_seconds(_sum(notebooks, 'setup'))}, layout cells "
+                 f"{fmt_seconds(_sum(notebooks, 'layout'))}, the rest (kernel starts, papermill, HTML) "
+                 f"{fmt_seconds(_minus(slot, cells))}; the longest: "
+                 + "; ".join(f"{name} {fmt_seconds(n.get('seconds'))} (set-up {fmt_seconds(n.get('setup'))}, "
+                             f"layout {fmt_seconds(n.get('layout'))}, rest "
+                             f"{fmt_seconds(_minus(n.get('seconds'), n.get('cells')))})" for name, n in top) + ".")
+    else:
+        reports = {k: v for k, v in m.get("timings", {}).items() if k not in ("prepare", "shared", "total")}
+        text += " Per report in its slot: " + ", ".join(f"{k} {fmt_seconds(v)}" for k, v in reports.items()) + "."
+    return text
+
+
+def _parts(m: dict[str, Any], n: int | None = None) -> str:
+    parts = sorted(((v, k) for k, v in (m.get("parts") or {}).items() if v is not None), reverse=True)
+    return ", ".join(f"{k} {fmt_seconds(v)}" for v, k in parts[:n])
+
+
+def _peak_step(m: dict[str, Any]) -> str:
+    """Where an in-process measurement's high-water mark rose most (from its steps), as a clause."""
+    high = [(k, v) for k, v in (m.get("high_water") or {}).items() if v is not None]
+    if not high:
+        return ""
+    rises = [(after - before, step, before, after)
+             for (_, before), (step, after) in zip([("", m.get("rss_start") or 0), *high[:-1]], high, strict=True)]
+    rise, step, before, after = max(rises)
+    return f", its high-water mark rising most in «{step}» (from {fmt_mb(before)} to {fmt_mb(after)})"
+
+
+def why_missed(w: Any, results: dict[str, Any], ref: dict[str, Any], large: dict[str, Any] | None) -> None:
+    """A paragraph per missed target, with the parts of the measurements that explain it."""
+    t, data = ref["tasks"], ref["data"]
+    jobs = _jobs(results)
+    floor, naive = _median_of(ref, "floor"), _median_of(ref, "naive")
+    items: list[str] = []
+    for task, when in (("ab_cold", "cold"), ("ab_warm", "warm")):
+        m = t.get(task, {})
+        ratio = _ratio(m.get("median"), naive)
+        if ratio is not None and ratio > TARGETS[task]:
+            items.append(
+                f"**`--only abc_xyz reactivation`, {when}** ({fmt_seconds(m['median'])}, {_x(ratio)} the naive "
+                f"script's {fmt_seconds(naive)}). {_run_explained(m, jobs)} The shared results are what the two "
+                "reports read: the ABC-XYZ classes and, as the profile runs the clv report, the CLV fit whose "
+                "P(alive) and CLV every reactivation candidate carries (`clientbase.shared.precompute`). The "
+                "naive script, one process: "
+                f"{_parts(t.get('naive', {}))}.")
+    for task, when in (("run_cold", "cold"), ("run_warm", "warm")):
+        m = t.get(task, {})
+        if m.get("median") is not None and m["median"] > TARGETS[task]:
+            items.append(f"**Whole profile, {when}** ({fmt_seconds(m['median'])}, limit "
+                         f"{_limit_s(TARGETS[task])}). {_run_explained(m, jobs)}")
+    analyses = t.get("analyses", {})
+    ratio = _ratio(analyses.get("median"), floor)
+    if ratio is not None and ratio > TARGETS["analyses"]:
+        reports = sorted(((v, k) for k, v in analyses.get("reports", {}).items() if v is not None), reverse=True)
+        items.append(
+            f"**All analyses** ({_x(ratio)} the floor, {fmt_seconds(analyses['median'])}). By report: "
+            + ", ".join(f"{k} {fmt_seconds(v)}" for v, k in reports)
+            + f". The largest steps: {_parts(analyses, 4)}.")
+    audit = analyses.get("reports", {}).get("base_audit")
+    if audit is not None and audit > TARGETS["base_audit"]:
+        items.append(
+            f"**Base audit** ({fmt_seconds(audit)} for {data['customers']:,} cards). One call, `audit.base_audit`: "
+            "it reads the customer cards and their contacts, not the cube (ИНН/КПП checks, phones, e-mails and "
+            "names normalised, duplicate search, fill rates); the measurement has no finer parts.")
+    over = [(p, task) for p, task in _peaks(ref, WORKBOOK_TASKS) if p >= TARGETS["rss"]]
+    if over:
+        items.append("**Peak RSS** (limit 2 GB): " + "; ".join(
+            f"{TASK_NAMES[task]} {fmt_mb(p)} in `{t[task].get('peak_process', '')}`{_peak_step(t[task])}"
+            for p, task in over) + ".")
+    if large:
+        m = large["tasks"].get("run_cold", {})
+        if m.get("median") is not None and m["median"] > TARGETS["large_run"]:
+            items.append(f"**Whole profile, cold, at {large['label']}** ({fmt_seconds(m['median'])}). "
+                         f"{_run_explained(m, jobs)}")
+        if m.get("peak_rss_max") is not None and m["peak_rss_max"] >= TARGETS["large_rss"]:
+            items.append(f"**Peak RSS at {large['label']}** ({fmt_mb(m['peak_rss_max'])}, limit 4 GB) in "
+                         f"`{m.get('peak_process', '')}`.")
+    demo = results.get("demo") or {}
+    warm_pdf = demo.get("warm_pdf") or {}
+    if median(warm_pdf.get("seconds", [])) is not None and median(warm_pdf["seconds"]) > TARGETS["demo"]:
+        notebooks = warm_pdf.get("notebooks", {})
+        slot, cells = _sum(notebooks, "seconds"), _sum(notebooks, "cells")
+        items.append(
+            f"**The demo profile, warm, HTML and PDF** ({fmt_seconds(median(warm_pdf['seconds']))}). Preparing "
+            f"{fmt_seconds(warm_pdf.get('prepare'))}, the shared results {fmt_seconds(warm_pdf.get('shared'))}; "
+            f"the {len(notebooks)} notebooks take {fmt_seconds(slot)} of slot time, of which {fmt_seconds(cells)} is "
+            f"their cells and {fmt_seconds(slot - cells)} the kernel starts, rendering the HTML and printing the "
+            "PDF (its section below has them per notebook).")
+    csv = _csv_streamed(results, 3_000_000)
+    if csv and csv.get("peak_rss") is not None and csv["peak_rss"] >= TARGETS["csv_rss"]:
+        items.append(f"**Streamed 1C CSV, 3,000,000 lines** (peak RSS {fmt_mb(csv['peak_rss'])}); its section below "
+                     "has the figures of both ways.")
+    cube = t.get("cube", {})
+    if floor and cube.get("median") and cube["median"] > TARGETS_7["cube"] * floor:
+        parts = cube.get("parts", {})
+        build = parts.get("build_facts (DuckDB)")
+        reads = sum(v for k, v in parts.items() if k.startswith("read ") and v)
+        daily = cube.get("info", {}).get("daily")
+        days = f"{daily:,}" if daily else "the"
+        items.append(
+            f"**Cube** (issue 7; {_x(_ratio(cube['median'], floor))} the floor). The floor sums amounts per "
+            f"customer × month in one hash aggregation. The cube first sums the {data['order_lines']:,} lines into "
+            f"{data['documents']:,} order documents (an order whose total is not positive is a return, not an "
+            f"activity order), then into {days} customer-days and customer-months "
+            f"with cost, quantity and first/last order dates, sorts both by customer and writes them to the "
+            f"cache: {fmt_seconds(build)} in DuckDB; reading both into pandas takes {fmt_seconds(reads)}.")
+    if not items:
+        return
+    w(f"### Why the missed targets miss (at {ref['label']} unless named)")
+    w("")
+    for item in items:
+        w(f"- {item}")
+    w("")
 
 
 ALLOCATION_HEADING = "## Receivables allocation (issue 13)"
@@ -624,7 +977,7 @@ def clv_section(a: dict[str, Any]) -> list[str]:
 
 
 DEMO_HEADING = "## The demo profile at its own size (issue 17: small data is the common case)"
-DEMO_TARGET = 10.0  # `make report`'s run of the demo profile, HTML and PDF, warm
+DEMO_TARGET = TARGETS["demo"]  # `make report`'s run of the demo profile, HTML and PDF, warm
 
 
 def demo_bench(args: argparse.Namespace) -> dict[str, Any]:
@@ -678,11 +1031,14 @@ def csv_bench(args: argparse.Namespace) -> dict[str, Any]:
     say("[csv] a 1C CSV export of 1M and 3M lines, loaded whole and streamed")
     folder = BENCH / "csv_streaming"
     out = ROOT / "docs" / "csv_streaming.md"
-    m = harness.measure([PYTHON, str(HERE / "csv_streaming.py"), "--work", str(folder / "work"), "--out", str(out)],
-                        log=folder / "csv_streaming.log", cwd=ROOT, timeout=args.timeout * 4)
+    result = folder / "csv_streaming.result.json"
+    m = harness.measure([PYTHON, str(HERE / "csv_streaming.py"), "--work", str(folder / "work"), "--out", str(out),
+                         "--result", str(result)],
+                        log=folder / "csv_streaming.log", result=result, cwd=ROOT, timeout=args.timeout * 4)
     if m.exit_code != 0 or m.timed_out:
         raise SystemExit(f"the csv_streaming benchmark failed; see {folder / 'csv_streaming.log'}")
-    return {"text": out.read_text(encoding="utf-8")}
+    # the text becomes the section; the figures (`result`) feed the targets table
+    return {"text": out.read_text(encoding="utf-8"), "result": m.result}
 
 
 def csv_section(a: dict[str, Any]) -> list[str]:
@@ -717,58 +1073,6 @@ def splice_section(path: Path, heading: str, section: list[str]) -> None:
 def splice_allocation(path: Path, allocation: dict[str, Any]) -> None:
     """Replace (or add before "## Method") the receivables section of an existing report."""
     splice_section(path, ALLOCATION_HEADING, allocation_section(allocation))
-
-
-def why_missed(w: Any, ref: dict[str, Any], floor: float | None) -> None:
-    """A paragraph per missed target, with the parts of the measurements that explain it."""
-    t, data = ref["tasks"], ref["data"]
-    items: list[str] = []
-    cube = t.get("cube", {})
-    if floor and cube.get("median") and cube["median"] > TARGETS["cube"] * floor:
-        parts = cube.get("parts", {})
-        build = parts.get("build_facts (DuckDB)")
-        reads = sum(v for k, v in parts.items() if k.startswith("read ") and v)
-        daily = cube.get("info", {}).get("daily")
-        days = f"{daily:,}" if daily else "the"
-        items.append(
-            f"**Cube** ({_x(_ratio(cube['median'], floor))} the floor). The floor sums amounts per customer × "
-            f"month in one hash aggregation. The cube first sums the {data['order_lines']:,} lines into "
-            f"{data['documents']:,} order documents (an order whose total is not positive is a return, not an "
-            f"activity order), then into {days} customer-days and customer-months "
-            f"with cost, quantity and first/last order dates, sorts both by customer and writes them to the "
-            f"cache: {fmt_seconds(build)} in DuckDB; reading both into pandas takes {fmt_seconds(reads)}.")
-    analyses = t.get("analyses", {})
-    if floor and analyses.get("median") and analyses["median"] > TARGETS["analyses"] * floor:
-        reports = analyses.get("reports", {})
-        audit = reports.get("base_audit") or 0.0
-        rest = analyses["median"] - audit
-        top = analyses.get("parts", {}).get("reactivation: top_products (DuckDB over the lines)")
-        items.append(
-            f"**All analyses** ({_x(_ratio(analyses['median'], floor))} the floor). The base audit takes "
-            f"{fmt_seconds(audit)} of {fmt_seconds(analyses['median'])}: it reads the {data['customers']:,} "
-            "customer cards and their contacts, not the cube (ИНН/КПП checks, phones, e-mails and names "
-            "normalised, duplicate search, fill rates), text work that grows with customers and "
-            f"has no counterpart in the floor. The other four reports take {fmt_seconds(rest)} "
-            f"({_x(_ratio(rest, floor))} the floor), of which {fmt_seconds(top)} is the reactivation report's "
-            "top products, a second pass over the order lines.")
-    run = t.get("run_cold", {})
-    if run.get("median") and run["median"] > TARGETS["run_seconds"]:
-        timings = run.get("timings", {})
-        reports = {k: v for k, v in timings.items() if k not in ("prepare", "total") and v}
-        listed = ", ".join(f"{k} {fmt_seconds(v)}" for k, v in reports.items())
-        items.append(
-            f"**Whole run** ({fmt_seconds(run['median'])} cold). Validating the inputs, writing the canonical "
-            f"tables and building the cube take {fmt_seconds(timings.get('prepare'))} before any notebook starts; "
-            f"then the five notebooks run two at a time (2 cores), each in its own kernel: start-up and imports, "
-            f"loading the frames, its analyses, plots, tables and the managers' Excel lists ({listed}). The "
-            f"warm run, with the data already prepared, takes {fmt_seconds(t.get('run_warm', {}).get('median'))}.")
-    if not items:
-        return
-    w(f"### Why the missed targets miss (at {ref['label']})")
-    w("")
-    for item in items:
-        w(f"- {item}")
-    w("")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -814,9 +1118,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown task(s) in --skip: {', '.join(sorted(unknown))}")
     sizes = sorted(harness.parse_size(s) for s in args.sizes.split(","))
     started = time.perf_counter()
+    libraries = library_versions()
     results: dict[str, Any] = {
-        "machine": harness.machine(), "versions": harness.versions(ROOT, library_versions()), "repeats": args.repeats,
+        "machine": harness.machine(), "versions": harness.versions(ROOT, libraries), "repeats": args.repeats,
         "load_start": harness.load_average(), "sizes": [], "notes": list(args.note),
+        "jobs": os.cpu_count() or 1,  # the worker slots of `clientbase run` (its default --jobs)
     }
     say(f"benchmarks: sizes {', '.join(harness.size_label(s) for s in sizes)}, {args.repeats} runs each")
     for lines in sizes:
@@ -828,6 +1134,12 @@ def main(argv: list[str] | None = None) -> int:
         for name, (_, _, bench) in COMPONENTS.items():
             results[name] = bench(args)
     results["coverage"] = notebook_coverage()
+    code_after = library_versions().get("code")
+    if libraries.get("code") != code_after:
+        results["notes"].append(
+            f"The package's code changed during the benchmark (fingerprint {libraries.get('code')} at the start, "
+            f"{code_after} at the end): what a run keeps with the prepared data is keyed by it, so warm runs after "
+            "the change computed again what they would otherwise have read. Re-run on an unchanging checkout.")
     results["load_end"] = harness.load_average()
     results["minutes"] = (time.perf_counter() - started) / 60
     results["finished"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
