@@ -274,6 +274,10 @@ def bench_size(lines: int, args: argparse.Namespace) -> dict[str, Any]:
     }
     tasks = [t for t in TASKS if t not in args.skip]
     notes: list[str] = []
+    large_skip = [t for t in tasks if lines >= LARGE_SIZE and t in args.large_skip]
+    if large_skip:
+        tasks = [t for t in tasks if t not in large_skip]
+        notes.append(f"{label}: not measured at this size (`--large-skip`): {', '.join(large_skip)}.")
     naive_needs = lines * NAIVE_BYTES_PER_LINE
     if "naive" in tasks and naive_needs > 0.6 * psutil.virtual_memory().total:
         tasks.remove("naive")
@@ -1084,6 +1088,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--run-repeats", type=int, default=None,
                         help="runs of `clientbase run` (default: --repeats); the slowest measurement")
     parser.add_argument("--skip", default="", help="tasks to leave out, comma-separated: " + ", ".join(TASKS))
+    parser.add_argument("--large-skip", default="",
+                        help=f"tasks to leave out at {LARGE_SIZE // 1_000_000}M lines and more, comma-separated "
+                             "(e.g. analyses,run_warm: each holds every report's frames at once)")
     parser.add_argument("--no-lines-check", action="store_true", help="skip the memory-against-lines check")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per measured process")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "PERFORMANCE.md")
@@ -1113,7 +1120,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     args.run_repeats = args.repeats if args.run_repeats is None else min(args.run_repeats, args.repeats)
     args.skip = {s.strip() for s in args.skip.split(",") if s.strip()}
-    unknown = args.skip - set(TASKS)
+    args.large_skip = {s.strip() for s in args.large_skip.split(",") if s.strip()}
+    unknown = (args.skip | args.large_skip) - set(TASKS)
     if unknown:
         parser.error(f"unknown task(s) in --skip: {', '.join(sorted(unknown))}")
     sizes = sorted(harness.parse_size(s) for s in args.sizes.split(","))

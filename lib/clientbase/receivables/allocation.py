@@ -67,12 +67,12 @@ def allocate(invoices: pd.DataFrame, payments: pd.DataFrame | None = None, custo
     """
     as_of = pd.Timestamp(as_of).normalize()
     _require(invoices, "invoices", ("invoice_id", "customer_id", "date", "amount"))
-    inv = invoices.loc[_dates(invoices["date"]) <= as_of.value]
+    inv = _until(invoices, as_of)
     if payments is None:
         payments = pd.DataFrame({"payment_id": pd.array([], dtype="str"), "customer_id": pd.array([], dtype="str"),
                                  "date": pd.Series([], dtype="datetime64[ns]"), "amount": []})
     _require(payments, "payments", ("payment_id", "customer_id", "date", "amount"))
-    pay = payments.loc[_dates(payments["date"]) <= as_of.value]
+    pay = _until(payments, as_of)
 
     inv_amount, pay_amount = _kopecks(inv["amount"], "invoices"), _kopecks(pay["amount"], "payments")
     codes, uniques = pd.factorize(pd.concat([_ids(inv, "customer_id", "invoices"),
@@ -207,6 +207,12 @@ def check_documents(invoices: pd.DataFrame, payments: pd.DataFrame | None = None
     twice = debit.duplicated(keep=False).to_numpy()
     if twice.any():
         raise ValueError(f"invoices: invoice_id {debit[twice].iloc[0]!r} appears more than once")
+
+
+def _until(frame: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """The rows dated ≤ as_of; the frame itself when that is every row (no copy of millions of rows)."""
+    keep = _dates(frame["date"]) <= as_of.value
+    return frame if keep.all() else frame.loc[keep]
 
 
 def _require(frame: pd.DataFrame, name: str, columns: tuple[str, ...]) -> None:

@@ -272,6 +272,7 @@ def aging_trend(invoices: pd.DataFrame, payments: pd.DataFrame | None = None,
         rows.append({"as_of": day, **{b: cents[k] / 100 for k, b in enumerate(BUCKETS)},
                      "outstanding": cents.sum() / 100, "overdue": cents[1:].sum() / 100,
                      "advance": _kopecks(advances["advance"], "advances").sum() / 100})
+        del snapshot, items, advances  # before the next day's allocation, not during it
     return pd.DataFrame(rows, columns=list(TREND_COLUMNS)).astype({"as_of": "datetime64[ns]"})
 
 
