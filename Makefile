@@ -46,7 +46,7 @@ lint: setup
 	$(BIN)/ruff check lib tests
 
 bench: setup
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py --run-repeats 2 --large-skip analyses,run_warm
 
 clean-reports:
 	find reports -mindepth 1 ! -name README.md -exec rm -rf {} +

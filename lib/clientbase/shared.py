@@ -5,7 +5,10 @@ forecast (the CLV report's, read by the reactivation and segments reports) would
 computed again by each notebook's kernel. The runner computes them once after preparing the
 data (`precompute`), into ``<facts folder>/shared/``, and every notebook reads them, so the
 reports of a run agree by construction (issue 17: "each analysis once per run"). An analyst's
-session computes one on first use and keeps it there the same way.
+session computes one on first use and keeps it there the same way. Two results only one
+report reads are kept there too, computed by that report's notebook, because they are the
+costliest parts of a re-run of the same data: the reactivation report's top products (a pass
+over the order lines) and the ABC-XYZ report's migration.
 
 A result is keyed by its name, its options and a fingerprint of the package's code, inside a
 facts folder that is itself keyed by the inputs' fingerprints and as_of: a change of data,
