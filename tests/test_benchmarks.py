@@ -65,17 +65,23 @@ def test_measure_catches_a_childs_peak_and_exit_code(tmp_path):
     assert m.seconds >= 0.3
 
 
-def _reference(cube: float, analyses: float, run: float) -> dict:
+def _reference(cube: float, analyses: float, run: float, ab: float = 30.0) -> dict:
+    notebooks = {"kpis": {"seconds": 20.0, "cells": 15.0, "setup": 12.0, "layout": 3.0}}
     return {
         "label": "10M", "lines": 10_000_000,
         "data": {"order_lines": 10_000_000, "documents": 3_000_000, "customers": 330_000},
         "tasks": {
+            "floor": {"median": 1.0},
+            "naive": {"median": 20.0, "parts": {"read_parquet (every line)": 5.0, "filter": 6.0}},
             "cube": {"median": cube, "parts": {"build_facts (DuckDB)": cube - 1.0, "read cube": 0.6, "read daily": 0.4},
                      "info": {"daily": 2_900_000}},
-            "analyses": {"median": analyses, "reports": {"base_audit": analyses / 2},
-                         "parts": {"reactivation: top_products (DuckDB over the lines)": 1.5}},
-            "run_cold": {"median": run, "timings": {"prepare": 20.0, "total": run, "base_audit": 20.0}},
-            "run_warm": {"median": run - 20.0},
+            "analyses": {"median": analyses, "reports": {"base_audit": analyses / 5, "kpis": analyses / 2},
+                         "parts": {"kpis: kpis_report": analyses / 2}},
+            "ab_cold": {"median": ab, "timings": {"prepare": 10.0, "shared": 5.0, "total": ab - 1.0},
+                        "notebooks": notebooks},
+            "run_cold": {"median": run, "timings": {"prepare": 20.0, "shared": 5.0, "total": run - 1.0},
+                         "notebooks": notebooks},
+            "run_warm": {"median": run - 20.0, "timings": {"prepare": 0.5, "shared": 0.1, "total": run - 21.0}},
         },
     }
 
@@ -84,14 +90,18 @@ def test_the_report_says_why_each_missed_target_misses():
     import run
 
     lines: list[str] = []
-    run.why_missed(lines.append, _reference(cube=6.0, analyses=25.0, run=68.0), floor=1.0)
+    run.why_missed(lines.append, {"jobs": 2}, _reference(cube=6.0, analyses=25.0, run=68.0, ab=40.0), None)
     text = "\n".join(lines)
-    assert "### Why the missed targets miss (at 10M)" in text
-    assert "**Cube** (6.00× the floor)" in text and "2,900,000 customer-days" in text
-    assert "The base audit takes 12.50 s of 25.00 s" in text and "330,000 customer cards" in text
-    assert "take 20.00 s before any notebook starts" in text and "base_audit 20.00 s" in text
+    assert "### Why the missed targets miss (at 10M unless named)" in text
+    assert "**`--only abc_xyz reactivation`, cold** (40.00 s, 2.00× the naive script's 20.00 s)" in text
+    assert "**Whole profile, cold** (68.00 s" in text and "Preparing took 20.00 s" in text
+    assert "kpis 20.00 s (set-up 12.00 s, layout 3.00 s, rest 5.00 s)" in text
+    assert "**All analyses** (25.00× the floor" in text and "kpis 12.50 s" in text
+    assert "**Base audit** (5.00 s for 330,000 cards)" in text
+    assert "**Cube** (issue 7; 6.00× the floor)" in text and "2,900,000 customer-days" in text
     met: list[str] = []
-    run.why_missed(met.append, _reference(cube=2.0, analyses=3.0, run=25.0), floor=1.0)
+    fast = _reference(cube=2.0, analyses=3.0, run=25.0, ab=20.0)
+    run.why_missed(met.append, {"jobs": 2}, fast, None)
     assert met == []  # nothing to explain when every target holds
 
 
