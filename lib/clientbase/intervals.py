@@ -10,7 +10,6 @@ import zlib
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 # resampled values held in memory at once by the bootstrap (per chunk of replicates),
 # so a campaign of 100 000 members does not allocate n_boot × n at once
@@ -19,6 +18,7 @@ _BOOT_CELLS = 2_000_000
 
 def welch_interval(rows: pd.DataFrame, name: str, confidence: float) -> tuple[pd.Series, pd.Series]:
     """Welch interval of mean(target) − mean(control); NaN with fewer than 2 per group."""
+    from scipy import stats  # here, not at import: 1.3 s a kernel that never needs it would pay
     n_t, n_c = rows["n_target"], rows["n_control"]
     a = rows[f"{name}_var_target"] / n_t
     b = rows[f"{name}_var_control"] / n_c
