@@ -23,6 +23,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -90,7 +91,7 @@ def run(
     prepared = prepare(profile, period=period, progress=lambda m: say(f"  {m}"))
     label = prepared.period.label
     say(f"  period {label}, as of {prepared.period.as_of.date()} (data ready in {prepared.seconds:.1f} s)")
-    shared_seconds = _precompute_shared(profile, prepared, reports, say)
+    shared = _SharedResults(profile, prepared, reports, say)
 
     profile_dir = out_root / profile.name
     profile_dir.mkdir(parents=True, exist_ok=True)
@@ -100,8 +101,9 @@ def run(
             outcomes = _execute_all(
                 profile, prepared, reports, tmp,
                 language=language, jobs=jobs or os.cpu_count() or 1, pdf=pdf,
-                timeout=60 * (timeout_minutes or profile.timeout_minutes), say=say,
+                timeout=60 * (timeout_minutes or profile.timeout_minutes), say=say, ready=shared.ready,
             )
+            shared_seconds = shared.wait()
             ok = [o for o in outcomes if o.status == "ok"]
             status = "ok" if len(ok) == len(outcomes) else ("partial" if ok and keep_going else "failed")
             manifest = _manifest(profile, prepared, outcomes, language=language, status=status,
@@ -135,6 +137,37 @@ def run(
 
 
 # --- executing notebooks --------------------------------------------------------------------
+
+
+class _SharedResults:
+    """`_precompute_shared` on a thread of the runner, started before the notebooks: the reports
+    that do not read its results (most of them) run meanwhile, those that do (`shared.READERS`)
+    wait for it, so its seconds at 10M lines overlap the other reports' instead of delaying all."""
+
+    def __init__(self, profile: Profile, prepared: Prepared, reports: Sequence[str],
+                 say: Callable[[str], None]) -> None:
+        from clientbase.shared import READERS
+
+        self._readers = READERS
+        self.seconds = 0.0
+        # a daemon: an interrupted run exits without waiting for the fit (its results are kept
+        # only when whole, see shared.load_or_compute)
+        self._thread = threading.Thread(target=self._compute, args=(profile, prepared, reports, say),
+                                        name="clientbase-shared", daemon=True)
+        self._thread.start()
+
+    def _compute(self, profile: Profile, prepared: Prepared, reports: Sequence[str],
+                 say: Callable[[str], None]) -> None:
+        self.seconds = _precompute_shared(profile, prepared, reports, say)
+
+    def ready(self, report: str) -> bool:
+        """Whether `report` may start: it reads no shared result, or they are computed."""
+        return report not in self._readers or not self._thread.is_alive()
+
+    def wait(self) -> float:
+        """The seconds the shared results took, once they are done."""
+        self._thread.join()
+        return self.seconds
 
 
 def _precompute_shared(profile: Profile, prepared: Prepared, reports: Sequence[str],
@@ -193,9 +226,10 @@ class _Slot:
 def _execute_all(
     profile: Profile, prepared: Prepared, reports: Sequence[str], tmp: Path, *,
     language: str, jobs: int, pdf: bool, timeout: float, say: Callable[[str], None],
+    ready: Callable[[str], bool] = lambda _report: True,
 ) -> list[ReportOutcome]:
     """Run the reports on up to `jobs` worker slots, each keeping its kernel from one notebook to the
-    next (see `clientbase._worker`); the longest-running reports are started first."""
+    next (see `clientbase._worker`); the longest-running reports that are `ready` are started first."""
     from clientbase.text import t
 
     outcomes = {r: ReportOutcome(r, t(r, language)) for r in reports}
@@ -207,8 +241,12 @@ def _execute_all(
             idle = sum(1 for s in slots if s.report is None)
             for _ in range(min(len(queue) - idle, max(1, jobs) - len(slots))):
                 _new_slot(tmp, slots)
-            for slot in [s for s in slots if s.report is None][:len(queue)]:
-                _start(slot, queue.pop(0), profile, prepared, tmp, outcomes, language=language, pdf=pdf)
+            for slot in [s for s in slots if s.report is None]:
+                report = next((r for r in queue if ready(r)), None)
+                if report is None:  # the rest wait for the shared results
+                    break
+                queue.remove(report)
+                _start(slot, report, profile, prepared, tmp, outcomes, language=language, pdf=pdf)
                 say(f"  [{done + sum(1 for s in slots if s.report)}/{len(reports)}] {slot.report}: running")
             time.sleep(0.1)
             for slot in list(slots):

@@ -27,6 +27,9 @@ from typing import Any
 from clientbase.files import write_atomically
 
 FOLDER = "shared"
+# the reports that read what `precompute` computes: a run starts them once it is done, the
+# others at once, while it computes
+READERS = frozenset({"reactivation", "segments", "clv"})
 
 
 @cache
