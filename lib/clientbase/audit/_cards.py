@@ -7,7 +7,20 @@ deleted (REFERENCE.md "Base audit").
 
 from __future__ import annotations
 
+from functools import cached_property
+
+import numpy as np
 import pandas as pd
+
+from clientbase.identifiers import (
+    ALL_ZEROS,
+    NOT_DIGITS,
+    inn_problems,
+    kpp_problems,
+    normalize_emails,
+    normalize_names,
+    normalize_phones,
+)
 
 # manager labels of the aggregated tables
 ALL = "(all)"  # every customer
@@ -34,3 +47,84 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
 def _stripped(values: pd.Series) -> pd.Series:
     text = values.astype("str").str.strip()
     return text.mask(text == "")
+
+
+class _Cards:
+    """The active cards of one audit and the derived columns that several checks read.
+
+    Each derived column is computed on first use and then kept: `base_audit` hands one
+    `_Cards` to every check, so that a ИНН is checked and a phone, an email or a name is
+    normalised once per audit instead of once per check (the normalisations are most of
+    the cost of an audit of a large base). Every column is aligned with `frame`.
+    """
+
+    def __init__(self, customers: pd.DataFrame) -> None:
+        self.frame = _active(customers)
+
+    @classmethod
+    def of(cls, customers: pd.DataFrame | _Cards) -> _Cards:
+        """The argument when it already is a `_Cards`, else the cards of a customers frame."""
+        return customers if isinstance(customers, _Cards) else cls(customers)
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def column(self, name: str) -> pd.Series:
+        """A column of the cards as the source holds it (`_column`)."""
+        return _column(self.frame, name)
+
+    @cached_property
+    def inn(self) -> pd.Series:
+        """ИНН, stripped, NA when blank."""
+        return _stripped(self.column("inn"))
+
+    @cached_property
+    def kpp(self) -> pd.Series:
+        """КПП, stripped, NA when blank."""
+        return _stripped(self.column("kpp"))
+
+    @cached_property
+    def manager(self) -> pd.Series:
+        """The manager, stripped, NA when blank."""
+        return _stripped(self.column("manager"))
+
+    @cached_property
+    def inn_problem(self) -> pd.Series:
+        """`inn_problems` of the ИНН (the same on the raw and the stripped text)."""
+        return inn_problems(self.inn)
+
+    @cached_property
+    def kpp_problem(self) -> pd.Series:
+        """`kpp_problems` of the КПП next to the ИНН."""
+        return kpp_problems(self.kpp, self.inn)
+
+    @cached_property
+    def placeholder_inn(self) -> pd.Series:
+        """A filled ИНН that identifies nobody: not digits or all zeros."""
+        return self.inn_problem.isin([NOT_DIGITS, ALL_ZEROS])
+
+    @cached_property
+    def organisation(self) -> np.ndarray:
+        """A usable 10-digit ИНН (an organisation, which may have branches), as bools."""
+        return ((self.inn.str.len() == 10) & ~self.placeholder_inn).fillna(False).astype(bool).to_numpy()
+
+    @cached_property
+    def phone(self) -> pd.Series:
+        """The phone key (`normalize_phones`)."""
+        return normalize_phones(self.column("phone"))
+
+    @cached_property
+    def email(self) -> pd.Series:
+        """The email key (`normalize_emails`)."""
+        return normalize_emails(self.column("email"))
+
+    @cached_property
+    def name(self) -> pd.Series:
+        """The name key (`normalize_names`)."""
+        return normalize_names(self.column("name"))
+
+    @cached_property
+    def by_id(self) -> np.ndarray:
+        """Positions of the cards in customer_id order (stable; a missing id last)."""
+        ids = self.frame["customer_id"].reset_index(drop=True)
+        return ids.sort_values(kind="stable").index.to_numpy()

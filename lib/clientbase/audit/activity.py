@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from clientbase.audit._cards import _active, _column, _stripped
+from clientbase.audit._cards import _Cards, _column, _stripped
 from clientbase.frames import isin
 from clientbase.periods import quarter_of, window_start
 
@@ -78,13 +78,14 @@ def sleeping_clients(
     DataFrame[customer_id, name, manager, last_order_date, days_since_last_order]
         longest silence first, then customer_id.
     """
-    return _sleeping(customers, _coded_activity(customers, cube), as_of=as_of, days=days)
+    cards = _Cards(customers)
+    return _sleeping(cards, _coded_activity(cards, cube), as_of=as_of, days=days)
 
 
-def _sleeping(customers: pd.DataFrame, activity: _Activity, *, as_of: pd.Timestamp, days: int) -> pd.DataFrame:
+def _sleeping(cards: _Cards, activity: _Activity, *, as_of: pd.Timestamp, days: int) -> pd.DataFrame:
     as_of = pd.Timestamp(as_of).normalize()
     last = _activity_dates(activity, as_of)["last_order_date"]
-    out = _cards_with(customers, last)
+    out = _cards_with(cards, last)
     out["days_since_last_order"] = (as_of - out["last_order_date"].dt.normalize()).dt.days.astype("int64")
     out = out[out["days_since_last_order"] > days]
     return out.sort_values(
@@ -104,15 +105,16 @@ def new_clients(
     DataFrame[customer_id, name, manager, source, first_order_date]
         by first_order_date, then customer_id.
     """
-    return _new(customers, _coded_activity(customers, cube), start=start, as_of=as_of)
+    cards = _Cards(customers)
+    return _new(cards, _coded_activity(cards, cube), start=start, as_of=as_of)
 
 
-def _new(customers: pd.DataFrame, activity: _Activity, *, start: pd.Timestamp, as_of: pd.Timestamp) -> pd.DataFrame:
+def _new(cards: _Cards, activity: _Activity, *, start: pd.Timestamp, as_of: pd.Timestamp) -> pd.DataFrame:
     start, as_of = pd.Timestamp(start).normalize(), pd.Timestamp(as_of).normalize()
     if start > as_of:
         raise ValueError(f"start {start.date()} is after as_of {as_of.date()}")
     first = _activity_dates(activity, as_of)["first_order_date"]
-    out = _cards_with(customers, first, extra=("source",))
+    out = _cards_with(cards, first, extra=("source",))
     out = out[out["first_order_date"].dt.normalize() >= start]
     return out.sort_values(["first_order_date", "customer_id"], kind="stable", ignore_index=True)
 
@@ -132,12 +134,13 @@ def base_summary(
     previous quarter's audit. Both dates are read from the same data, so cards deleted
     since are left out of both. Definitions: `BaseSummary`.
     """
-    return _base_summary(customers, _coded_activity(customers, cube), as_of=as_of, previous_as_of=previous_as_of,
+    cards = _Cards(customers)
+    return _base_summary(cards, _coded_activity(cards, cube), as_of=as_of, previous_as_of=previous_as_of,
                          window_months=window_months, sleeping_days=sleeping_days)
 
 
 def _base_summary(
-    customers: pd.DataFrame, activity: _Activity, *, as_of: pd.Timestamp, previous_as_of: pd.Timestamp,
+    cards: _Cards, activity: _Activity, *, as_of: pd.Timestamp, previous_as_of: pd.Timestamp,
     window_months: int, sleeping_days: int,
 ) -> BaseSummary:
     as_of, previous = pd.Timestamp(as_of).normalize(), pd.Timestamp(previous_as_of).normalize()
@@ -145,7 +148,7 @@ def _base_summary(
         raise ValueError(f"previous_as_of {previous.date()} must be before as_of {as_of.date()}")
     counts = {}
     for suffix, day in (("", as_of), ("_previous", previous)):
-        counts[f"customers{suffix}"] = _base_size(customers, day)
+        counts[f"customers{suffix}"] = _base_size(cards, day)
         quarter = _quarter_counts(activity, day=day, start=quarter_of(day).start, window_months=window_months,
                                   sleeping_days=sleeping_days)
         counts.update({f"{name}{suffix}": value for name, value in quarter.items()})
@@ -175,12 +178,13 @@ def base_trend(
     DataFrame[quarter, as_of, customers, active_buyers, sleeping, new]
         Oldest quarter first; quarter is a label like "2026Q3".
     """
-    return _base_trend(customers, _coded_activity(customers, cube), as_of=as_of, quarters=quarters,
+    cards = _Cards(customers)
+    return _base_trend(cards, _coded_activity(cards, cube), as_of=as_of, quarters=quarters,
                        window_months=window_months, sleeping_days=sleeping_days)
 
 
 def _base_trend(
-    customers: pd.DataFrame, activity: _Activity, *, as_of: pd.Timestamp, quarters: int,
+    cards: _Cards, activity: _Activity, *, as_of: pd.Timestamp, quarters: int,
     window_months: int, sleeping_days: int,
 ) -> pd.DataFrame:
     if quarters < 1:
@@ -196,7 +200,7 @@ def _base_trend(
         rows.append({
             "quarter": period.label,
             "as_of": day,
-            "customers": _base_size(customers, day),
+            "customers": _base_size(cards, day),
             **_quarter_counts(activity, day=day, start=period.start, window_months=window_months,
                               sleeping_days=sleeping_days),
         })
@@ -219,12 +223,11 @@ def _activity_dates(activity: _Activity, as_of: pd.Timestamp) -> pd.DataFrame:
     return dates.set_axis(pd.Index(activity.ids[dates.index], dtype="str", name="customer_id"))
 
 
-def _cards_with(customers: pd.DataFrame, dates: pd.Series, *, extra: Sequence[str] = ()) -> pd.DataFrame:
+def _cards_with(cards: _Cards, dates: pd.Series, *, extra: Sequence[str] = ()) -> pd.DataFrame:
     """Active cards (customer_id, name, manager, extra...) joined to a per-customer date."""
     dates = dates.dropna()
-    cards = _active(customers)
     # only the cards with a date are converted (to_numpy of Arrow text costs per row)
-    cards = cards[isin(cards["customer_id"].astype("str"), dates.index)]
+    cards = cards.frame[isin(cards.frame["customer_id"].astype("str"), dates.index)]
     columns = ["customer_id", "name", "manager", *extra]
     frame = pd.DataFrame({c: _column(cards, c).astype("str").to_numpy() for c in columns})
     frame["manager"] = _stripped(frame["manager"])
@@ -243,8 +246,8 @@ class _Activity:
     last: np.ndarray
 
 
-def _coded_activity(customers: pd.DataFrame, cube: pd.DataFrame) -> _Activity:
-    ids = pd.Index(_active(customers)["customer_id"].astype("str")).drop_duplicates()
+def _coded_activity(cards: _Cards, cube: pd.DataFrame) -> _Activity:
+    ids = pd.Index(cards.frame["customer_id"].astype("str")).drop_duplicates()
     code = ids.get_indexer(cube["customer_id"].astype("str"))
     keep = (code >= 0) & (cube["orders"].to_numpy() > 0)
     return _Activity(
@@ -288,8 +291,8 @@ def _quarter_counts(
     }
 
 
-def _base_size(customers: pd.DataFrame, day: pd.Timestamp) -> int:
-    cards = _active(customers)
+def _base_size(cards: _Cards, day: pd.Timestamp) -> int:
+    cards = cards.frame
     if "created_at" not in cards.columns:
         return len(cards)
     created = cards["created_at"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from clientbase.audit._cards import ALL, NO_MANAGER, _active, _column, _stripped
+from clientbase.audit._cards import ALL, NO_MANAGER, _Cards, _column, _stripped
 from clientbase.frames import isin
 from clientbase.identifiers import normalize_emails, normalize_phones
 
@@ -33,7 +33,7 @@ def fill_rates(customers: pd.DataFrame, contacts: pd.DataFrame | None = None) ->
         First the `ALL` rows, then one set per manager (by name; `NO_MANAGER` last), fields
         in `FILL_FIELDS` order. filled_share is NaN where total is 0.
     """
-    return _fill_rates(_card_fill(customers, contacts))
+    return _fill_rates(_card_fill(_Cards(customers), contacts))
 
 
 def _fill_rates(card_fill: tuple[pd.DataFrame, pd.DataFrame, pd.Series]) -> pd.DataFrame:
@@ -67,7 +67,7 @@ def fill_gaps(customers: pd.DataFrame, contacts: pd.DataFrame | None = None) -> 
         manager is the card's (`NO_MANAGER` when none); sorted by customer_id, then field in
         `FILL_FIELDS` order.
     """
-    return _fill_gaps(_card_fill(customers, contacts))
+    return _fill_gaps(_card_fill(_Cards(customers), contacts))
 
 
 def _fill_gaps(card_fill: tuple[pd.DataFrame, pd.DataFrame, pd.Series]) -> pd.DataFrame:
@@ -98,7 +98,7 @@ def manager_quality(customers: pd.DataFrame, contacts: pd.DataFrame | None = Non
     DataFrame[manager, customers, complete_cards, complete_share]
         worst first: by complete_share, then more customers first, then manager.
     """
-    return _manager_quality(_card_fill(customers, contacts))
+    return _manager_quality(_card_fill(_Cards(customers), contacts))
 
 
 def _manager_quality(card_fill: tuple[pd.DataFrame, pd.DataFrame, pd.Series]) -> pd.DataFrame:
@@ -118,35 +118,32 @@ def _manager_quality(card_fill: tuple[pd.DataFrame, pd.DataFrame, pd.Series]) ->
     return out.astype({"manager": "str"}).reset_index(drop=True)
 
 
-def _card_fill(
-    customers: pd.DataFrame, contacts: pd.DataFrame | None
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+def _card_fill(cards: _Cards, contacts: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
     """Per card (index customer_id): which analytic fields are filled, which are counted,
     and the manager label (`NO_MANAGER` when none)."""
-    cards = _active(customers)
-    phone_ok = normalize_phones(_column(cards, "phone")).notna()
-    email_ok = normalize_emails(_column(cards, "email")).str.contains("@", regex=False).fillna(False)
+    phone_ok = cards.phone.notna()
+    email_ok = cards.email.str.contains("@", regex=False).fillna(False)
     contact = phone_ok | email_ok.astype(bool)
     if contacts is not None and len(contacts):
         reachable = normalize_phones(_column(contacts, "phone")).notna() | normalize_emails(
             _column(contacts, "email")
         ).str.contains("@", regex=False).fillna(False).astype(bool)
-        contact = contact | isin(cards["customer_id"], contacts.loc[reachable, "customer_id"])
+        contact = contact | isin(cards.frame["customer_id"], contacts.loc[reachable, "customer_id"])
     filled = pd.DataFrame(
         {
-            "source": _stripped(_column(cards, "source")).notna(),
-            "manager": _stripped(_column(cards, "manager")).notna(),
-            "category": _stripped(_column(cards, "category")).notna(),
+            "source": _stripped(cards.column("source")).notna(),
+            "manager": cards.manager.notna(),
+            "category": _stripped(cards.column("category")).notna(),
             "contact": contact,
-            "inn": _stripped(_column(cards, "inn")).notna(),
-            "region": _stripped(_column(cards, "region")).notna(),
+            "inn": cards.inn.notna(),
+            "region": _stripped(cards.column("region")).notna(),
         },
-        index=cards.index,
+        index=cards.frame.index,
     )
-    counted = pd.DataFrame(True, index=cards.index, columns=list(FILL_FIELDS))
-    counted["inn"] = (_column(cards, "customer_type") == "company").fillna(False).astype(bool)
-    manager = _stripped(_column(cards, "manager")).fillna(NO_MANAGER)
-    index = pd.Index(cards["customer_id"].to_numpy(), name="customer_id")
+    counted = pd.DataFrame(True, index=cards.frame.index, columns=list(FILL_FIELDS))
+    counted["inn"] = (cards.column("customer_type") == "company").fillna(False).astype(bool)
+    manager = cards.manager.fillna(NO_MANAGER)
+    index = pd.Index(cards.frame["customer_id"].to_numpy(), name="customer_id")
     return (
         filled.astype(bool).set_axis(index),
         counted.set_axis(index),

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from clientbase.audit._cards import UNASSIGNED, _active, _column, _stripped
+from clientbase.audit._cards import UNASSIGNED, _Cards
 
 __all__ = ["TASK_KINDS", "audit_tasks", "orphan_cards", "tasks_by_manager"]
 
@@ -47,6 +47,17 @@ def audit_tasks(
         a duplicate task needs to be worded (NA for the other tasks). Sorted by manager,
         customer_id, then identifiers, duplicates, gaps.
     """
+    return _audit_tasks(_Cards(customers), invalid=invalid, duplicates=duplicates, fill=fill, executors=executors)
+
+
+def _audit_tasks(
+    cards: _Cards,
+    *,
+    invalid: pd.DataFrame | None,
+    duplicates: pd.DataFrame | None,
+    fill: pd.DataFrame | None,
+    executors: Sequence[str],
+) -> pd.DataFrame:
     parts = []
     if invalid is not None and len(invalid):
         code = np.where(invalid["field"] == "inn", "inn_" + invalid["problem"], invalid["problem"])
@@ -76,12 +87,11 @@ def audit_tasks(
         if column not in tasks.columns:
             tasks[column] = pd.Series(pd.NA, index=tasks.index, dtype="str")
     tasks["_order"] = np.arange(len(tasks))
-    cards = _active(customers)
     owners = pd.DataFrame(
         {
-            "customer_id": cards["customer_id"].to_numpy(),
-            "manager": _stripped(_column(cards, "manager")).to_numpy(),
-            "name": cards["name"].to_numpy(),
+            "customer_id": cards.frame["customer_id"].to_numpy(),
+            "manager": cards.manager.to_numpy(),
+            "name": cards.frame["name"].to_numpy(),
         }
     )
     tasks = tasks.merge(owners, on="customer_id", how="inner")
