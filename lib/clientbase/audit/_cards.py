@@ -128,3 +128,15 @@ class _Cards:
         """Positions of the cards in customer_id order (stable; a missing id last)."""
         ids = self.frame["customer_id"].reset_index(drop=True)
         return ids.sort_values(kind="stable").index.to_numpy()
+
+    @cached_property
+    def id_rank(self) -> np.ndarray:
+        """Each card's place in customer_id order, as an integer: equal ids share one, a
+        missing id comes last. Sorting by it is sorting by customer_id, without the text."""
+        ids = self.frame["customer_id"].iloc[self.by_id]
+        missing = ids.isna().to_numpy()
+        # a new place wherever the sorted id differs from the one before (missing ones are one)
+        new = (ids != ids.shift()).to_numpy(dtype=bool) & ~(missing & np.r_[False, missing[:-1]])
+        rank = np.empty(len(ids), dtype=np.int64)
+        rank[self.by_id] = np.cumsum(new)
+        return rank

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from clientbase.audit._cards import UNASSIGNED, _Cards
 
@@ -58,49 +60,75 @@ def _audit_tasks(
     fill: pd.DataFrame | None,
     executors: Sequence[str],
 ) -> pd.DataFrame:
+    columns = ["manager", "customer_id", "task_code", "name", "group_id", "match_rule"]
+    tasks = _task_rows(invalid, duplicates, fill)
+    if tasks is None:
+        return pd.DataFrame({c: pd.Series(dtype="str") for c in columns})
+    # each task next to its card (an inner join on customer_id), by positions: no text is
+    # copied, compared or sorted as Python objects
+    row, card = _owner_pairs(tasks["customer_id"], cards.frame["customer_id"])
+    tasks = tasks.take(row).reset_index(drop=True)
+    tasks["name"] = cards.frame["name"].take(card).array
+    manager = cards.manager.take(card).reset_index(drop=True)
+    rank = cards.id_rank[card]  # sorting by it sorts by customer_id
+    # the customers without a manager, in customer_id order, round-robin over the people
+    orphan = manager.isna().to_numpy()
+    orphans, which = np.unique(rank[orphan], return_inverse=True)
+    people = np.array(list(executors) or [UNASSIGNED], dtype=object)
+    manager[orphan] = people[which % len(people)]
+    tasks["manager"] = manager
+    by_manager = pd.factorize(manager, sort=True)[0]
+    tasks = tasks.iloc[np.lexsort((row, rank, by_manager))]
+    return tasks[columns].astype("str").reset_index(drop=True)
+
+
+def _task_rows(
+    invalid: pd.DataFrame | None, duplicates: pd.DataFrame | None, fill: pd.DataFrame | None
+) -> pd.DataFrame | None:
+    """The tasks before they meet their cards: customer_id, task_code, group_id, match_rule
+    (identifiers, then duplicates, then gaps, each in its own order); None without any."""
     parts = []
     if invalid is not None and len(invalid):
         code = np.where(invalid["field"] == "inn", "inn_" + invalid["problem"], invalid["problem"])
-        parts.append(pd.DataFrame({"customer_id": invalid["customer_id"].to_numpy(), "task_code": code}))
+        parts.append(pd.DataFrame({"customer_id": invalid["customer_id"].array, "task_code": code}))
     if duplicates is not None and len(duplicates):
         parts.append(
             pd.DataFrame(
                 {
-                    "customer_id": duplicates["customer_id"].to_numpy(),
-                    "task_code": ("duplicate_" + duplicates["match_rule"]).to_numpy(),
-                    "group_id": duplicates["group_id"].to_numpy(),
-                    "match_rule": duplicates["match_rule"].to_numpy(),
+                    "customer_id": duplicates["customer_id"].array,
+                    "task_code": ("duplicate_" + duplicates["match_rule"]).array,
+                    "group_id": duplicates["group_id"].array,
+                    "match_rule": duplicates["match_rule"].array,
                 }
             )
         )
     if fill is not None and len(fill):
         parts.append(
-            pd.DataFrame(
-                {"customer_id": fill["customer_id"].to_numpy(), "task_code": ("fill_" + fill["field"]).to_numpy()}
-            )
+            pd.DataFrame({"customer_id": fill["customer_id"].array, "task_code": ("fill_" + fill["field"]).array})
         )
-    columns = ["manager", "customer_id", "task_code", "name", "group_id", "match_rule"]
     if not parts:
-        return pd.DataFrame({c: pd.Series(dtype="str") for c in columns})
+        return None
     tasks = pd.concat(parts, ignore_index=True)
     for column in ("group_id", "match_rule"):
         if column not in tasks.columns:
             tasks[column] = pd.Series(pd.NA, index=tasks.index, dtype="str")
-    tasks["_order"] = np.arange(len(tasks))
-    owners = pd.DataFrame(
-        {
-            "customer_id": cards.frame["customer_id"].to_numpy(),
-            "manager": cards.manager.to_numpy(),
-            "name": cards.frame["name"].to_numpy(),
-        }
-    )
-    tasks = tasks.merge(owners, on="customer_id", how="inner")
-    orphans = np.sort(tasks.loc[tasks["manager"].isna(), "customer_id"].unique())
-    people = np.array(list(executors) or [UNASSIGNED], dtype=object)
-    assigned = pd.Series(people[np.arange(len(orphans)) % len(people)], index=orphans, dtype="str")
-    tasks["manager"] = tasks["manager"].fillna(tasks["customer_id"].map(assigned))
-    tasks = tasks.sort_values(["manager", "customer_id", "_order"], kind="stable", ignore_index=True)
-    return tasks[columns].astype("str")
+    return tasks
+
+
+def _owner_pairs(task_ids: pd.Series, card_ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The inner join of tasks and cards on customer_id as pairs of positions (task, card),
+    in the join's order: by task, a task's cards in card order (a missing id meets a missing
+    id, as in `DataFrame.merge`)."""
+    if card_ids.is_unique:
+        found = pc.index_in(pa.array(task_ids.astype("str").array), value_set=pa.array(card_ids.astype("str").array))
+        card = found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        row = np.flatnonzero(card >= 0)
+        return row, card[row]
+    # the same customer_id on several cards (1C reports it as a problem): every pairing
+    pairs = pd.DataFrame({"customer_id": task_ids.to_numpy(), "row": np.arange(len(task_ids))}).merge(
+        pd.DataFrame({"customer_id": card_ids.to_numpy(), "card": np.arange(len(card_ids))}),
+        on="customer_id", how="inner")
+    return pairs["row"].to_numpy(), pairs["card"].to_numpy()
 
 
 def tasks_by_manager(tasks: pd.DataFrame) -> pd.DataFrame:
