@@ -243,13 +243,27 @@ def _card_dates(activity: _Activity, as_of: pd.Timestamp) -> _Dates:
 def _cards_with(
     cards: _Cards, name: str, dates: np.ndarray, *, rows: np.ndarray, extra: Sequence[str] = ()
 ) -> pd.DataFrame:
-    """The cards of `rows` (customer_id, name, manager, extra..., and their date as `name`)."""
-    # only these rows are read (a text column costs per row)
-    frame = pd.DataFrame({c: _column(cards.frame, c)[rows].astype("str").reset_index(drop=True)
-                          for c in ["customer_id", "name", *extra]})
+    """The cards of `rows`, some of those with a date: customer_id, name, manager, extra...,
+    and their date as `name`.
+
+    A text column is `str`, except one that no card with a date fills: that one is `object`
+    (all NA), the type these lists have always had then (pandas' inference of a column of
+    nothing but missing values).
+    """
+    dated = ~np.isnat(dates)
+    frame = pd.DataFrame(
+        # only these rows are read (a text column costs per row)
+        {c: _text_rows(_column(cards.frame, c), rows, typed=dated) for c in ["customer_id", "name", *extra]}
+    )
     frame.insert(2, "manager", cards.manager[rows].reset_index(drop=True))
     frame[name] = dates[rows]
     return frame
+
+
+def _text_rows(values: pd.Series, rows: np.ndarray, *, typed: np.ndarray) -> pd.Series:
+    """values[rows] as `str`, or as `object` when no value of values[typed] is filled (see `_cards_with`)."""
+    text = values[rows].astype("str").reset_index(drop=True)
+    return text if values[typed].notna().any() else text.astype(object)
 
 
 @dataclass(frozen=True, eq=False)
