@@ -131,12 +131,16 @@ class _Cards:
 
     @cached_property
     def id_rank(self) -> np.ndarray:
-        """Each card's place in customer_id order, as an integer: equal ids share one, a
-        missing id comes last. Sorting by it is sorting by customer_id, without the text."""
-        ids = self.frame["customer_id"].iloc[self.by_id]
+        """Each card's place in the order of its customer_id as text, as an integer: equal
+        ids share one, a missing id comes last. Sorting by it sorts by customer_id without
+        comparing text."""
+        ids = self.frame["customer_id"].astype("str").reset_index(drop=True)
+        same = ids.dtype == self.frame["customer_id"].dtype  # already text: `by_id` is that order
+        order = self.by_id if same else ids.sort_values(kind="stable").index.to_numpy()
+        ids = ids.iloc[order]
         missing = ids.isna().to_numpy()
         # a new place wherever the sorted id differs from the one before (missing ones are one)
         new = (ids != ids.shift()).to_numpy(dtype=bool) & ~(missing & np.r_[False, missing[:-1]])
         rank = np.empty(len(ids), dtype=np.int64)
-        rank[self.by_id] = np.cumsum(new)
+        rank[order] = np.cumsum(new)
         return rank

@@ -88,11 +88,12 @@ def _sleeping(cards: _Cards, activity: _Activity, *, as_of: pd.Timestamp, days: 
     last = _card_dates(activity, as_of).last
     silence = (as_of - pd.Series(last).dt.normalize()).dt.days.to_numpy()
     # NaT (never bought) gives NaN days, never more than `days`
-    out = _cards_with(cards, "last_order_date", last, rows=silence > days)
-    out["days_since_last_order"] = silence[silence > days].astype("int64")
-    return out.sort_values(
-        ["days_since_last_order", "customer_id"], ascending=[False, True], kind="stable", ignore_index=True
-    )
+    rows = silence > days
+    out = _cards_with(cards, "last_order_date", last, rows=rows)
+    out["days_since_last_order"] = silence[rows].astype("int64")
+    # longest silence first, then by customer_id (as integer ranks); stable
+    order = np.lexsort((cards.id_rank[rows], -out["days_since_last_order"].to_numpy()))
+    return out.iloc[order].reset_index(drop=True)
 
 
 def new_clients(
@@ -116,9 +117,11 @@ def _new(cards: _Cards, activity: _Activity, *, start: pd.Timestamp, as_of: pd.T
     if start > as_of:
         raise ValueError(f"start {start.date()} is after as_of {as_of.date()}")
     first = _card_dates(activity, as_of).first
-    out = _cards_with(cards, "first_order_date", first, rows=(pd.Series(first).dt.normalize() >= start).to_numpy(),
-                      extra=("source",))
-    return out.sort_values(["first_order_date", "customer_id"], kind="stable", ignore_index=True)
+    rows = (pd.Series(first).dt.normalize() >= start).to_numpy()
+    out = _cards_with(cards, "first_order_date", first, rows=rows, extra=("source",))
+    # by first order, then by customer_id (as integer ranks); stable
+    order = np.lexsort((cards.id_rank[rows], first[rows].astype("int64")))
+    return out.iloc[order].reset_index(drop=True)
 
 
 def base_summary(
