@@ -11,6 +11,8 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from clientbase.identifiers import (
     ALL_ZEROS,
@@ -47,6 +49,24 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
 def _stripped(values: pd.Series) -> pd.Series:
     text = values.astype("str").str.strip()
     return text.mask(text == "")
+
+
+def _positions(values: pd.Series, ids: pd.Index | pd.Series) -> np.ndarray:
+    """The position of each value in `ids` (unique), -1 where absent: `ids.get_indexer` as
+    text, by Arrow (several times faster on millions of rows; a missing value finds a
+    missing id, as in pandas)."""
+    found = pc.index_in(_arrow_text(values), value_set=_arrow_text(ids))
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _is_in(values: pd.Series, wanted: pd.Series) -> np.ndarray:
+    """`values.isin(wanted)` as text, by Arrow (pandas' isin of Arrow text is several times
+    slower); a missing value is in when `wanted` has one, as in pandas."""
+    return pc.is_in(_arrow_text(values), value_set=_arrow_text(wanted)).to_numpy(zero_copy_only=False)
+
+
+def _arrow_text(values: pd.Series | pd.Index) -> pa.Array:
+    return pa.array(pd.Series(values).astype("str").array)
 
 
 class _Cards:

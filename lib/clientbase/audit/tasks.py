@@ -10,10 +10,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
-from clientbase.audit._cards import UNASSIGNED, _Cards
+from clientbase.audit._cards import UNASSIGNED, _Cards, _is_in, _positions
 
 __all__ = ["TASK_KINDS", "audit_tasks", "orphan_cards", "tasks_by_manager"]
 
@@ -120,8 +118,7 @@ def _owner_pairs(task_ids: pd.Series, card_ids: pd.Series) -> tuple[np.ndarray, 
     in the join's order: by task, a task's cards in card order (a missing id meets a missing
     id, as in `DataFrame.merge`)."""
     if card_ids.is_unique:
-        found = pc.index_in(pa.array(task_ids.astype("str").array), value_set=pa.array(card_ids.astype("str").array))
-        card = found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        card = _positions(task_ids, card_ids)
         row = np.flatnonzero(card >= 0)
         return row, card[row]
     # the same customer_id on several cards (1C reports it as a problem): every pairing
@@ -148,20 +145,33 @@ def tasks_by_manager(tasks: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame({c: pd.Series(dtype="str" if c == "manager" else "int64") for c in columns})
     code = tasks["task_code"].astype("str")
     kind = np.select([code.str.startswith("duplicate_").to_numpy(dtype=bool),
-                      code.str.startswith("fill_").to_numpy(dtype=bool)], ["duplicates", "gaps"], "ids")
-    frame = pd.DataFrame({"manager": tasks["manager"].to_numpy(), "kind": kind,
-                          "customer_id": tasks["customer_id"].to_numpy()})
-    by_kind = pd.crosstab(frame["manager"], frame["kind"]).reindex(columns=list(TASK_KINDS), fill_value=0)
+                      code.str.startswith("fill_").to_numpy(dtype=bool)], [1, 2], 0)  # TASK_KINDS positions
+    # people and cards as integer codes (people by name); a task without either is not counted
+    person, people = pd.factorize(tasks["manager"], sort=True)
+    card = pd.factorize(tasks["customer_id"])[0]
+    counted = person >= 0
+    person, kind, card = person[counted], kind[counted], card[counted]
+    n, kinds = len(people), len(TASK_KINDS)
+    by_kind = np.bincount(person * kinds + kind, minlength=n * kinds).reshape(n, kinds)
     out = pd.DataFrame({
-        "cards": frame.groupby("manager")["customer_id"].nunique(),
-        "tasks": frame.groupby("manager").size(),
-    }).join(by_kind).fillna(0).astype("int64")
-    out = out.sort_values(["tasks", "cards"], ascending=False, kind="stable").reset_index()
-    out["manager"] = out["manager"].astype("str")
+        "manager": pd.Series(np.asarray(people, dtype=object), dtype="str"),
+        "cards": _distinct_per(person, card, n),
+        "tasks": np.bincount(person, minlength=n),
+        **{k: by_kind[:, i] for i, k in enumerate(TASK_KINDS)},
+    }).astype({c: "int64" for c in columns[1:]})
+    out = out.sort_values(["tasks", "cards"], ascending=False, kind="stable", ignore_index=True)
     return out[columns]
+
+
+def _distinct_per(group: np.ndarray, item: np.ndarray, groups: int) -> np.ndarray:
+    """How many distinct items (integer codes; -1, missing, not counted) each group has."""
+    known = item >= 0
+    width = item.max(initial=0) + 1
+    pairs = np.unique(group[known].astype(np.int64) * width + item[known])
+    return np.bincount(pairs // width, minlength=groups)
 
 
 def orphan_cards(tasks: pd.DataFrame, gaps: pd.DataFrame) -> int:
     """Cards with tasks whose card names no manager (spread over the executors, or unassigned)."""
     no_manager = gaps.loc[gaps["field"] == "manager", "customer_id"]
-    return int(tasks.loc[tasks["customer_id"].isin(no_manager), "customer_id"].nunique())
+    return int(tasks.loc[_is_in(tasks["customer_id"], no_manager), "customer_id"].nunique())
