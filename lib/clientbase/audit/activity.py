@@ -9,7 +9,7 @@ activity order is a cube row with `orders > 0`; the cube's rows after as_of are 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -223,22 +223,23 @@ class _Dates:
 def _card_dates(activity: _Activity, as_of: pd.Timestamp) -> _Dates:
     """Each card's first and last activity order date on or before as_of (NaT when there is
     none, and for a card without customer_id, which no order can name)."""
-    at = np.datetime64(pd.Timestamp(as_of), "ns")
+    at = _ns(as_of)
     seen = activity.month <= at
-    code, first, last = activity.code[seen], activity.first[seen], activity.last[seen]
-    # the minimum and maximum per customer as integers (NaT is the smallest int64): a
-    # scatter over the rows instead of a groupby
-    nat = np.datetime64("NaT", "ns").astype("int64")
-    firsts = np.full(len(activity.ids), np.iinfo(np.int64).max)
-    np.minimum.at(firsts, code[first <= at], first[first <= at].astype("int64"))
-    lasts = np.full(len(activity.ids), nat)
-    np.maximum.at(lasts, code[last <= at], last[last <= at].astype("int64"))
-    firsts[firsts == np.iinfo(np.int64).max] = nat
-    dates = _Dates(first=firsts[activity.card].view("datetime64[ns]"), last=lasts[activity.card].view("datetime64[ns]"))
-    if activity.named.all():
-        return dates
-    return _Dates(first=np.where(activity.named, dates.first, np.datetime64("NaT", "ns")),
-                  last=np.where(activity.named, dates.last, np.datetime64("NaT", "ns")))
+    # the minimum and maximum per customer: a scatter over the rows instead of a groupby
+    firsts = np.full(len(activity.ids), _NEVER)
+    rows = seen & (activity.first <= at)
+    np.minimum.at(firsts, activity.code[rows], activity.first[rows])
+    lasts = np.full(len(activity.ids), _NONE)
+    rows = seen & (activity.last <= at)
+    np.maximum.at(lasts, activity.code[rows], activity.last[rows])
+    return _Dates(first=_per_card(firsts, activity, none=_NEVER), last=_per_card(lasts, activity, none=_NONE))
+
+
+def _per_card(per_code: np.ndarray, activity: _Activity, *, none: int) -> np.ndarray:
+    """Each card's date from the dates per code (NaT for `none` and for a card without
+    customer_id)."""
+    per_card = per_code[activity.card]
+    return np.where((per_card == none) | ~activity.named, np.datetime64("NaT", "ns"), per_card.view("datetime64[ns]"))
 
 
 def _cards_with(
@@ -276,9 +277,30 @@ class _Activity:
     card: np.ndarray  # per active card: the code of its customer_id
     named: np.ndarray  # per active card: whether it has a customer_id
     code: np.ndarray  # per row: position in ids
+    # the dates of the rows as int64 nanoseconds, NaT as `_NEVER` (after every date, so that a
+    # missing date is never "on or before" a day): plain integer comparisons
     month: np.ndarray
     first: np.ndarray  # first and last activity order date of the row's month
     last: np.ndarray
+    # `_quarter_counts` by their arguments: the summary's two dates are usually trend quarters
+    counts: dict[tuple, dict[str, int]] = field(default_factory=dict, repr=False)
+
+
+# the int64 stand-ins of a missing date in `_Activity`: `_NEVER` is later and `_NONE`
+# earlier than every date
+_NEVER = np.iinfo(np.int64).max
+_NONE = np.iinfo(np.int64).min
+
+
+def _ns(day: pd.Timestamp) -> int:
+    """A date as int64 nanoseconds, comparable with the dates of `_Activity`."""
+    return int(np.datetime64(pd.Timestamp(day), "ns").astype(np.int64))
+
+
+def _nanoseconds(dates: pd.Series) -> np.ndarray:
+    """A date column as int64 nanoseconds, NaT as `_NEVER`."""
+    values = dates.to_numpy(dtype="datetime64[ns]")
+    return np.where(np.isnat(values), _NEVER, values.view(np.int64))
 
 
 def _coded_activity(cards: _Cards, cube: pd.DataFrame) -> _Activity:
@@ -291,9 +313,9 @@ def _coded_activity(cards: _Cards, cube: pd.DataFrame) -> _Activity:
         card=_positions(card_ids, ids),
         named=card_ids.notna().to_numpy(),
         code=code[keep],
-        month=cube["month"].to_numpy(dtype="datetime64[ns]")[keep],
-        first=cube["first_order_date"].to_numpy(dtype="datetime64[ns]")[keep],
-        last=cube["last_order_date"].to_numpy(dtype="datetime64[ns]")[keep],
+        month=_nanoseconds(cube["month"])[keep],
+        first=_nanoseconds(cube["first_order_date"])[keep],
+        last=_nanoseconds(cube["last_order_date"])[keep],
     )
 
 
@@ -302,7 +324,17 @@ def _quarter_counts(
 ) -> dict[str, int]:
     """Active buyers, sleeping and new clients at `day` (the counts of `sleeping_clients`,
     `new_clients` and of customers with an activity order in the window), from the coded
-    activity rows."""
+    activity rows; each set of arguments counted once per activity."""
+    key = (pd.Timestamp(day), pd.Timestamp(start), window_months, sleeping_days)
+    if key not in activity.counts:
+        activity.counts[key] = _count_quarter(activity, day=day, start=start, window_months=window_months,
+                                              sleeping_days=sleeping_days)
+    return activity.counts[key]
+
+
+def _count_quarter(
+    activity: _Activity, *, day: pd.Timestamp, start: pd.Timestamp, window_months: int, sleeping_days: int
+) -> dict[str, int]:
     code, month, first, last = activity.code, activity.month, activity.first, activity.last
     cards = len(activity.ids)
 
@@ -312,27 +344,25 @@ def _quarter_counts(
         hit[code[rows]] = True
         return int(hit.sum())
 
-    at = np.datetime64(day, "ns")
+    at = _ns(day)
     seen = month <= at
-    in_window = seen & (month >= np.datetime64(window_start(day, window_months), "ns"))
+    in_window = seen & (month >= _ns(window_start(day, window_months)))
     with_first = seen & (first <= at)
     with_last = seen & (last <= at)
     # new: the first order, as a date, is on or after start, i.e. no first order before it;
     # sleeping: more than sleeping_days whole days since the last order, i.e. none since
     # `quiet_from`
-    new_from = np.datetime64(pd.Timestamp(start).ceil("D"), "ns")
-    quiet_from = np.datetime64(pd.Timestamp(day).normalize() - pd.Timedelta(days=sleeping_days), "ns")
+    new_from = _ns(pd.Timestamp(start).ceil("D"))
+    quiet_from = _ns(pd.Timestamp(day).normalize() - pd.Timedelta(days=sleeping_days))
     return {
-        "active_buyers": distinct(in_window & (np.isnat(last) | (last <= at))),
+        "active_buyers": distinct(in_window & ((last == _NEVER) | (last <= at))),
         "sleeping": distinct(with_last) - distinct(with_last & (last >= quiet_from)),
         "new": distinct(with_first) - distinct(with_first & (first < new_from)),
     }
 
 
 def _base_size(cards: _Cards, day: pd.Timestamp) -> int:
-    cards = cards.frame
-    if "created_at" not in cards.columns:
+    if cards.created is None:
         return len(cards)
-    created = cards["created_at"]
     # a card without a creation date has always been there
-    return int((created.isna() | (created.dt.normalize() <= day)).sum())
+    return int((cards.created.isna() | (cards.created <= day)).sum())
