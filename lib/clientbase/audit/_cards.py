@@ -183,3 +183,8 @@ class _Cards:
         rank = np.empty(len(ids), dtype=np.int64)
         rank[order] = np.cumsum(new)
         return rank
+
+    @property
+    def unique_ids(self) -> bool:
+        """Whether no two cards have the same customer_id (two missing ones are the same)."""
+        return int(self.id_rank.max(initial=0)) == len(self)

@@ -13,8 +13,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from clientbase.audit._cards import ALL, NO_MANAGER, _Cards, _column, _stripped
-from clientbase.frames import isin
+from clientbase.audit._cards import ALL, NO_MANAGER, _Cards, _column, _is_in, _stripped
 from clientbase.identifiers import normalize_emails, normalize_phones
 
 __all__ = ["FILL_FIELDS", "fill_gaps", "fill_rates", "manager_quality"]
@@ -163,11 +162,12 @@ def _reachable_by_contacts(cards: _Cards, contacts: pd.DataFrame, *, among: np.n
     cards of `among` (those not reachable on their own card: the others cannot change, and
     normalising every contact's phone and email is the cost)."""
     ids = cards.frame["customer_id"]
-    persons = contacts[isin(_column(contacts, "customer_id"), ids[among])]
+    # a missing customer_id belongs to nobody (as in `clientbase.frames.isin`)
+    persons = contacts[_is_in(_column(contacts, "customer_id"), ids[among].dropna())]
     reachable = normalize_phones(_column(persons, "phone")).notna() | normalize_emails(
         _column(persons, "email")
     ).str.contains("@", regex=False).fillna(False).astype(bool)
-    return isin(ids, persons.loc[reachable, "customer_id"])
+    return _is_in(ids, persons.loc[reachable, "customer_id"].dropna())
 
 
 def _sums(code: np.ndarray, flags: np.ndarray, groups: int) -> np.ndarray:

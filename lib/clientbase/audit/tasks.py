@@ -64,7 +64,7 @@ def _audit_tasks(
         return pd.DataFrame({c: pd.Series(dtype="str") for c in columns})
     # each task next to its card (an inner join on customer_id), by positions: no text is
     # copied, compared or sorted as Python objects
-    row, card = _owner_pairs(tasks["customer_id"], cards.frame["customer_id"])
+    row, card = _owner_pairs(tasks["customer_id"], cards)
     tasks = tasks.take(row).reset_index(drop=True)
     tasks["name"] = cards.frame["name"].take(card).array
     manager = cards.manager.take(card).reset_index(drop=True)
@@ -113,11 +113,12 @@ def _task_rows(
     return tasks
 
 
-def _owner_pairs(task_ids: pd.Series, card_ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def _owner_pairs(task_ids: pd.Series, cards: _Cards) -> tuple[np.ndarray, np.ndarray]:
     """The inner join of tasks and cards on customer_id as pairs of positions (task, card),
     in the join's order: by task, a task's cards in card order (a missing id meets a missing
     id, as in `DataFrame.merge`)."""
-    if card_ids.is_unique:
+    card_ids = cards.frame["customer_id"]
+    if cards.unique_ids:
         card = _positions(task_ids, card_ids)
         row = np.flatnonzero(card >= 0)
         return row, card[row]
