@@ -276,7 +276,8 @@ class _Activity:
     ids: pd.Index  # customer_id of each code
     card: np.ndarray  # per active card: the code of its customer_id
     named: np.ndarray  # per active card: whether it has a customer_id
-    code: np.ndarray  # per row: position in ids
+    code: np.ndarray  # per row: position in ids; the rows sorted by it
+    runs: np.ndarray  # the first row of each customer's run of rows
     # the dates of the rows as int64 nanoseconds, NaT as `_NEVER` (after every date, so that a
     # missing date is never "on or before" a day): plain integer comparisons
     month: np.ndarray
@@ -307,15 +308,21 @@ def _coded_activity(cards: _Cards, cube: pd.DataFrame) -> _Activity:
     card_ids = cards.frame["customer_id"].astype("str")
     ids = pd.Index(card_ids).drop_duplicates()
     code = _positions(cube["customer_id"], ids)
-    keep = (code >= 0) & (cube["orders"].to_numpy() > 0)
+    rows = np.flatnonzero((code >= 0) & (cube["orders"].to_numpy() > 0))
+    # a customer's rows one after the other (the cube usually has them so already): the
+    # counts then reduce runs instead of scattering flags
+    if np.any(np.diff(code[rows]) < 0):
+        rows = rows[np.argsort(code[rows], kind="stable")]
+    code = code[rows]
     return _Activity(
         ids=ids,
         card=_positions(card_ids, ids),
         named=card_ids.notna().to_numpy(),
-        code=code[keep],
-        month=_nanoseconds(cube["month"])[keep],
-        first=_nanoseconds(cube["first_order_date"])[keep],
-        last=_nanoseconds(cube["last_order_date"])[keep],
+        code=code,
+        runs=np.flatnonzero(np.r_[True, code[1:] != code[:-1]]) if len(code) else rows[:0],
+        month=_nanoseconds(cube["month"])[rows],
+        first=_nanoseconds(cube["first_order_date"])[rows],
+        last=_nanoseconds(cube["last_order_date"])[rows],
     )
 
 
@@ -335,14 +342,11 @@ def _quarter_counts(
 def _count_quarter(
     activity: _Activity, *, day: pd.Timestamp, start: pd.Timestamp, window_months: int, sleeping_days: int
 ) -> dict[str, int]:
-    code, month, first, last = activity.code, activity.month, activity.first, activity.last
-    cards = len(activity.ids)
+    month, first, last = activity.month, activity.first, activity.last
 
     def distinct(rows: np.ndarray) -> int:
-        # customers with at least one such row: a flag per card, no sort and no groupby
-        hit = np.zeros(cards, dtype=bool)
-        hit[code[rows]] = True
-        return int(hit.sum())
+        # customers with at least one such row: an "any" over each customer's run of rows
+        return int(np.count_nonzero(np.logical_or.reduceat(rows, activity.runs))) if len(rows) else 0
 
     at = _ns(day)
     seen = month <= at
