@@ -95,11 +95,6 @@ class _Cards:
     def __init__(self, customers: pd.DataFrame) -> None:
         self.frame = _active(customers)
 
-    @classmethod
-    def of(cls, customers: pd.DataFrame | _Cards) -> _Cards:
-        """The argument when it already is a `_Cards`, else the cards of a customers frame."""
-        return customers if isinstance(customers, _Cards) else cls(customers)
-
     def __len__(self) -> int:
         return len(self.frame)
 
