@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import pandas as pd
 from pydantic import Field
 
-from clientbase.audit._cards import ALL, NO_MANAGER, UNASSIGNED, _active
+from clientbase.audit._cards import ALL, NO_MANAGER, UNASSIGNED, _Cards
 from clientbase.audit.activity import (
     SLEEPING_DAYS,
     TREND_QUARTERS,
@@ -47,6 +47,8 @@ from clientbase.audit.duplicates import (
     FUZZY_WINDOW,
     GROUP_PREFIX,
     MATCH_RULES,
+    _branches,
+    _duplicate_groups,
     branches,
     duplicate_groups,
     duplicate_summary,
@@ -61,8 +63,8 @@ from clientbase.audit.fill import (
     fill_rates,
     manager_quality,
 )
-from clientbase.audit.ids import invalid_id_counts, invalid_ids
-from clientbase.audit.tasks import TASK_KINDS, audit_tasks, orphan_cards, tasks_by_manager
+from clientbase.audit.ids import _invalid_ids, invalid_id_counts, invalid_ids
+from clientbase.audit.tasks import TASK_KINDS, _audit_tasks, audit_tasks, orphan_cards, tasks_by_manager
 from clientbase.options import Options
 from clientbase.periods import quarter_of
 
@@ -220,30 +222,31 @@ def base_audit(
     """
     as_of = pd.Timestamp(as_of).normalize()
     previous = quarter_of(as_of).previous().as_of if previous_as_of is None else pd.Timestamp(previous_as_of)
-    # every check reads only the cards not marked for deletion: select them once
-    customers = _active(customers)
-    invalid = invalid_ids(customers)
-    duplicates = duplicate_groups(customers, fuzzy_threshold=fuzzy_threshold)
-    # the fill checks share one pass over the cards and contacts (phones and emails normalised once)
-    card_fill = _card_fill(customers, contacts)
+    # every check reads only the cards not marked for deletion, selected once, and shares
+    # their derived columns (ИНН checked, phones, emails and names normalised once)
+    cards = _Cards(customers)
+    invalid = _invalid_ids(cards)
+    duplicates = _duplicate_groups(cards, fuzzy_threshold=fuzzy_threshold, fuzzy_window=FUZZY_WINDOW)
+    # the fill checks share one pass over the cards and contacts
+    card_fill = _card_fill(cards, contacts)
     gaps = _fill_gaps(card_fill)
-    activity = _coded_activity(customers, cube)  # the lists, the summary and the trend share it
-    tasks = audit_tasks(customers, invalid=invalid, duplicates=duplicates, fill=gaps, executors=executors)
+    activity = _coded_activity(cards, cube)  # the lists, the summary and the trend share it
+    tasks = _audit_tasks(cards, invalid=invalid, duplicates=duplicates, fill=gaps, executors=executors)
     return AuditResult(
         as_of=as_of,
         previous_as_of=previous.normalize(),
         invalid=invalid,
         duplicates=duplicates,
         duplicate_summary=duplicate_summary(duplicates),
-        branches=branches(customers),
+        branches=_branches(cards),
         fill_rates=_fill_rates(card_fill),
         fill_gaps=gaps,
         manager_quality=_manager_quality(card_fill),
-        sleeping=_sleeping(customers, activity, as_of=as_of, days=sleeping_days),
-        new=_new(customers, activity, start=quarter_of(as_of).start, as_of=as_of),
-        base=_base_summary(customers, activity, as_of=as_of, previous_as_of=previous, window_months=window_months,
+        sleeping=_sleeping(cards, activity, as_of=as_of, days=sleeping_days),
+        new=_new(cards, activity, start=quarter_of(as_of).start, as_of=as_of),
+        base=_base_summary(cards, activity, as_of=as_of, previous_as_of=previous, window_months=window_months,
                            sleeping_days=sleeping_days),
-        trend=_base_trend(customers, activity, as_of=as_of, quarters=trend_quarters, window_months=window_months,
+        trend=_base_trend(cards, activity, as_of=as_of, quarters=trend_quarters, window_months=window_months,
                           sleeping_days=sleeping_days),
         tasks=tasks,
         invalid_counts=invalid_id_counts(invalid),

@@ -13,16 +13,8 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from clientbase.audit._cards import ALL, _active, _column, _stripped
+from clientbase.audit._cards import ALL, _Cards
 from clientbase.frames import isin
-from clientbase.identifiers import (
-    ALL_ZEROS,
-    NOT_DIGITS,
-    inn_problems,
-    normalize_emails,
-    normalize_names,
-    normalize_phones,
-)
 
 __all__ = ["EXACT_RULES", "MATCH_RULES", "branches", "duplicate_groups", "duplicate_summary"]
 
@@ -80,10 +72,15 @@ def duplicate_groups(
         raise ValueError(f"fuzzy_threshold is a share in (0, 1], e.g. 0.9; got {fuzzy_threshold!r}")
     if fuzzy_window < 1:
         raise ValueError(f"fuzzy_window must be >= 1, got {fuzzy_window!r}")
-    cards = _active(customers).sort_values("customer_id", kind="stable")
-    n = len(cards)
-    keys = _match_keys(cards)
-    office = _office(cards)
+    return _duplicate_groups(_Cards(customers), fuzzy_threshold=fuzzy_threshold, fuzzy_window=fuzzy_window)
+
+
+def _duplicate_groups(cards: _Cards, *, fuzzy_threshold: float | None, fuzzy_window: int) -> pd.DataFrame:
+    # the cards in customer_id order: group numbers and rows follow it
+    by_id = cards.by_id
+    n = len(by_id)
+    keys = {rule: key.iloc[by_id] for rule, key in _match_keys(cards).items()}
+    office = _office(cards).iloc[by_id].reset_index(drop=True)
     rules = list(EXACT_RULES)
     linked, sources, targets = [], [], []
     for rule in EXACT_RULES:
@@ -125,7 +122,7 @@ def duplicate_groups(
     return pd.DataFrame(
         {
             "group_id": group_id.astype("str"),
-            "customer_id": cards["customer_id"].iloc[members].astype("str").to_numpy(),
+            "customer_id": cards.frame["customer_id"].iloc[by_id[members]].astype("str").to_numpy(),
             "match_rule": pd.Series(np.array(rules, dtype=object)[rule_index], dtype="str"),
             "match_value": match_value,
             "match_rules": all_rules.str[1:],
@@ -168,47 +165,44 @@ def branches(customers: pd.DataFrame) -> pd.DataFrame:
     DataFrame[inn, customer_id, kpp, name]
         inn and kpp stripped of surrounding whitespace; sorted by inn, kpp, customer_id.
     """
-    cards = _active(customers)
-    inn, kpp = _stripped(_column(cards, "inn")), _stripped(_column(cards, "kpp"))
-    organisation = (inn.str.len() == 10) & ~inn_problems(inn).isin([NOT_DIGITS, ALL_ZEROS])
-    kpps = pd.DataFrame({"inn": inn, "kpp": kpp})[organisation.fillna(False).astype(bool)]
+    return _branches(_Cards(customers))
+
+
+def _branches(cards: _Cards) -> pd.DataFrame:
+    inn, kpp = cards.inn, cards.kpp
+    kpps = pd.DataFrame({"inn": inn, "kpp": kpp})[cards.organisation]
     distinct = kpps.dropna().groupby("inn")["kpp"].nunique()
     rows = isin(inn, distinct.index[distinct > 1])
+    # only the listed rows are converted (to_numpy of Arrow text costs per row)
     out = pd.DataFrame(
         {
-            "inn": inn.to_numpy()[rows],
-            "customer_id": cards["customer_id"].to_numpy()[rows],
-            "kpp": kpp.to_numpy()[rows],
-            "name": cards["name"].to_numpy()[rows],
+            "inn": inn[rows].to_numpy(),
+            "customer_id": cards.frame["customer_id"][rows].to_numpy(),
+            "kpp": kpp[rows].to_numpy(),
+            "name": cards.frame["name"][rows].to_numpy(),
         }
     ).astype("str")
     return out.sort_values(["inn", "kpp", "customer_id"], kind="stable", ignore_index=True)
 
 
-def _match_keys(cards: pd.DataFrame) -> dict[str, pd.Series]:
+def _match_keys(cards: _Cards) -> dict[str, pd.Series]:
     """The normalised key of every exact rule for every card (NA: no key)."""
-    inn, kpp = _stripped(_column(cards, "inn")), _stripped(_column(cards, "kpp"))
-    usable = inn.notna() & ~inn_problems(inn).isin([NOT_DIGITS, ALL_ZEROS])
+    inn, kpp = cards.inn, cards.kpp
+    usable = inn.notna() & ~cards.placeholder_inn
     person = usable & (inn.str.len() == 12)
     inn_kpp = (inn + "/" + kpp).where(usable & ~person)
-    return {
-        "inn_kpp": inn.where(person, inn_kpp),
-        "phone": normalize_phones(_column(cards, "phone")),
-        "email": normalize_emails(_column(cards, "email")),
-        "name": normalize_names(_column(cards, "name")),
-    }
+    return {"inn_kpp": inn.where(person, inn_kpp), "phone": cards.phone, "email": cards.email, "name": cards.name}
 
 
-def _office(cards: pd.DataFrame) -> pd.DataFrame:
+def _office(cards: _Cards) -> pd.DataFrame:
     """Each card's organisation (usable 10-digit ИНН) and КПП as integer codes, -1 when unknown.
 
     Two cards with the same organisation and different КПП are a head office and a branch
     (REFERENCE.md "Base audit"): no rule may join them directly, even when they share a
     phone, an email or a name, as real branch cards often do.
     """
-    inn, kpp = _stripped(_column(cards, "inn")), _stripped(_column(cards, "kpp"))
-    organisation = (inn.str.len() == 10) & ~inn_problems(inn).isin([NOT_DIGITS, ALL_ZEROS])
-    organisation = organisation.fillna(False).astype(bool) & kpp.notna()
+    inn, kpp = cards.inn, cards.kpp
+    organisation = cards.organisation & kpp.notna().to_numpy()
     return pd.DataFrame({
         "inn": pd.factorize(inn.where(organisation))[0],
         "kpp": pd.factorize(kpp.where(organisation))[0],

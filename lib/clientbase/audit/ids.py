@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from clientbase.audit._cards import _active, _column
-from clientbase.identifiers import INN_PROBLEMS, KPP_PROBLEMS, inn_problems, kpp_problems
+from clientbase.audit._cards import _Cards
+from clientbase.identifiers import INN_PROBLEMS, KPP_PROBLEMS
 
 __all__ = ["invalid_id_counts", "invalid_ids"]
 
@@ -28,21 +28,21 @@ def invalid_ids(customers: pd.DataFrame) -> pd.DataFrame:
         `value` is the field as the card holds it (NA for `kpp_missing`); sorted by
         customer_id, then `inn` before `kpp`.
     """
-    cards = _active(customers)
-    inn, kpp = _column(cards, "inn"), _column(cards, "kpp")
+    return _invalid_ids(_Cards(customers))
+
+
+def _invalid_ids(cards: _Cards) -> pd.DataFrame:
     frames = []
-    for field, values, problems in (
-        ("inn", inn, inn_problems(inn)),
-        ("kpp", kpp, kpp_problems(kpp, inn)),
-    ):
+    for field, problems in (("inn", cards.inn_problem), ("kpp", cards.kpp_problem)):
         rows = problems.notna().to_numpy()
+        # only the problem rows are converted (to_numpy of Arrow text costs per row)
         frames.append(
             pd.DataFrame(
                 {
-                    "customer_id": cards["customer_id"].to_numpy()[rows],
+                    "customer_id": cards.frame["customer_id"][rows].to_numpy(),
                     "field": field,
-                    "value": values.astype("str").to_numpy()[rows],
-                    "problem": problems.to_numpy()[rows],
+                    "value": cards.column(field)[rows].astype("str").to_numpy(),
+                    "problem": problems[rows].to_numpy(),
                 }
             )
         )
