@@ -105,6 +105,8 @@ def _duplicates(
     if col not in frame:
         return []
     ids = frame[col]
+    if _all_distinct(ids):  # the common case, told by one hash count (half of duplicated()'s time)
+        return []
     dup = ids.notna() & ids.duplicated(keep=False)
     if not dup.any():
         return []
@@ -116,3 +118,14 @@ def _duplicates(
     if len(firsts) > _LISTED_VALUES:
         out.append((None, headers[col], f"and {len(firsts) - _LISTED_VALUES} more duplicate {col} values"))
     return out
+
+
+def _all_distinct(ids: pd.Series) -> bool:
+    """Whether a text id column has no value twice (missing values aside)."""
+    if ids.dtype != "str":
+        return False  # the general path decides
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    distinct = pc.count_distinct(pa.chunked_array(pa.array(ids)), mode="only_valid").as_py()
+    return distinct == int(ids.notna().sum())
