@@ -23,7 +23,9 @@ from clientbase.sources.tables import _LISTED_VALUES, _missing_columns
 from clientbase.sources.values import _map_values
 from clientbase.sql import identifier, literal
 
-_DUCKDB_MEMORY = "512MB"
+# 768 MB: at 10M lines the order-preserving COPY took 6.9 s within 512 MB and 4.9 s within 768 MB
+# (the prepare process peaked at 1.68 and 1.74 GB)
+_DUCKDB_MEMORY = "768MB"
 
 
 # what pandas' str.strip() removes (pyarrow's utf8_trim_whitespace), for DuckDB's trim()
