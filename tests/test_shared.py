@@ -43,3 +43,38 @@ def test_a_damaged_file_is_computed_again(tmp_path):
     assert shared.load_or_compute(tmp_path, "clv", ClvOptions(), lambda: 42) == 42
     assert pickle.loads(path.read_bytes()) == 42
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # nothing half-written left beside it
+
+
+def test_the_run_starts_the_readers_of_shared_results_only_when_they_are_computed(monkeypatch):
+    import threading
+
+    from clientbase import runner
+
+    release, started = threading.Event(), threading.Event()
+
+    def slow_precompute(profile, prepared, reports, say):
+        started.set()
+        assert release.wait(10)
+        return 2.5
+
+    monkeypatch.setattr(runner, "_precompute_shared", slow_precompute)
+    job = runner._SharedResults(None, None, ["abc_xyz", "clv"], print)
+    assert started.wait(10)
+    # while the shared results are computed, only the reports that do not read them may start
+    assert job.ready("abc_xyz") and job.ready("kpis")
+    assert not any(job.ready(r) for r in shared.READERS)
+    release.set()
+    assert job.wait() == 2.5
+    assert all(job.ready(r) for r in (*shared.READERS, "abc_xyz"))
+
+
+def test_the_readers_are_the_reports_precompute_computes_for():
+    # the reports precompute's conditions name are exactly those a run makes wait: a reader missing
+    # from READERS would start before its results and compute them itself
+    import inspect
+    import re
+
+    from clientbase import catalog
+
+    named = set(re.findall(r'"(\w+)"', inspect.getsource(shared.precompute))) & set(catalog.REPORTS)
+    assert named == set(shared.READERS)
