@@ -48,8 +48,6 @@ def test_a_damaged_file_is_computed_again(tmp_path):
 def test_the_run_starts_the_readers_of_shared_results_only_when_they_are_computed(monkeypatch):
     import threading
 
-    from clientbase import runner
-
     release, started = threading.Event(), threading.Event()
 
     def slow_precompute(profile, prepared, reports, say):
@@ -57,8 +55,8 @@ def test_the_run_starts_the_readers_of_shared_results_only_when_they_are_compute
         assert release.wait(10)
         return 2.5
 
-    monkeypatch.setattr(runner, "_precompute_shared", slow_precompute)
-    job = runner._SharedResults(None, None, ["abc_xyz", "clv"], print)
+    monkeypatch.setattr(shared, "for_run", slow_precompute)
+    job = shared.InBackground(None, None, ["abc_xyz", "clv"], print)
     assert started.wait(10)
     # while the shared results are computed, only the reports that do not read them may start
     assert job.ready("abc_xyz") and job.ready("kpis")

@@ -23,7 +23,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from clientbase import __version__, catalog
 from clientbase.cache import Prepared, prepare
 from clientbase.errors import ClientbaseError
 from clientbase.profiles import Profile, check_report_settings, load_profile
+from clientbase.shared import InBackground
 
 
 @dataclass
@@ -91,7 +91,7 @@ def run(
     prepared = prepare(profile, period=period, progress=lambda m: say(f"  {m}"))
     label = prepared.period.label
     say(f"  period {label}, as of {prepared.period.as_of.date()} (data ready in {prepared.seconds:.1f} s)")
-    shared = _SharedResults(profile, prepared, reports, say)
+    shared = InBackground(profile, prepared, reports, say)
 
     profile_dir = out_root / profile.name
     profile_dir.mkdir(parents=True, exist_ok=True)
@@ -139,59 +139,6 @@ def run(
 # --- executing notebooks --------------------------------------------------------------------
 
 
-class _SharedResults:
-    """`_precompute_shared` on a thread of the runner, started before the notebooks: the reports
-    that do not read its results (most of them) run meanwhile, those that do (`shared.READERS`)
-    wait for it, so its seconds at 10M lines overlap the other reports' instead of delaying all."""
-
-    def __init__(self, profile: Profile, prepared: Prepared, reports: Sequence[str],
-                 say: Callable[[str], None]) -> None:
-        from clientbase.shared import READERS
-
-        self._readers = READERS
-        self.seconds = 0.0
-        # a daemon: an interrupted run exits without waiting for the fit (its results are kept
-        # only when whole, see shared.load_or_compute)
-        self._thread = threading.Thread(target=self._compute, args=(profile, prepared, reports, say),
-                                        name="clientbase-shared", daemon=True)
-        self._thread.start()
-
-    def _compute(self, profile: Profile, prepared: Prepared, reports: Sequence[str],
-                 say: Callable[[str], None]) -> None:
-        self.seconds = _precompute_shared(profile, prepared, reports, say)
-
-    def ready(self, report: str) -> bool:
-        """Whether `report` may start: it reads no shared result, or they are computed."""
-        return report not in self._readers or not self._thread.is_alive()
-
-    def wait(self) -> float:
-        """The seconds the shared results took, once they are done."""
-        self._thread.join()
-        return self.seconds
-
-
-def _precompute_shared(profile: Profile, prepared: Prepared, reports: Sequence[str],
-                       say: Callable[[str], None]) -> float:
-    """Compute once what several of the reports read (`clientbase.shared`); the seconds it took.
-
-    A failure here is left to the reports that need the result: each says what went wrong in
-    its own notebook, as it would without this step.
-    """
-    from clientbase import shared
-    from clientbase.workbook import Workbook
-
-    start = time.perf_counter()
-    workbook = Workbook(profile, prepared, language=profile.language, currency=profile.currency,
-                        mask_pii=profile.mask_pii, output_dir=None, report=None)
-    try:
-        done = shared.precompute(workbook, reports)
-    except Exception as exc:  # noqa: BLE001 - reported by the notebook that needs it
-        say(f"  shared results not computed ({type(exc).__name__}: {exc}); each report computes its own")
-        return time.perf_counter() - start
-    seconds = time.perf_counter() - start
-    if done:
-        say(f"  computed once for every report: {', '.join(done)} ({seconds:.1f} s)")
-    return seconds
 def notebook_parameters_for(
     report: str, profile: Profile, prepared: Prepared, *, language: str, output_dir: Path
 ) -> dict[str, Any]:

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-from collections.abc import Callable, Iterable
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -77,3 +79,51 @@ def precompute(workbook: Any, reports: Iterable[str]) -> list[str]:
         workbook.clv_result()
         done.append("clv")
     return done
+
+
+class InBackground:
+    """`for_run` on a thread of the runner, started before the notebooks: the reports that do
+    not read its results (most of them) run meanwhile, those that do (`READERS`) wait for it, so
+    its seconds at 10M lines overlap the other reports' instead of delaying all."""
+
+    def __init__(self, profile: Any, prepared: Any, reports: Sequence[str], say: Callable[[str], None]) -> None:
+        self.seconds = 0.0
+        # a daemon: an interrupted run exits without waiting for the fit (its results are kept
+        # only when whole, see shared.load_or_compute)
+        self._thread = threading.Thread(target=self._compute, args=(profile, prepared, reports, say),
+                                        name="clientbase-shared", daemon=True)
+        self._thread.start()
+
+    def _compute(self, profile: Any, prepared: Any, reports: Sequence[str], say: Callable[[str], None]) -> None:
+        self.seconds = for_run(profile, prepared, reports, say)
+
+    def ready(self, report: str) -> bool:
+        """Whether `report` may start: it reads no shared result, or they are computed."""
+        return report not in READERS or not self._thread.is_alive()
+
+    def wait(self) -> float:
+        """The seconds the shared results took, once they are done."""
+        self._thread.join()
+        return self.seconds
+
+
+def for_run(profile: Any, prepared: Any, reports: Sequence[str], say: Callable[[str], None]) -> float:
+    """Compute once what several of the reports read (`clientbase.shared`); the seconds it took.
+
+    A failure here is left to the reports that need the result: each says what went wrong in
+    its own notebook, as it would without this step.
+    """
+    from clientbase.workbook import Workbook
+
+    start = time.perf_counter()
+    workbook = Workbook(profile, prepared, language=profile.language, currency=profile.currency,
+                        mask_pii=profile.mask_pii, output_dir=None, report=None)
+    try:
+        done = precompute(workbook, reports)
+    except Exception as exc:  # noqa: BLE001 - reported by the notebook that needs it
+        say(f"  shared results not computed ({type(exc).__name__}: {exc}); each report computes its own")
+        return time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    if done:
+        say(f"  computed once for every report: {', '.join(done)} ({seconds:.1f} s)")
+    return seconds
