@@ -16,13 +16,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 
-def isin(values: pd.Series | pd.Index, wanted: Iterable[object]) -> np.ndarray:
-    """`values.isin(wanted)` for text ids, as a bool array; a missing value is never in."""
-    found = pc.is_in(_text(values), value_set=_text(wanted).combine_chunks(), skip_nulls=True)
+def isin(values: pd.Series | pd.Index, wanted: Iterable[object], *, missing_matches: bool = False) -> np.ndarray:
+    """`values.isin(wanted)` for text ids, as a bool array. A missing value is never in, unless
+    `missing_matches`: then it is in when `wanted` has one too, as in pandas."""
+    found = pc.is_in(arrow_text(values), value_set=arrow_text(wanted).combine_chunks(), skip_nulls=not missing_matches)
     return found.to_numpy(zero_copy_only=False).astype(bool, copy=False)
 
 
-def _text(values: Iterable[object]) -> pa.ChunkedArray:
+def arrow_text(values: Iterable[object]) -> pa.ChunkedArray:
     """Values as Arrow text (the column's own buffers when it is already text), missing as null."""
     if not isinstance(values, pd.Series):
         values = pd.Series(values if isinstance(values, (pd.Index, np.ndarray)) else list(values), dtype="object")

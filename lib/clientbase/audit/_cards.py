@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from clientbase.frames import arrow_text, isin
 from clientbase.identifiers import (
     ALL_ZEROS,
     NOT_DIGITS,
@@ -59,7 +60,7 @@ def _positions(values: pd.Series, ids: pd.Index | pd.Series) -> np.ndarray:
     Each run of equal values is looked up once: the cube holds a customer's months one
     after the other, so its 2.5M rows are 330k lookups.
     """
-    text = _arrow_text(values)
+    text = arrow_text(values)
     if len(text) < 2:
         return _lookup(text, ids)
     # a run starts where a value differs from the one before (a missing value starts its own)
@@ -68,19 +69,14 @@ def _positions(values: pd.Series, ids: pd.Index | pd.Series) -> np.ndarray:
     return _lookup(text.take(heads), ids)[np.cumsum(starts) - 1]
 
 
-def _lookup(text: pa.Array, ids: pd.Index | pd.Series) -> np.ndarray:
-    found = pc.index_in(text, value_set=_arrow_text(ids))
+def _lookup(text: pa.ChunkedArray, ids: pd.Index | pd.Series) -> np.ndarray:
+    found = pc.index_in(text, value_set=arrow_text(ids).combine_chunks())
     return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def _is_in(values: pd.Series, wanted: pd.Series) -> np.ndarray:
-    """`values.isin(wanted)` as text, by Arrow (pandas' isin of Arrow text is several times
-    slower); a missing value is in when `wanted` has one, as in pandas."""
-    return pc.is_in(_arrow_text(values), value_set=_arrow_text(wanted)).to_numpy(zero_copy_only=False)
-
-
-def _arrow_text(values: pd.Series | pd.Index) -> pa.Array:
-    return pa.array(pd.Series(values).astype("str").array)
+    """`values.isin(wanted)` as text, by Arrow; a missing value is in when `wanted` has one, as in pandas."""
+    return isin(values, wanted, missing_matches=True)
 
 
 class _Cards:
