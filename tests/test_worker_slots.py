@@ -74,3 +74,25 @@ def test_the_reset_cell_is_not_in_the_report(notebooks, tmp_path):
     assert "reset" not in html and "tidy_kernel" not in html
     nb = nbformat.read(result.run_dir / "data_overview.ipynb", as_version=4)
     assert nb.cells[0].metadata["tags"] == ["remove-cell", "clientbase-reset"]  # the log shows it
+
+
+def test_kernels_listen_on_unix_sockets_of_their_slot_and_leave_none(notebooks, tmp_path, monkeypatch):
+    # TCP ports are picked free and bound a moment later: two slots or two runs starting kernels at once
+    # could pick the same one ("Address already in use", the kernel dies); a slot's own socket folder cannot
+    import glob
+    import tempfile
+
+    code = ("import json\nfrom ipykernel import get_connection_info\n"
+            "print(json.loads(get_connection_info())['transport'])")
+    paths = {r: _notebook(tmp_path / "nb", f"transport-{r}", code) for r in ("data_overview", "receivables")}
+    monkeypatch.setattr(catalog, "notebook_path", lambda report: paths[report])
+    pattern = f"{tempfile.gettempdir()}/clientbase-kernel-*"
+    before = set(glob.glob(pattern))
+    result = runner.run(CI_PROFILE, only=list(paths), jobs=2, pdf=False, out=tmp_path / "reports",
+                        say=lambda _: None)
+    assert result.status == "ok"
+    for name in paths:
+        nb = nbformat.read(result.run_dir / f"{name}.ipynb", as_version=4)
+        out = [o["text"].strip() for c in nb.cells for o in c.get("outputs", []) if o.get("name") == "stdout"]
+        assert out == ["ipc"]
+    assert set(glob.glob(pattern)) <= before  # each slot removed its socket folder

@@ -13,7 +13,9 @@ reports still waiting. `python -m clientbase._worker TASK.json` runs one task th
 from __future__ import annotations
 
 import json
+import shutil
 import sys
+import tempfile
 import traceback
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +31,7 @@ class _Slot:
 
     def __init__(self) -> None:
         self.km: Any = None
+        self._sockets: str | None = None
 
     def run(self, task_file: str) -> int:
         task = json.loads(Path(task_file).read_text(encoding="utf-8"))
@@ -53,7 +56,11 @@ class _Slot:
         reset = nbformat.v4.new_code_cell(_RESET_SOURCE, metadata={"tags": list(_RESET_TAGS)})
         source.cells.insert(0, reset)
         if self.km is None:
-            self.km = AsyncKernelManager(kernel_name="python3")
+            # the kernel listens on Unix sockets in a folder of this slot's, not on TCP ports: ports
+            # are picked free and bound a moment later, so two slots (or two runs) starting kernels
+            # at once could pick the same one ("Address already in use", the kernel dies)
+            self._sockets = tempfile.mkdtemp(prefix="clientbase-kernel-")
+            self.km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=f"{self._sockets}/k")
         papermill.execute_notebook(
             source,
             task["output"],
@@ -75,6 +82,7 @@ class _Slot:
     def close(self) -> None:
         """Shut the kernel down (now); the next task starts a new one."""
         km, self.km = self.km, None
+        sockets, self._sockets = self._sockets, None
         if km is None:
             return
         from jupyter_core.utils import run_sync
@@ -84,6 +92,8 @@ class _Slot:
                 run_sync(km.shutdown_kernel)(now=True)
         except Exception:  # noqa: BLE001 - a kernel that cannot be asked is killed with the slot
             pass
+        if sockets:
+            shutil.rmtree(sockets, ignore_errors=True)
 
 
 def tidy_kernel() -> None:
